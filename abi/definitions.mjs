@@ -1,0 +1,131 @@
+// The one definition of wasmux's user ABI besides the syscall table (syscalls.tbl):
+// constants and struct layouts. generate.mjs turns this into the kernel's C++ header, the
+// musl arch headers, the guest glue header and the host's TypeScript constants.
+// Values are Linux's generic (asm-generic) ones; guests are ILP32 with 64-bit time_t/off_t.
+
+export const ABI_VERSION = 1;
+
+// Constant groups: { group: { name: value } }. Names are the C spellings.
+export const constants = {
+  errno: {
+    EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EIO: 5, ENXIO: 6, E2BIG: 7, ENOEXEC: 8,
+    EBADF: 9, ECHILD: 10, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14, ENOTBLK: 15,
+    EBUSY: 16, EEXIST: 17, EXDEV: 18, ENODEV: 19, ENOTDIR: 20, EISDIR: 21, EINVAL: 22,
+    ENFILE: 23, EMFILE: 24, ENOTTY: 25, ETXTBSY: 26, EFBIG: 27, ENOSPC: 28, ESPIPE: 29,
+    EROFS: 30, EMLINK: 31, EPIPE: 32, EDOM: 33, ERANGE: 34, EDEADLK: 35, ENAMETOOLONG: 36,
+    ENOLCK: 37, ENOSYS: 38, ENOTEMPTY: 39, ELOOP: 40, ENOMSG: 42, EIDRM: 43, ENOSTR: 60,
+    ENODATA: 61, ETIME: 62, ENOSR: 63, EREMOTE: 66, ENOLINK: 67, EPROTO: 71, EBADMSG: 74,
+    EOVERFLOW: 75, EILSEQ: 84, ENOTSOCK: 88, EDESTADDRREQ: 89, EMSGSIZE: 90,
+    EPROTOTYPE: 91, ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, EOPNOTSUPP: 95,
+    EAFNOSUPPORT: 97, EADDRINUSE: 98, EADDRNOTAVAIL: 99, ENETDOWN: 100, ENETUNREACH: 101,
+    ECONNABORTED: 103, ECONNRESET: 104, ENOBUFS: 105, EISCONN: 106, ENOTCONN: 107,
+    ETIMEDOUT: 110, ECONNREFUSED: 111, EHOSTUNREACH: 113, EALREADY: 114,
+    EINPROGRESS: 115, ESTALE: 116, EDQUOT: 122, ECANCELED: 125, EOWNERDEAD: 130,
+    ENOTRECOVERABLE: 131,
+  },
+  open: {
+    O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_ACCMODE: 3, O_CREAT: 0o100, O_EXCL: 0o200,
+    O_NOCTTY: 0o400, O_TRUNC: 0o1000, O_APPEND: 0o2000, O_NONBLOCK: 0o4000,
+    O_DSYNC: 0o10000, O_ASYNC: 0o20000, O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000,
+    O_DIRECT: 0o200000, O_LARGEFILE: 0o400000, O_NOATIME: 0o1000000, O_CLOEXEC: 0o2000000,
+    O_SYNC: 0o4010000, O_PATH: 0o10000000, O_TMPFILE: 0o20040000,
+  },
+  at: {
+    AT_FDCWD: -100, AT_SYMLINK_NOFOLLOW: 0x100, AT_REMOVEDIR: 0x200, AT_SYMLINK_FOLLOW: 0x400,
+    AT_NO_AUTOMOUNT: 0x800, AT_EMPTY_PATH: 0x1000, AT_EACCESS: 0x200,
+    AT_STATX_SYNC_TYPE: 0x6000, RENAME_NOREPLACE: 1, RENAME_EXCHANGE: 2, RENAME_WHITEOUT: 4,
+  },
+  fcntl: {
+    F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_GETLK: 5, F_SETLK: 6,
+    F_SETLKW: 7, F_SETOWN: 8, F_GETOWN: 9, F_DUPFD_CLOEXEC: 1030, F_SETPIPE_SZ: 1031,
+    F_GETPIPE_SZ: 1032, FD_CLOEXEC: 1,
+  },
+  mode: {
+    S_IFMT: 0o170000, S_IFSOCK: 0o140000, S_IFLNK: 0o120000, S_IFREG: 0o100000,
+    S_IFBLK: 0o60000, S_IFDIR: 0o40000, S_IFCHR: 0o20000, S_IFIFO: 0o10000,
+    S_ISUID: 0o4000, S_ISGID: 0o2000, S_ISVTX: 0o1000,
+    R_OK: 4, W_OK: 2, X_OK: 1, F_OK: 0,
+  },
+  dirent: { DT_UNKNOWN: 0, DT_FIFO: 1, DT_CHR: 2, DT_DIR: 4, DT_BLK: 6, DT_REG: 8, DT_LNK: 10, DT_SOCK: 12 },
+  seek: { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2, SEEK_DATA: 3, SEEK_HOLE: 4 },
+  poll: {
+    POLLIN: 0x001, POLLPRI: 0x002, POLLOUT: 0x004, POLLERR: 0x008, POLLHUP: 0x010,
+    POLLNVAL: 0x020, POLLRDNORM: 0x040, POLLRDBAND: 0x080, POLLWRNORM: 0x100,
+    POLLWRBAND: 0x200, POLLRDHUP: 0x2000,
+  },
+  clock: {
+    CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2,
+    CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5,
+    CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7, TIMER_ABSTIME: 1,
+  },
+  mman: {
+    PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4, MAP_SHARED: 1, MAP_PRIVATE: 2,
+    MAP_FIXED: 0x10, MAP_ANONYMOUS: 0x20, MAP_NORESERVE: 0x4000, MAP_FIXED_NOREPLACE: 0x100000,
+  },
+  ioctl: { TCGETS: 0x5401, TCSETS: 0x5402, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421 },
+  rlimit: {
+    RLIMIT_CPU: 0, RLIMIT_FSIZE: 1, RLIMIT_DATA: 2, RLIMIT_STACK: 3, RLIMIT_CORE: 4,
+    RLIMIT_RSS: 5, RLIMIT_NPROC: 6, RLIMIT_NOFILE: 7, RLIMIT_MEMLOCK: 8, RLIMIT_AS: 9,
+    RLIMIT_NLIMITS: 16,
+  },
+  signal: {
+    SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7,
+    SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14,
+    SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20,
+    SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26,
+    SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPWR: 30, SIGSYS: 31, SIG_BLOCK: 0,
+    SIG_UNBLOCK: 1, SIG_SETMASK: 2,
+  },
+  statx: {
+    STATX_TYPE: 0x1, STATX_MODE: 0x2, STATX_NLINK: 0x4, STATX_UID: 0x8, STATX_GID: 0x10,
+    STATX_ATIME: 0x20, STATX_MTIME: 0x40, STATX_CTIME: 0x80, STATX_INO: 0x100,
+    STATX_SIZE: 0x200, STATX_BLOCKS: 0x400, STATX_BASIC_STATS: 0x7ff, STATX_BTIME: 0x800,
+  },
+  misc: {
+    GRND_NONBLOCK: 1, GRND_RANDOM: 2, UTIME_NOW: 0x3fffffff, UTIME_OMIT: 0x3ffffffe,
+    PIPE_BUF: 4096, PATH_MAX: 4096, NAME_MAX: 255, IOV_MAX: 1024, AT_NULL: 0, AT_PAGESZ: 6,
+    AT_UID: 11, AT_EUID: 12, AT_GID: 13, AT_EGID: 14, AT_SECURE: 23, AT_RANDOM: 25,
+    AT_EXECFN: 31, AT_HWCAP: 16, AT_CLKTCK: 17, WASM_PAGE_SIZE: 65536,
+  },
+};
+
+// Struct layouts as the guest sees them. Field types: i8 u8 i16 u16 i32 u32 i64 u64, or
+// [type, count] for arrays. Offsets follow C alignment rules (generate.mjs computes and
+// asserts them on both sides).
+export const structs = {
+  Timespec: [['tv_sec', 'i64'], ['tv_nsec', 'i32'], ['__pad', 'i32']],
+  Timeval: [['tv_sec', 'i64'], ['tv_usec', 'i64']],
+  Stat: [
+    ['st_dev', 'u64'], ['st_ino', 'u64'], ['st_mode', 'u32'], ['st_nlink', 'u32'],
+    ['st_uid', 'u32'], ['st_gid', 'u32'], ['st_rdev', 'u64'], ['__pad', 'u64'],
+    ['st_size', 'i64'], ['st_blksize', 'i32'], ['__pad2', 'i32'], ['st_blocks', 'i64'],
+    ['st_atime_sec', 'i64'], ['st_atime_nsec', 'i64'], ['st_mtime_sec', 'i64'],
+    ['st_mtime_nsec', 'i64'], ['st_ctime_sec', 'i64'], ['st_ctime_nsec', 'i64'],
+    ['__unused', ['u32', 2]],
+  ],
+  StatxTimestamp: [['tv_sec', 'i64'], ['tv_nsec', 'u32'], ['__reserved', 'i32']],
+  Statx: [
+    ['stx_mask', 'u32'], ['stx_blksize', 'u32'], ['stx_attributes', 'u64'],
+    ['stx_nlink', 'u32'], ['stx_uid', 'u32'], ['stx_gid', 'u32'], ['stx_mode', 'u16'],
+    ['__pad0', 'u16'], ['stx_ino', 'u64'], ['stx_size', 'u64'], ['stx_blocks', 'u64'],
+    ['stx_attributes_mask', 'u64'], ['stx_atime', 'StatxTimestamp'],
+    ['stx_btime', 'StatxTimestamp'], ['stx_ctime', 'StatxTimestamp'],
+    ['stx_mtime', 'StatxTimestamp'], ['stx_rdev_major', 'u32'], ['stx_rdev_minor', 'u32'],
+    ['stx_dev_major', 'u32'], ['stx_dev_minor', 'u32'], ['__spare', ['u64', 14]],
+  ],
+  Dirent64Header: [['d_ino', 'u64'], ['d_off', 'i64'], ['d_reclen', 'u16'], ['d_type', 'u8']],
+  Iovec: [['iov_base', 'u32'], ['iov_len', 'u32']],
+  Pollfd: [['fd', 'i32'], ['events', 'i16'], ['revents', 'i16']],
+  Utsname: [['sysname', ['u8', 65]], ['nodename', ['u8', 65]], ['release', ['u8', 65]],
+    ['version', ['u8', 65]], ['machine', ['u8', 65]], ['domainname', ['u8', 65]]],
+  Sysinfo: [
+    ['uptime', 'i32'], ['loads', ['u32', 3]], ['totalram', 'u32'], ['freeram', 'u32'],
+    ['sharedram', 'u32'], ['bufferram', 'u32'], ['totalswap', 'u32'], ['freeswap', 'u32'],
+    ['procs', 'u16'], ['pad', 'u16'], ['totalhigh', 'u32'], ['freehigh', 'u32'],
+    ['mem_unit', 'u32'], ['__reserved', ['u8', 8]],
+  ],
+  Rlimit: [['rlim_cur', 'u64'], ['rlim_max', 'u64']],
+  Termios: [['c_iflag', 'u32'], ['c_oflag', 'u32'], ['c_cflag', 'u32'], ['c_lflag', 'u32'],
+    ['c_line', 'u8'], ['c_cc', ['u8', 32]], ['__c_ispeed', 'u32'], ['__c_ospeed', 'u32']],
+  Winsize: [['ws_row', 'u16'], ['ws_col', 'u16'], ['ws_xpixel', 'u16'], ['ws_ypixel', 'u16']],
+};

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything wasmux needs on a Debian bookworm machine. Idempotent: a second run
+# only checks. Usage: scripts/setup.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+apt_pkgs=(clang-22 lld-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
+  libclang-rt-22-dev-wasm32 cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# A current Node: the machine's may be too old (Node 20 miscompiles atomic wait loops).
+# The npm package `node` ships real Node binaries; it lives in .tools/node.
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ ! -x .tools/node/node_modules/node/bin/node ] || [ "$(node_major .tools/node/node_modules/node/bin/node)" -lt 22 ]; then
+  echo "setup: installing Node 24 into .tools/node"
+  mkdir -p .tools/node
+  (cd .tools/node && npm install --no-audit --no-fund --silent node@24 >/dev/null)
+fi
+export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
+
+# npm dependencies of the host (TypeScript, binaryen, types).
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.installed ]; then
+  echo "setup: npm install"
+  npm install --no-audit --no-fund --silent
+  touch node_modules/.installed
+fi
+echo "setup: ok (node $(node --version))"
