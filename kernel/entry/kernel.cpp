@@ -1,0 +1,95 @@
+#include "kernel.h"
+
+#include "../fd/file_description.h"
+#include "../fs/devfs/devices.h"
+#include "../fs/tmpfs/tmpfs.h"
+#include "../syscalls/syscall.h"
+#include "../vfs/vfs.h"
+
+namespace wasmux {
+
+namespace {
+Process* g_init = nullptr;
+i32 g_next_tid = 1000000; // kernel-service threads get tids far from pids
+} // namespace
+
+Process& init_process() { return *g_init; }
+
+ErrorOr kernel_boot(const BootOptions& options) {
+  kernel_config().trace_all = options.trace_all;
+  kernel_config().trace_unimplemented = options.trace_unimplemented;
+  for (int i = 0; i < 3; ++i) console_config().is_tty[i] = options.stdio_is_tty[i];
+  console_config().rows = options.rows;
+  console_config().cols = options.cols;
+  Vfs::the().set_root(TmpfsDirectory::create_root(0755));
+  TRY(mount_devfs());
+  auto root = Vfs::the().root();
+  TRY(root->inode().mkdir("tmp", 01777, 0, 0));
+  TRY(root->inode().mkdir("home", 0755, 0, 0));
+  TRY(root->inode().mkdir("etc", 0755, 0, 0));
+  // pid 1: the kernel's own process; orphans will be reparented to it (issue 3).
+  auto init = make_ref<Process>(1, 0);
+  g_init = init.leak();
+  return {};
+}
+
+Result<RefPtr<Custody>> make_directories(std::string_view path) {
+  RefPtr<Custody> at = Vfs::the().root();
+  while (!path.empty()) {
+    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    usize end = path.find('/');
+    std::string_view name = path.substr(0, end);
+    path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+    if (name.empty()) break;
+    auto next = Vfs::the().resolve(*at, name, Follow::yes);
+    if (next.is_error()) {
+      if (next.error() != Errno::enoent) return next.error();
+      TRY(at->inode().mkdir(name, 0755, 0, 0));
+      at = TRY(Vfs::the().resolve(*at, name, Follow::yes));
+    } else {
+      at = next.release_value();
+    }
+  }
+  return at;
+}
+
+Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> envp, std::string_view cwd) {
+  auto process = TRY(ProcessTable::the().create(1));
+  if (!cwd.empty()) {
+    auto c = Vfs::the().resolve(*Vfs::the().root(), cwd, Follow::yes);
+    if (c.is_error() || !c.value()->inode().metadata().is_dir()) {
+      ProcessTable::the().remove(process->pid());
+      return c.is_error() ? c.error() : Errno::enotdir;
+    }
+    process->set_cwd(c.release_value());
+  }
+  process->argv() = std::move(argv);
+  process->envp() = std::move(envp);
+  const u32 modes[3] = {abi::o_rdonly, abi::o_wronly, abi::o_wronly};
+  for (i32 fd = 0; fd < 3; ++fd) {
+    auto d = make_ref<FileDescription>(make_host_stdio(fd), modes[fd]);
+    (void)process->fds().install_at(fd, std::move(d), false, process->nofile_limit());
+  }
+  return process;
+}
+
+Result<Thread*> attach_thread(Process& process, u32 heap_base) {
+  i32 tid = process.main_thread() ? g_next_tid++ : process.pid();
+  auto thread = process.add_thread(tid);
+  if (heap_base) process.memory().reset(heap_base);
+  set_current_thread(thread.ptr());
+  return thread.ptr();
+}
+
+i32 finish_thread(bool trapped) {
+  Thread* t = current_thread();
+  if (!t) return 0;
+  Process& p = t->process();
+  // A guest that returns from _start without exit_group exits with status 0 (the glue
+  // always calls exit; this only guards odd programs).
+  if (!p.has_exited()) p.exit(trapped ? wait_status_signaled(abi::sigsegv) : wait_status_exited(0));
+  set_current_thread(nullptr);
+  return p.wait_status();
+}
+
+} // namespace wasmux

@@ -1,0 +1,35 @@
+#pragma once
+// Kernel-wide operations the host drives (boot, host-started processes), shared by the
+// wasm exports and the native tests.
+#include "../base/result.h"
+#include "../proc/process.h"
+
+namespace wasmux {
+
+struct BootOptions {
+  bool trace_all{false};
+  bool trace_unimplemented{false};
+  bool stdio_is_tty[3]{false, false, false};
+  u16 rows{24}, cols{80};
+};
+
+// Creates the root tmpfs, /dev, /tmp and init (pid 1). Call once, with the lock held.
+ErrorOr kernel_boot(const BootOptions& options);
+
+// A process started by the host: stdio on the host's streams, the given argv/envp/cwd.
+Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> envp, std::string_view cwd);
+
+// Binds the calling kernel instance to a process's main thread (a new one).
+Result<Thread*> attach_thread(Process& process, u32 heap_base);
+
+// The worker running thread's guest finished (returned or trapped). Returns the process's
+// wait status (a trap without a prior exit means death by SIGSEGV until signals land).
+i32 finish_thread(bool trapped);
+
+// Creates directories along path in the root file system (mkdir -p).
+Result<RefPtr<Custody>> make_directories(std::string_view path);
+
+// The kernel-internal process (pid 1) whose threads run host services (stdin reader).
+Process& init_process();
+
+} // namespace wasmux

@@ -1,0 +1,144 @@
+// The kernel module's exports: the syscall entry a guest's import is bound to, and the
+// operations the host drives. Every export takes the big lock itself.
+#if defined(__wasm__)
+#include "../entry/big_lock.h"
+#include "../fs/devfs/devices.h"
+#include "../fs/hostfs/hostfs.h"
+#include "../syscalls/syscall.h"
+#include "kernel.h"
+
+#define EXPORT(name) extern "C" __attribute__((export_name(#name)))
+
+using namespace wasmux;
+
+namespace {
+constexpr u32 kthread_stack_size = 256 * 1024;
+constexpr u32 kthread_tls_room = 4096;
+
+Vector<String> unpack_strings(const char*& p, u32 count) {
+  Vector<String> out;
+  for (u32 i = 0; i < count; ++i) {
+    std::string_view s(p);
+    out.append(String(s));
+    p += s.size() + 1;
+  }
+  return out;
+}
+} // namespace
+
+EXPORT(wasmux_syscall) long long wasmux_syscall(int nr, long long a1, long long a2, long long a3, long long a4, long long a5, long long a6) {
+  SyscallArgs args{{a1, a2, a3, a4, a5, a6}};
+  return syscall_entry(static_cast<u32>(nr), args);
+}
+
+EXPORT(wasmux_abi_version) unsigned wasmux_abi_version() { return abi::abi_version; }
+
+// flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
+// 0-2 are terminals.
+EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols) {
+  LockGuard lock;
+  BootOptions o;
+  o.trace_all = flags & 1;
+  o.trace_unimplemented = flags & 2;
+  for (int i = 0; i < 3; ++i) o.stdio_is_tty[i] = flags & (4u << i);
+  if (rows) o.rows = static_cast<u16>(rows);
+  if (cols) o.cols = static_cast<u16>(cols);
+  auto r = kernel_boot(o);
+  return r.is_error() ? -static_cast<int>(r.error()) : 0;
+}
+
+// A kernel thread region: TLS at its base, the stack growing down from base + size.
+EXPORT(wasmux_kthread_region_size) unsigned wasmux_kthread_region_size() { return kthread_stack_size + kthread_tls_room; }
+EXPORT(wasmux_kthread_alloc) unsigned wasmux_kthread_alloc() {
+  LockGuard lock;
+  if (__builtin_wasm_tls_size() > kthread_tls_room) __builtin_trap();
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(operator new(kthread_stack_size + kthread_tls_room)));
+}
+EXPORT(wasmux_kthread_free) void wasmux_kthread_free(unsigned base) {
+  LockGuard lock;
+  operator delete(reinterpret_cast<void*>(static_cast<uintptr_t>(base)));
+}
+
+EXPORT(wasmux_alloc) void* wasmux_alloc(unsigned n) {
+  LockGuard lock;
+  return operator new(n);
+}
+EXPORT(wasmux_free) void wasmux_free(void* p) {
+  LockGuard lock;
+  operator delete(p);
+}
+
+// Block: u32 argc, u32 envc, argc strings, envc strings, the cwd; each NUL-terminated.
+EXPORT(wasmux_process_create) int wasmux_process_create(const char* block) {
+  LockGuard lock;
+  u32 argc, envc;
+  __builtin_memcpy(&argc, block, 4);
+  __builtin_memcpy(&envc, block + 4, 4);
+  const char* p = block + 8;
+  Vector<String> argv = unpack_strings(p, argc);
+  Vector<String> envp = unpack_strings(p, envc);
+  auto r = create_host_process(std::move(argv), std::move(envp), std::string_view(p));
+  return r.is_error() ? -static_cast<int>(r.error()) : r.value()->pid();
+}
+
+EXPORT(wasmux_thread_attach) int wasmux_thread_attach(int pid, unsigned heap_base) {
+  LockGuard lock;
+  Process* p = pid == 1 ? &init_process() : ProcessTable::the().find(pid);
+  if (!p) return -static_cast<int>(Errno::esrch);
+  auto t = attach_thread(*p, heap_base);
+  return t.is_error() ? -static_cast<int>(t.error()) : t.value()->tid();
+}
+
+EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int trapped) {
+  LockGuard lock;
+  return finish_thread(trapped != 0);
+}
+
+// Whether the process exited through exit/exit_group (a trap after that is the glue's).
+EXPORT(wasmux_process_has_exited) int wasmux_process_has_exited(int pid) {
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(pid);
+  return p && p->has_exited();
+}
+
+EXPORT(wasmux_process_reap) void wasmux_process_reap(int pid) {
+  LockGuard lock;
+  ProcessTable::the().remove(pid);
+}
+
+EXPORT(wasmux_mount_host) int wasmux_mount_host(const char* guest_path, unsigned mount_id) {
+  LockGuard lock;
+  auto r = mount_host_directory(std::string_view(guest_path), mount_id);
+  return r.is_error() ? -static_cast<int>(r.error()) : 0;
+}
+
+// Writes a file into the root file system (used to seed /etc and the like).
+EXPORT(wasmux_write_file) int wasmux_write_file(const char* path, const void* data, unsigned len, unsigned mode) {
+  LockGuard lock;
+  std::string_view p(path);
+  usize slash = p.rfind('/');
+  auto dir = make_directories(p.substr(0, slash == std::string_view::npos ? 0 : slash));
+  if (dir.is_error()) return -static_cast<int>(dir.error());
+  auto name = p.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  auto inode = dir.value()->inode().create(name, mode, 0, 0);
+  if (inode.is_error()) return -static_cast<int>(inode.error());
+  auto w = inode.value()->write_at(0, IoBuffer::kernel(const_cast<void*>(data), len));
+  return w.is_error() ? -static_cast<int>(w.error()) : 0;
+}
+
+EXPORT(wasmux_console_want_word) unsigned wasmux_console_want_word() {
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(ConsoleInput::the().want_word()));
+}
+
+// Called by the host's stdin reader thread (attached to pid 1); blocks while full.
+EXPORT(wasmux_console_input) int wasmux_console_input(const unsigned char* data, unsigned len) {
+  LockGuard lock;
+  auto r = ConsoleInput::the().push(data, len);
+  return r.is_error() ? -static_cast<int>(r.error()) : static_cast<int>(r.value());
+}
+
+EXPORT(wasmux_console_eof) void wasmux_console_eof() {
+  LockGuard lock;
+  ConsoleInput::the().push_eof();
+}
+#endif

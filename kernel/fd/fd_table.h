@@ -1,0 +1,31 @@
+#pragma once
+// A process's file descriptor table: descriptions plus per-descriptor flags (FD_CLOEXEC).
+#include "../base/vector.h"
+#include "file_description.h"
+
+namespace wasmux {
+
+class FdTable {
+public:
+  struct Entry {
+    RefPtr<FileDescription> description;
+    bool cloexec{false};
+  };
+
+  // Lowest free descriptor ≥ min_fd below limit (POSIX: lowest available), else EMFILE.
+  Result<i32> allocate(RefPtr<FileDescription> d, bool cloexec, i32 min_fd, u64 limit);
+  // Installs at exactly fd, closing what was there (dup2/dup3 semantics).
+  ErrorOr install_at(i32 fd, RefPtr<FileDescription> d, bool cloexec, u64 limit);
+  Result<RefPtr<FileDescription>> get(i32 fd) const;
+  Entry* entry(i32 fd);
+  ErrorOr close(i32 fd);
+  void close_all();
+  void close_on_exec();
+  usize open_count() const;
+  FdTable clone() const;
+
+private:
+  Vector<Entry> m_entries;
+};
+
+} // namespace wasmux

@@ -1,0 +1,42 @@
+#pragma once
+// A File is what an open file description refers to: a regular file, a directory, a pipe
+// end, a device. A new kind of file is a new subclass, never a new case in a syscall.
+#include <wasmux/abi.h>
+
+#include "../base/refptr.h"
+#include "../base/result.h"
+#include "../base/user_buffer.h"
+
+namespace wasmux {
+
+class FileDescription;
+class Inode;
+class WaitQueue;
+
+class File : public RefCounted<File> {
+public:
+  virtual ~File() = default;
+
+  // Transfers at offset (ignored by non-seekable files). Errno::would_block means "not now":
+  // the syscall layer waits for readiness unless O_NONBLOCK (then EAGAIN).
+  virtual Result<usize> read(FileDescription&, const IoBuffer&, i64 offset);
+  virtual Result<usize> write(FileDescription&, const IoBuffer&, i64 offset);
+  virtual bool is_seekable() const { return false; }
+  // Current size for SEEK_END; only seekable files answer.
+  virtual Result<i64> size() { return Errno::espipe; }
+  virtual ErrorOr stat(abi::Stat& out);
+  virtual Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg);
+  // Which of the poll events in mask hold now; with wait_queue(), the readiness model.
+  virtual u32 readiness(u32 mask) const;
+  virtual WaitQueue* wait_queue() { return nullptr; }
+  virtual Result<usize> getdents(FileDescription&, const IoBuffer&) { return Errno::enotdir; }
+  virtual ErrorOr truncate(i64) { return Errno::einval; }
+  virtual ErrorOr sync() { return {}; }
+  virtual Inode* inode() { return nullptr; }
+  virtual bool is_directory() const { return false; }
+  virtual bool is_tty() const { return false; }
+  // The last open file description of this file went away (EOF / EPIPE edges).
+  virtual void on_last_close(FileDescription&) {}
+};
+
+} // namespace wasmux

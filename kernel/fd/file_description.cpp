@@ -1,0 +1,29 @@
+#include "file_description.h"
+
+#include "../vfs/custody.h"
+
+namespace wasmux {
+
+FileDescription::FileDescription(RefPtr<File> file, u32 flags, RefPtr<Custody> custody)
+    : m_file(std::move(file)), m_custody(std::move(custody)), m_flags(flags & ~static_cast<u32>(abi::o_cloexec)) {}
+
+FileDescription::~FileDescription() { m_file->on_last_close(*this); }
+
+void FileDescription::set_status_flags(u32 flags) {
+  u32 changeable = static_cast<u32>(abi::o_append | abi::o_nonblock | abi::o_async | abi::o_direct | abi::o_noatime);
+  m_flags = (m_flags & ~changeable) | (flags & changeable);
+}
+
+bool FileDescription::is_readable() const {
+  if (m_flags & abi::o_path) return false;
+  u32 acc = m_flags & abi::o_accmode;
+  return acc == abi::o_rdonly || acc == abi::o_rdwr;
+}
+
+bool FileDescription::is_writable() const {
+  if (m_flags & abi::o_path) return false;
+  u32 acc = m_flags & abi::o_accmode;
+  return acc == abi::o_wronly || acc == abi::o_rdwr;
+}
+
+} // namespace wasmux

@@ -1,0 +1,215 @@
+#include "hostfs.h"
+
+#include "../../entry/kernel.h"
+#include "../../fd/file_description.h"
+#include "../../host/host_port.h"
+#include "../../vfs/inode_file.h"
+#include "../../vfs/vfs.h"
+
+namespace wasmux {
+
+namespace {
+
+Errno to_errno(i64 r) { return static_cast<Errno>(-r); }
+
+class HostInode final : public Inode {
+public:
+  HostInode(u64 device, u32 mount, String path) : Inode(device), m_mount(mount), m_path(std::move(path)) {}
+
+  InodeMetadata metadata() override {
+    HostStat st{};
+    InodeMetadata md;
+    if (host().host_stat(m_mount, m_path.view(), st) < 0) {
+      md.nlink = 0; // vanished on the host
+      return md;
+    }
+    md.ino = st.ino;
+    md.mode = st.mode;
+    md.nlink = st.nlink;
+    md.size = static_cast<i64>(st.size);
+    md.atime_ns = st.atime_ns;
+    md.mtime_ns = st.mtime_ns;
+    md.ctime_ns = st.ctime_ns;
+    return md;
+  }
+
+  Result<RefPtr<Inode>> lookup(std::string_view name) override {
+    if (!metadata().is_dir()) return Errno::enotdir;
+    if (name == ".") return RefPtr<Inode>(this);
+    String child = child_path(name);
+    HostStat st{};
+    i32 r = host().host_stat(m_mount, child.view(), st);
+    if (r < 0) return to_errno(r);
+    return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
+  }
+
+  Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32, u32) override {
+    String child = child_path(name);
+    i32 h = host().host_open(m_mount, child.view(), abi::o_creat | abi::o_excl | abi::o_rdwr, mode & 07777);
+    if (h < 0) return to_errno(h);
+    host().host_close(h);
+    return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
+  }
+
+  Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32, u32) override {
+    String child = child_path(name);
+    i32 r = host().host_mkdir(m_mount, child.view(), mode & 07777);
+    if (r < 0) return to_errno(r);
+    return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
+  }
+
+  ErrorOr symlink(std::string_view name, std::string_view target, u32, u32) override {
+    i32 r = host().host_symlink(m_mount, target, child_path(name).view());
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+
+  ErrorOr link(std::string_view name, Inode& target) override {
+    if (target.device() != device()) return Errno::exdev;
+    i32 r = host().host_link(m_mount, static_cast<HostInode&>(target).m_path.view(), child_path(name).view());
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+
+  ErrorOr unlink(std::string_view name, bool is_dir) override {
+    if (name == "." || name == "..") return is_dir ? Errno::einval : Errno::eisdir;
+    i32 r = host().host_unlink(m_mount, child_path(name).view(), is_dir);
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+
+  ErrorOr rename(std::string_view old_name, Inode& new_dir, std::string_view new_name, RenameFlags flags) override {
+    if (new_dir.device() != device()) return Errno::exdev;
+    if (flags == RenameFlags::exchange) return Errno::einval;
+    String to = static_cast<HostInode&>(new_dir).child_path(new_name);
+    if (flags == RenameFlags::noreplace) {
+      HostStat st{};
+      if (host().host_stat(m_mount, to.view(), st) == 0) return Errno::eexist;
+    }
+    i32 r = host().host_rename(m_mount, child_path(old_name).view(), to.view());
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+
+  Result<usize> read_at(i64 offset, const IoBuffer& buf) override { return transfer(offset, buf, false); }
+  Result<usize> write_at(i64 offset, const IoBuffer& buf) override { return transfer(offset, buf, true); }
+
+  ErrorOr truncate(i64 length) override {
+    i32 h = host().host_open(m_mount, m_path.view(), abi::o_wronly, 0);
+    if (h < 0) return to_errno(h);
+    i32 r = host().host_ftruncate(h, length);
+    host().host_close(h);
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+
+  Result<String> readlink() override {
+    Vector<char> target;
+    i32 r = host().host_readlink(m_mount, m_path.view(), target);
+    if (r < 0) return to_errno(r);
+    return String(std::string_view(target.data(), target.size()));
+  }
+
+  ErrorOr chmod(u32 mode) override {
+    i32 r = host().host_chmod(m_mount, m_path.view(), mode & 07777);
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+  ErrorOr chown(u32, u32) override { return {}; } // host ownership is the host user's
+  ErrorOr set_times(i64 atime_ns, i64 mtime_ns) override {
+    i32 r = host().host_utimens(m_mount, m_path.view(), atime_ns, mtime_ns);
+    if (r < 0) return to_errno(r);
+    return {};
+  }
+
+protected:
+  ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
+    Vector<char> names;
+    i32 r = host().host_readdir(m_mount, m_path.view(), names);
+    if (r < 0) return to_errno(r);
+    if (after < 1 && !f(ctx, {".", 1, abi::dt_dir, 1})) return {};
+    if (after < 2 && !f(ctx, {"..", 1, abi::dt_dir, 2})) return {};
+    i64 cookie = 2;
+    for (usize at = 0; at < names.size();) {
+      std::string_view name(names.data() + at);
+      at += name.size() + 1;
+      ++cookie;
+      if (cookie <= after) continue;
+      // d_ino must be nonzero (some readers skip zero); the type is left for stat.
+      u64 ino = 1469598103934665603ull;
+      for (char c : name) ino = (ino ^ static_cast<u8>(c)) * 1099511628211ull;
+      if (!f(ctx, {name, ino | 1, abi::dt_unknown, cookie})) break;
+    }
+    return {};
+  }
+
+private:
+  String child_path(std::string_view name) const {
+    String p = m_path;
+    if (!p.empty()) p.append("/");
+    p.append(name);
+    return p;
+  }
+
+  // One host open per transfer keeps inodes free of host state (simple; costs a syscall).
+  Result<usize> transfer(i64 offset, const IoBuffer& buf, bool write) {
+    if (metadata().is_dir()) return Errno::eisdir;
+    i32 h = host().host_open(m_mount, m_path.view(), write ? abi::o_wronly : abi::o_rdonly, 0);
+    if (h < 0) return to_errno(h);
+    u8 chunk[16384];
+    usize done = 0;
+    Errno failure{};
+    bool failed = false;
+    while (done < buf.size()) {
+      usize n = min(buf.size() - done, sizeof chunk);
+      i64 r;
+      if (write) {
+        auto c = buf.read_into(chunk, done, n);
+        if (c.is_error()) {
+          failure = c.error();
+          failed = true;
+          break;
+        }
+        r = host().host_pwrite(h, chunk, n, offset + static_cast<i64>(done));
+      } else {
+        r = host().host_pread(h, chunk, n, offset + static_cast<i64>(done));
+        if (r > 0) {
+          auto c = buf.write_from(done, chunk, static_cast<usize>(r));
+          if (c.is_error()) {
+            failure = c.error();
+            failed = true;
+            break;
+          }
+        }
+      }
+      if (r < 0) {
+        failure = to_errno(r);
+        failed = true;
+        break;
+      }
+      if (r == 0) break;
+      done += static_cast<usize>(r);
+      if (static_cast<usize>(r) < n) break;
+    }
+    host().host_close(h);
+    if (failed && done == 0) return failure;
+    return done;
+  }
+
+  u32 m_mount;
+  String m_path;
+};
+
+} // namespace
+
+ErrorOr mount_host_directory(std::string_view guest_path, u32 mount_id) {
+  HostStat st{};
+  i32 r = host().host_stat(mount_id, "", st);
+  if (r < 0) return to_errno(r);
+  if ((st.mode & abi::s_ifmt) != abi::s_ifdir) return Errno::enotdir;
+  auto mountpoint = TRY(make_directories(guest_path));
+  auto root = make_ref<HostInode>(allocate_device_number(), mount_id, String(""));
+  return Vfs::the().mount(*mountpoint, RefPtr<Inode>(root));
+}
+
+} // namespace wasmux

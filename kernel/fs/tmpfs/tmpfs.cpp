@@ -1,0 +1,287 @@
+#include "tmpfs.h"
+
+#include "../../host/host_port.h"
+
+namespace wasmux {
+
+u64 allocate_inode_number() {
+  static u64 next = 2;
+  return next++;
+}
+
+TmpfsInode::TmpfsInode(u64 device, u32 mode, u32 uid, u32 gid) : Inode(device) {
+  m_meta.ino = allocate_inode_number();
+  m_meta.mode = mode;
+  m_meta.uid = uid;
+  m_meta.gid = gid;
+  i64 now = host().realtime_ns();
+  m_meta.atime_ns = m_meta.mtime_ns = m_meta.ctime_ns = now;
+}
+
+void TmpfsInode::touch_ctime() { m_meta.ctime_ns = host().realtime_ns(); }
+void TmpfsInode::touch_mtime() { m_meta.mtime_ns = m_meta.ctime_ns = host().realtime_ns(); }
+
+ErrorOr TmpfsInode::chmod(u32 mode) {
+  m_meta.mode = (m_meta.mode & abi::s_ifmt) | (mode & 07777);
+  touch_ctime();
+  return {};
+}
+
+ErrorOr TmpfsInode::chown(u32 uid, u32 gid) {
+  if (uid != 0xffffffffu) m_meta.uid = uid;
+  if (gid != 0xffffffffu) m_meta.gid = gid;
+  touch_ctime();
+  return {};
+}
+
+ErrorOr TmpfsInode::set_times(i64 atime_ns, i64 mtime_ns) {
+  if (atime_ns >= 0) m_meta.atime_ns = atime_ns;
+  if (mtime_ns >= 0) m_meta.mtime_ns = mtime_ns;
+  touch_ctime();
+  return {};
+}
+
+// ---- directories ----
+
+RefPtr<TmpfsDirectory> TmpfsDirectory::create_root(u32 mode) {
+  auto root = make_ref<TmpfsDirectory>(allocate_device_number(), mode, 0, 0, nullptr);
+  return root;
+}
+
+TmpfsDirectory::TmpfsDirectory(u64 device, u32 mode, u32 uid, u32 gid, TmpfsDirectory* parent)
+    : TmpfsInode(device, abi::s_ifdir | (mode & 07777), uid, gid), m_parent(parent ? parent : this) {
+  m_meta.nlink = 2;
+  m_meta.size = 4096;
+}
+
+TmpfsDirectory::Entry* TmpfsDirectory::find(std::string_view name) {
+  for (auto& e : m_entries)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+ErrorOr TmpfsDirectory::check_new_name(std::string_view name) {
+  if (name.empty() || name == "." || name == "..") return Errno::eexist;
+  if (find(name)) return Errno::eexist;
+  // A directory removed while in use (e.g. someone's cwd) accepts no new entries.
+  if (m_meta.nlink == 0) return Errno::enoent;
+  return {};
+}
+
+void TmpfsDirectory::insert(std::string_view name, RefPtr<Inode> inode) {
+  m_entries.append({String(name), std::move(inode), m_next_cookie++});
+  touch_mtime();
+}
+
+void TmpfsDirectory::remove_entry(std::string_view name) {
+  for (usize i = 0; i < m_entries.size(); ++i) {
+    if (m_entries[i].name == name) {
+      m_entries.remove(i);
+      break;
+    }
+  }
+  touch_mtime();
+}
+
+Result<RefPtr<Inode>> TmpfsDirectory::lookup(std::string_view name) {
+  if (name == ".") return RefPtr<Inode>(this);
+  if (name == "..") return RefPtr<Inode>(m_parent);
+  Entry* e = find(name);
+  if (!e) return Errno::enoent;
+  return e->inode;
+}
+
+Result<RefPtr<Inode>> TmpfsDirectory::create(std::string_view name, u32 mode, u32 uid, u32 gid) {
+  TRY(check_new_name(name));
+  auto file = make_ref<TmpfsFile>(device(), abi::s_ifreg | (mode & 07777), uid, gid);
+  insert(name, file);
+  return RefPtr<Inode>(file);
+}
+
+Result<RefPtr<Inode>> TmpfsDirectory::mkdir(std::string_view name, u32 mode, u32 uid, u32 gid) {
+  TRY(check_new_name(name));
+  auto dir = make_ref<TmpfsDirectory>(device(), mode, uid, gid, this);
+  insert(name, dir);
+  ++m_meta.nlink; // the child's ".."
+  return RefPtr<Inode>(dir);
+}
+
+ErrorOr TmpfsDirectory::symlink(std::string_view name, std::string_view target, u32 uid, u32 gid) {
+  TRY(check_new_name(name));
+  insert(name, make_ref<TmpfsSymlink>(device(), target, uid, gid));
+  return {};
+}
+
+ErrorOr TmpfsDirectory::link(std::string_view name, Inode& target) {
+  if (target.device() != device()) return Errno::exdev;
+  auto* t = static_cast<TmpfsInode*>(&target);
+  if (t->meta().is_dir()) return Errno::eperm; // link(2): EPERM for directories
+  TRY(check_new_name(name));
+  ++t->meta().nlink;
+  t->touch_ctime();
+  insert(name, RefPtr<Inode>(&target));
+  return {};
+}
+
+ErrorOr TmpfsDirectory::add_child(std::string_view name, RefPtr<Inode> child) {
+  TRY(check_new_name(name));
+  insert(name, std::move(child));
+  return {};
+}
+
+ErrorOr TmpfsDirectory::unlink(std::string_view name, bool is_dir) {
+  if (name == ".") return is_dir ? Errno::einval : Errno::eisdir;
+  if (name == "..") return is_dir ? Errno::enotempty : Errno::eisdir;
+  Entry* e = find(name);
+  if (!e) return Errno::enoent;
+  InodeMetadata md = e->inode->metadata();
+  if (is_dir) {
+    if (!md.is_dir()) return Errno::enotdir;
+    auto* dir = static_cast<TmpfsDirectory*>(e->inode.ptr());
+    if (!dir->is_empty()) return Errno::enotempty;
+    dir->meta().nlink = 0;
+    --m_meta.nlink;
+  } else {
+    if (md.is_dir()) return Errno::eisdir;
+    if (e->inode->device() == device()) {
+      auto* t = static_cast<TmpfsInode*>(e->inode.ptr());
+      --t->meta().nlink;
+      t->touch_ctime();
+    }
+  }
+  remove_entry(name);
+  return {};
+}
+
+// rename(2) semantics: replacing a directory needs an empty directory, a directory may not
+// move into its own subtree (EINVAL), renaming onto the same inode does nothing.
+ErrorOr TmpfsDirectory::rename(std::string_view old_name, Inode& new_dir_inode, std::string_view new_name, RenameFlags flags) {
+  if (old_name == "." || old_name == ".." || new_name == "." || new_name == ".." || old_name.empty() || new_name.empty())
+    return Errno::ebusy;
+  if (new_dir_inode.device() != device()) return Errno::exdev;
+  auto& new_dir = static_cast<TmpfsDirectory&>(new_dir_inode);
+  Entry* src = find(old_name);
+  if (!src) return Errno::enoent;
+  RefPtr<Inode> moving = src->inode;
+  bool moving_dir = moving->metadata().is_dir();
+  if (moving_dir) {
+    for (TmpfsDirectory* d = &new_dir;; d = d->m_parent) {
+      if (d == moving.ptr()) return Errno::einval;
+      if (d->m_parent == d) break;
+    }
+  }
+  Entry* dst = new_dir.find(new_name);
+  if (flags == RenameFlags::exchange) {
+    if (!dst) return Errno::enoent;
+    RefPtr<Inode> other = dst->inode;
+    dst->inode = moving;
+    find(old_name)->inode = other;
+    if (moving_dir) static_cast<TmpfsDirectory*>(moving.ptr())->m_parent = &new_dir;
+    if (other->metadata().is_dir()) static_cast<TmpfsDirectory*>(other.ptr())->m_parent = this;
+    touch_mtime();
+    new_dir.touch_mtime();
+    return {};
+  }
+  if (dst) {
+    if (flags == RenameFlags::noreplace) return Errno::eexist;
+    if (dst->inode == moving) return {};
+    bool dst_dir = dst->inode->metadata().is_dir();
+    if (moving_dir && !dst_dir) return Errno::enotdir;
+    if (!moving_dir && dst_dir) return Errno::eisdir;
+    TRY(new_dir.unlink(new_name, dst_dir));
+  }
+  if (moving_dir) {
+    --m_meta.nlink;
+    ++new_dir.m_meta.nlink;
+    static_cast<TmpfsDirectory*>(moving.ptr())->m_parent = &new_dir;
+  }
+  remove_entry(old_name);
+  new_dir.insert(new_name, moving);
+  static_cast<TmpfsInode*>(moving.ptr())->touch_ctime();
+  return {};
+}
+
+ErrorOr TmpfsDirectory::enumerate_impl(i64 after, EnumerateFn f, void* ctx) {
+  if (after < 1 && !f(ctx, {".", m_meta.ino, abi::dt_dir, 1})) return {};
+  if (after < 2 && !f(ctx, {"..", m_parent->m_meta.ino, abi::dt_dir, 2})) return {};
+  for (auto& e : m_entries) {
+    if (e.cookie <= after) continue;
+    InodeMetadata md = e.inode->metadata();
+    if (!f(ctx, {e.name.view(), md.ino, dirent_type_of(md.mode), e.cookie})) break;
+  }
+  return {};
+}
+
+// ---- regular files ----
+
+TmpfsFile::TmpfsFile(u64 device, u32 mode, u32 uid, u32 gid) : TmpfsInode(device, mode, uid, gid) {}
+
+TmpfsFile::~TmpfsFile() {
+  for (u8* p : m_pages) delete[] p;
+}
+
+Result<usize> TmpfsFile::read_at(i64 offset, const IoBuffer& buf) {
+  if (offset < 0) return Errno::einval;
+  if (offset >= m_meta.size) return 0;
+  usize n = static_cast<usize>(min<i64>(static_cast<i64>(buf.size()), m_meta.size - offset));
+  usize done = 0;
+  while (done < n) {
+    u64 pos = static_cast<u64>(offset) + done;
+    usize page = static_cast<usize>(pos / page_size), in_page = static_cast<usize>(pos % page_size);
+    usize chunk = min(n - done, page_size - in_page);
+    u8* p = page < m_pages.size() ? m_pages[page] : nullptr;
+    if (p)
+      TRY(buf.write_from(done, p + in_page, chunk));
+    else
+      TRY(buf.fill_zero(done, chunk));
+    done += chunk;
+  }
+  m_meta.atime_ns = host().realtime_ns();
+  return n;
+}
+
+Result<usize> TmpfsFile::write_at(i64 offset, const IoBuffer& buf) {
+  if (offset < 0) return Errno::einval;
+  usize n = buf.size();
+  if (static_cast<u64>(offset) + n > (1ull << 40)) return Errno::efbig;
+  usize done = 0;
+  while (done < n) {
+    u64 pos = static_cast<u64>(offset) + done;
+    usize page = static_cast<usize>(pos / page_size), in_page = static_cast<usize>(pos % page_size);
+    usize chunk = min(n - done, page_size - in_page);
+    if (page >= m_pages.size()) m_pages.resize(page + 1);
+    if (!m_pages[page]) {
+      m_pages[page] = new u8[page_size];
+      __builtin_memset(m_pages[page], 0, page_size);
+    }
+    ErrorOr r = buf.read_into(m_pages[page] + in_page, done, chunk);
+    if (r.is_error()) {
+      if (done == 0) return r.error();
+      break; // a partial write reports what was written (write(2))
+    }
+    done += chunk;
+  }
+  if (static_cast<i64>(offset + done) > m_meta.size) m_meta.size = static_cast<i64>(offset + done);
+  touch_mtime();
+  return done;
+}
+
+ErrorOr TmpfsFile::truncate(i64 length) {
+  if (length < 0) return Errno::einval;
+  usize keep = static_cast<usize>((length + page_size - 1) / page_size);
+  for (usize i = keep; i < m_pages.size(); ++i) delete[] m_pages[i];
+  if (keep < m_pages.size()) m_pages.resize(keep);
+  // Zero the tail of the last kept page so a later extension reads zeros.
+  if (length % page_size && keep > 0 && keep <= m_pages.size() && m_pages[keep - 1])
+    __builtin_memset(m_pages[keep - 1] + length % page_size, 0, page_size - length % page_size);
+  m_meta.size = length;
+  touch_mtime();
+  return {};
+}
+
+TmpfsSymlink::TmpfsSymlink(u64 device, std::string_view target, u32 uid, u32 gid)
+    : TmpfsInode(device, abi::s_iflnk | 0777, uid, gid), m_target(target) {
+  m_meta.size = static_cast<i64>(target.size());
+}
+
+} // namespace wasmux

@@ -1,0 +1,87 @@
+#pragma once
+// tmpfs: the default root file system, all in kernel memory. Files keep their data in
+// 4 KiB pages (holes read as zeros); directories keep entries in creation order with a
+// stable cookie each, so readdir offsets survive concurrent unlinks.
+#include "../../vfs/inode.h"
+
+namespace wasmux {
+
+class TmpfsInode : public Inode {
+public:
+  InodeMetadata metadata() override { return m_meta; }
+  ErrorOr chmod(u32 mode) override;
+  ErrorOr chown(u32 uid, u32 gid) override;
+  ErrorOr set_times(i64 atime_ns, i64 mtime_ns) override;
+
+  InodeMetadata& meta() { return m_meta; }
+  void touch_ctime();
+  void touch_mtime();
+
+protected:
+  TmpfsInode(u64 device, u32 mode, u32 uid, u32 gid);
+  InodeMetadata m_meta;
+};
+
+class TmpfsDirectory final : public TmpfsInode {
+public:
+  static RefPtr<TmpfsDirectory> create_root(u32 mode);
+  TmpfsDirectory(u64 device, u32 mode, u32 uid, u32 gid, TmpfsDirectory* parent);
+
+  Result<RefPtr<Inode>> lookup(std::string_view name) override;
+  Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32 uid, u32 gid) override;
+  Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32 uid, u32 gid) override;
+  ErrorOr symlink(std::string_view name, std::string_view target, u32 uid, u32 gid) override;
+  ErrorOr link(std::string_view name, Inode& target) override;
+  ErrorOr unlink(std::string_view name, bool is_dir) override;
+  ErrorOr rename(std::string_view old_name, Inode& new_dir, std::string_view new_name, RenameFlags) override;
+  // Adds a device or other special inode (used by image loading and mknod).
+  ErrorOr add_child(std::string_view name, RefPtr<Inode> child);
+  bool is_empty() const { return m_entries.empty(); }
+
+protected:
+  ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override;
+
+private:
+  struct Entry {
+    String name;
+    RefPtr<Inode> inode;
+    i64 cookie;
+  };
+  Entry* find(std::string_view name);
+  ErrorOr check_new_name(std::string_view name);
+  void insert(std::string_view name, RefPtr<Inode> inode);
+  void remove_entry(std::string_view name);
+  TmpfsDirectory* m_parent; // weak: ".." of this directory (self for the root)
+  Vector<Entry> m_entries;
+  i64 m_next_cookie{3};     // 1 and 2 are "." and ".."
+};
+
+class TmpfsFile final : public TmpfsInode {
+public:
+  TmpfsFile(u64 device, u32 mode, u32 uid, u32 gid);
+  ~TmpfsFile() override;
+  Result<usize> read_at(i64 offset, const IoBuffer& buf) override;
+  Result<usize> write_at(i64 offset, const IoBuffer& buf) override;
+  ErrorOr truncate(i64 length) override;
+
+  static constexpr usize page_size = 4096;
+
+private:
+  Vector<u8*> m_pages;
+};
+
+class TmpfsSymlink final : public TmpfsInode {
+public:
+  TmpfsSymlink(u64 device, std::string_view target, u32 uid, u32 gid);
+  Result<String> readlink() override { return m_target; }
+  Result<usize> read_at(i64, const IoBuffer&) override { return Errno::einval; }
+  Result<usize> write_at(i64, const IoBuffer&) override { return Errno::einval; }
+
+private:
+  String m_target;
+};
+
+// Inode numbers for every in-kernel file system (tmpfs, devfs).
+u64 allocate_inode_number();
+
+} // namespace wasmux

@@ -1,0 +1,75 @@
+#pragma once
+// The HostPort: the kernel's only way out (DESIGN §3). The wasm build implements it with
+// imports bound per kernel instance (host/wasm_host_port.cpp); tests use a fake.
+//
+// "User" calls act on the memory of the process whose thread is running this kernel
+// instance. All user addresses are bounds-checked by the implementation.
+#include "../base/types.h"
+#include "../base/vector.h"
+
+namespace wasmux {
+
+// What the host knows about a file in a host-directory mount.
+struct HostStat {
+  u32 mode;  // S_IF* | permission bits
+  u32 nlink;
+  u64 size;
+  u64 ino;
+  i64 atime_ns;
+  i64 mtime_ns;
+  i64 ctime_ns;
+};
+
+class HostPort {
+public:
+  virtual ~HostPort() = default;
+
+  // ---- the calling process's memory ----
+  // false when [uaddr, uaddr+len) is outside the process's memory.
+  virtual bool copy_from_user(void* dst, UserAddr src, usize len) = 0;
+  virtual bool copy_to_user(UserAddr dst, const void* src, usize len) = 0;
+  virtual bool fill_user(UserAddr dst, u8 byte, usize len) = 0;
+  // Length of the NUL-terminated string at uaddr, at most max; -1 when it runs off memory.
+  virtual i64 user_strnlen(UserAddr src, usize max) = 0;
+  virtual u64 user_memory_size() = 0;
+  // Grows the process's memory by pages of 64 KiB; false when it can't.
+  virtual bool user_memory_grow(u32 pages) = 0;
+
+  // ---- time and randomness ----
+  virtual i64 realtime_ns() = 0;
+  virtual i64 monotonic_ns() = 0;
+  virtual i64 thread_cputime_ns() = 0;
+  virtual void random_bytes(void* dst, usize len) = 0;
+
+  // ---- the host's standard streams (called without the big lock) ----
+  // Writes from user memory to the host's fd 1 or 2; returns bytes written or -errno.
+  virtual i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) = 0;
+  // Kernel diagnostics (trace lines) to the host's stderr.
+  virtual void log(const char* text, usize len) = 0;
+
+  // ---- host directory mounts; paths are relative to the mount's root ("" = root) ----
+  virtual i32 host_stat(u32 mount, std::string_view path, HostStat& out) = 0;
+  virtual i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) = 0; // handle or -errno
+  virtual void host_close(i32 handle) = 0;
+  virtual i64 host_pread(i32 handle, void* dst, usize len, i64 offset) = 0;
+  virtual i64 host_pwrite(i32 handle, const void* src, usize len, i64 offset) = 0;
+  virtual i32 host_ftruncate(i32 handle, i64 length) = 0;
+  virtual i32 host_fsync(i32 handle) = 0;
+  // Entry names of a directory, each followed by '\0'.
+  virtual i32 host_readdir(u32 mount, std::string_view path, Vector<char>& names) = 0;
+  virtual i32 host_mkdir(u32 mount, std::string_view path, u32 mode) = 0;
+  virtual i32 host_unlink(u32 mount, std::string_view path, bool directory) = 0;
+  virtual i32 host_rename(u32 mount, std::string_view from, std::string_view to) = 0;
+  virtual i32 host_symlink(u32 mount, std::string_view target, std::string_view path) = 0;
+  virtual i32 host_readlink(u32 mount, std::string_view path, Vector<char>& target) = 0;
+  virtual i32 host_link(u32 mount, std::string_view from, std::string_view to) = 0;
+  virtual i32 host_chmod(u32 mount, std::string_view path, u32 mode) = 0;
+  virtual i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) = 0;
+};
+
+// The port of the calling kernel instance (thread-local: each instance has its own user
+// memory binding; natively, each test thread).
+HostPort& host();
+void set_host(HostPort* port);
+
+} // namespace wasmux

@@ -1,0 +1,57 @@
+#pragma once
+// Pipes (Linux fs/pipe.c semantics): a ring in kernel memory; writes of at most PIPE_BUF
+// bytes are atomic; read returns 0 once the last writer is gone; write with no reader is
+// EPIPE. Readers and writers are counted by open file descriptions, so dup and fork share.
+#include "../fd/file.h"
+#include "../wait/wait_queue.h"
+
+namespace wasmux {
+
+class Pipe : public RefCounted<Pipe> {
+public:
+  explicit Pipe(usize capacity = default_capacity);
+  ~Pipe();
+
+  Result<usize> read(const IoBuffer& buf);
+  Result<usize> write(const IoBuffer& buf);
+  usize available() const { return m_head - m_tail; }
+  usize space() const { return m_capacity - available(); }
+  u32 readiness(u32 mask, bool reader) const;
+  WaitQueue& queue() { return m_queue; }
+  void add_reader() { ++m_readers; }
+  void add_writer() { ++m_writers; }
+  void remove_reader();
+  void remove_writer();
+
+  static constexpr usize default_capacity = 65536; // Linux: 16 pages
+
+private:
+  u8* m_ring;
+  usize m_capacity;
+  usize m_head{0}; // free-running counters, as fs/pipe.c
+  usize m_tail{0};
+  u32 m_readers{0};
+  u32 m_writers{0};
+  WaitQueue m_queue;
+};
+
+class PipeEnd final : public File {
+public:
+  enum class Side { read, write };
+  PipeEnd(RefPtr<Pipe> pipe, Side side);
+
+  Result<usize> read(FileDescription&, const IoBuffer&, i64) override;
+  Result<usize> write(FileDescription&, const IoBuffer&, i64) override;
+  ErrorOr stat(abi::Stat& out) override;
+  Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
+  u32 readiness(u32 mask) const override { return m_pipe->readiness(mask, m_side == Side::read); }
+  WaitQueue* wait_queue() override { return &m_pipe->queue(); }
+  void on_last_close(FileDescription&) override;
+
+private:
+  RefPtr<Pipe> m_pipe;
+  Side m_side;
+  u64 m_ino;
+};
+
+} // namespace wasmux

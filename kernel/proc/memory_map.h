@@ -1,0 +1,37 @@
+#pragma once
+// A process's address space bookkeeping. wasm memory only grows at its end and has no page
+// protection, so brk and anonymous mmap hand out ranges of one linear memory: brk grows
+// from __heap_base while nothing is mapped above it; mmap reuses freed ranges (first fit)
+// or grows the memory. mprotect only records.
+#include "../base/result.h"
+#include "../base/vector.h"
+
+namespace wasmux {
+
+class MemoryMap {
+public:
+  static constexpr u32 page = 65536; // wasm page; mmap granularity
+  static constexpr u32 user_page = 4096;
+
+  void reset(u32 heap_base);
+  u32 brk() const { return m_brk; }
+  // brk(2): returns the new break, or the old one when it cannot move (Linux returns the
+  // current break on failure; musl checks).
+  u32 set_brk(u32 requested);
+  Result<u32> map_anonymous(u32 length);
+  ErrorOr unmap(u32 addr, u32 length);
+  bool is_mapped(u32 addr, u32 length) const;
+
+private:
+  struct Range {
+    u32 start;
+    u32 end;
+  };
+  void add_free(Range r);
+  u32 m_heap_base{0};
+  u32 m_brk{0};
+  Vector<Range> m_mapped; // sorted
+  Vector<Range> m_free;   // sorted, coalesced
+};
+
+} // namespace wasmux

@@ -1,0 +1,70 @@
+#include "process.h"
+
+#include "../vfs/vfs.h"
+
+namespace wasmux {
+
+Process::Process(i32 pid, i32 ppid) : m_pid(pid), m_ppid(ppid), m_pgid(pid), m_sid(pid) {
+  constexpr u64 infinity = ~0ull;
+  for (auto& r : m_rlimits) r = {infinity, infinity};
+  // Linux defaults: 1024 soft / 4096 hard descriptors, 8 MiB stack.
+  m_rlimits[abi::rlimit_nofile] = {1024, 4096};
+  m_rlimits[abi::rlimit_stack] = {8u << 20, infinity};
+  m_rlimits[abi::rlimit_core] = {0, infinity};
+  m_cwd = Vfs::the().root();
+}
+
+Process::~Process() = default;
+
+RefPtr<Thread> Process::add_thread(i32 tid) {
+  auto t = make_ref<Thread>(tid, *this);
+  m_threads.push_back(*t);
+  m_thread_refs.append(t);
+  return t;
+}
+
+Thread* Process::main_thread() { return m_threads.first(); }
+
+void Process::exit(i32 wait_status) {
+  if (m_exited) return;
+  m_exited = true;
+  m_wait_status = wait_status;
+  m_fds.close_all();
+  m_exit_waiters.wake_all();
+}
+
+ProcessTable& ProcessTable::the() {
+  static ProcessTable* table = new ProcessTable;
+  return *table;
+}
+
+Result<RefPtr<Process>> ProcessTable::create(i32 ppid) {
+  // Pids grow and wrap like Linux's (kernel/pid.c), skipping live ones.
+  constexpr i32 pid_max = 32768;
+  for (i32 tries = 0; tries < pid_max; ++tries) {
+    i32 pid = m_next_pid;
+    m_next_pid = m_next_pid >= pid_max ? 2 : m_next_pid + 1;
+    if (find(pid)) continue;
+    auto p = make_ref<Process>(pid, ppid);
+    m_processes.append(p);
+    return p;
+  }
+  return Errno::eagain;
+}
+
+Process* ProcessTable::find(i32 pid) {
+  for (auto& p : m_processes)
+    if (p->pid() == pid) return p.ptr();
+  return nullptr;
+}
+
+void ProcessTable::remove(i32 pid) {
+  for (usize i = 0; i < m_processes.size(); ++i) {
+    if (m_processes[i]->pid() == pid) {
+      m_processes.remove(i);
+      return;
+    }
+  }
+}
+
+} // namespace wasmux

@@ -1,0 +1,95 @@
+#pragma once
+// A process: its descriptors, working directory, credentials, limits, memory layout and
+// exit state. Threads run it; the process table owns it until it is reaped.
+#include "../base/list.h"
+#include "../fd/fd_table.h"
+#include "../vfs/custody.h"
+#include "../wait/wait_queue.h"
+#include "memory_map.h"
+#include "thread.h"
+
+namespace wasmux {
+
+struct Credentials {
+  u32 uid{0}, euid{0}, suid{0};
+  u32 gid{0}, egid{0}, sgid{0};
+};
+
+struct Rlimit {
+  u64 cur;
+  u64 max;
+};
+
+class Process : public RefCounted<Process> {
+public:
+  Process(i32 pid, i32 ppid);
+  ~Process();
+
+  i32 pid() const { return m_pid; }
+  i32 ppid() const { return m_ppid; }
+  i32 pgid() const { return m_pgid; }
+  i32 sid() const { return m_sid; }
+  FdTable& fds() { return m_fds; }
+  Custody& cwd() { return *m_cwd; }
+  void set_cwd(RefPtr<Custody> c) { m_cwd = std::move(c); }
+  u32 umask() const { return m_umask; }
+  void set_umask(u32 m) { m_umask = m & 0777; }
+  Credentials& credentials() { return m_creds; }
+  Rlimit& rlimit(u32 resource) { return m_rlimits[resource]; }
+  u64 nofile_limit() const { return m_rlimits[abi::rlimit_nofile].cur; }
+  MemoryMap& memory() { return m_memory; }
+
+  Vector<String>& argv() { return m_argv; }
+  Vector<String>& envp() { return m_envp; }
+
+  RefPtr<Thread> add_thread(i32 tid);
+  Thread* main_thread();
+
+  // exit_group: records the status, closes descriptors (so pipe peers see EOF now, not
+  // when the worker unwinds) and wakes whoever waits for this process.
+  void exit(i32 wait_status);
+  bool has_exited() const { return m_exited; }
+  i32 wait_status() const { return m_wait_status; }
+  WaitQueue& exit_waiters() { return m_exit_waiters; }
+
+  static constexpr u32 rlimit_count = 16;
+
+private:
+  i32 m_pid;
+  i32 m_ppid;
+  i32 m_pgid;
+  i32 m_sid;
+  FdTable m_fds;
+  RefPtr<Custody> m_cwd;
+  u32 m_umask{022};
+  Credentials m_creds;
+  Rlimit m_rlimits[rlimit_count];
+  MemoryMap m_memory;
+  Vector<String> m_argv;
+  Vector<String> m_envp;
+  IntrusiveList<Thread, &Thread::m_process_node> m_threads;
+  Vector<RefPtr<Thread>> m_thread_refs;
+  bool m_exited{false};
+  i32 m_wait_status{0};
+  WaitQueue m_exit_waiters;
+};
+
+// Linux wait status encodings (wait(2) WIFEXITED/WIFSIGNALED).
+constexpr i32 wait_status_exited(i32 code) { return (code & 0xff) << 8; }
+constexpr i32 wait_status_signaled(i32 sig) { return sig & 0x7f; }
+
+class ProcessTable {
+public:
+  static ProcessTable& the();
+  Result<RefPtr<Process>> create(i32 ppid);
+  Process* find(i32 pid);
+  void remove(i32 pid);
+  i32 allocate_tid();
+  usize count() const { return m_processes.size(); }
+
+private:
+  Vector<RefPtr<Process>> m_processes;
+  i32 m_next_pid{2}; // pid 1 is init
+};
+
+} // namespace wasmux

@@ -1,0 +1,120 @@
+// getdents64, mkdirat, unlinkat, renameat, renameat2, linkat, symlinkat, readlinkat,
+// getcwd, chdir, fchdir.
+#include "../fd/file_description.h"
+#include "path_helpers.h"
+
+namespace wasmux {
+
+SyscallResult sys_getdents64(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (d->is_path_only()) return Errno::ebadf;
+  return static_cast<i64>(TRY(d->file().getdents(*d, IoBuffer::user(a.ptr(1), a.size(2)))));
+}
+
+SyscallResult sys_mkdirat(const SyscallArgs& a) {
+  auto parent = TRY(resolve_parent_at(a.fd(0), a.ptr(1)));
+  if (parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eexist;
+  Process& p = current_process();
+  TRY(parent.parent->inode().mkdir(parent.name.view(), a.u32_(2) & ~p.umask() & 07777, p.credentials().euid, p.credentials().egid));
+  return 0;
+}
+
+SyscallResult sys_unlinkat(const SyscallArgs& a) {
+  u32 flags = a.u32_(2);
+  if (flags & ~static_cast<u32>(abi::at_removedir)) return Errno::einval;
+  auto parent = TRY(resolve_parent_at(a.fd(0), a.ptr(1)));
+  bool dir = flags & abi::at_removedir;
+  if (parent.name.empty()) return dir ? Errno::ebusy : Errno::eisdir;
+  // rmdir(2): "." is EINVAL, ".." is ENOTEMPTY; unlink(2) of a path with a trailing slash
+  // that names a non-directory is ENOTDIR.
+  if (dir && parent.name == ".") return Errno::einval;
+  if (dir && parent.name == "..") return Errno::enotempty;
+  auto target = TRY(parent.parent->inode().lookup(parent.name.view()));
+  if (Vfs::the().mounted_over(*target)) return Errno::ebusy;
+  if (!dir && parent.trailing_slash) return target->metadata().is_dir() ? Errno::eisdir : Errno::enotdir;
+  TRY(parent.parent->inode().unlink(parent.name.view(), dir));
+  return 0;
+}
+
+namespace {
+SyscallResult rename_common(i32 olddirfd, UserAddr oldpath, i32 newdirfd, UserAddr newpath, u32 flags) {
+  if (flags & ~static_cast<u32>(abi::rename_noreplace | abi::rename_exchange)) return Errno::einval;
+  if ((flags & abi::rename_noreplace) && (flags & abi::rename_exchange)) return Errno::einval;
+  auto from = TRY(resolve_parent_at(olddirfd, oldpath));
+  auto to = TRY(resolve_parent_at(newdirfd, newpath));
+  if (from.name.empty() || to.name.empty()) return Errno::ebusy;
+  if (from.name == "." || from.name == ".." || to.name == "." || to.name == "..") return Errno::ebusy;
+  auto src = TRY(from.parent->inode().lookup(from.name.view()));
+  if ((from.trailing_slash || to.trailing_slash) && !src->metadata().is_dir()) return Errno::enotdir;
+  if (from.parent->inode().device() != to.parent->inode().device()) return Errno::exdev;
+  RenameFlags rf = (flags & abi::rename_exchange) ? RenameFlags::exchange
+                   : (flags & abi::rename_noreplace) ? RenameFlags::noreplace : RenameFlags::none;
+  TRY(from.parent->inode().rename(from.name.view(), to.parent->inode(), to.name.view(), rf));
+  return 0;
+}
+} // namespace
+
+SyscallResult sys_renameat(const SyscallArgs& a) { return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), 0); }
+SyscallResult sys_renameat2(const SyscallArgs& a) { return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), a.u32_(4)); }
+
+SyscallResult sys_linkat(const SyscallArgs& a) {
+  u32 flags = a.u32_(4);
+  if (flags & ~static_cast<u32>(abi::at_symlink_follow | abi::at_empty_path)) return Errno::einval;
+  auto target = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_follow) ? Follow::yes : Follow::no));
+  if (target->inode().metadata().is_dir()) return Errno::eperm;
+  auto parent = TRY(resolve_parent_at(a.fd(2), a.ptr(3)));
+  if (parent.name.empty() || parent.trailing_slash) return Errno::eexist;
+  if (target->inode().device() != parent.parent->inode().device()) return Errno::exdev;
+  TRY(parent.parent->inode().link(parent.name.view(), target->inode()));
+  return 0;
+}
+
+SyscallResult sys_symlinkat(const SyscallArgs& a) {
+  String target = TRY(copy_path_in(a.ptr(0)));
+  if (target.empty()) return Errno::enoent;
+  auto parent = TRY(resolve_parent_at(a.fd(1), a.ptr(2)));
+  if (parent.name.empty() || parent.trailing_slash) return Errno::eexist;
+  Process& p = current_process();
+  TRY(parent.parent->inode().symlink(parent.name.view(), target.view(), p.credentials().euid, p.credentials().egid));
+  return 0;
+}
+
+SyscallResult sys_readlinkat(const SyscallArgs& a) {
+  i64 bufsiz = a.i32_(3);
+  if (bufsiz <= 0) return Errno::einval;
+  auto custody = TRY(resolve_at(a.fd(0), a.ptr(1), abi::at_empty_path, Follow::no));
+  String target = TRY(custody->inode().readlink());
+  // readlink(2): no NUL is appended; the target is silently truncated to bufsiz.
+  usize n = min(target.length(), static_cast<usize>(bufsiz));
+  if (!host().copy_to_user(a.ptr(2), target.c_str(), n)) return Errno::efault;
+  return static_cast<i64>(n);
+}
+
+SyscallResult sys_getcwd(const SyscallArgs& a) {
+  Custody& cwd = current_process().cwd();
+  String path = cwd.absolute_path();
+  // Linux prefixes "(unreachable)" when the cwd was removed; we report ENOENT like
+  // glibc's getcwd wrapper makes of it.
+  if (cwd.inode().metadata().nlink == 0) return Errno::enoent;
+  usize need = path.length() + 1;
+  if (a.size(1) < need) return Errno::erange;
+  if (!host().copy_to_user(a.ptr(0), path.c_str(), need)) return Errno::efault;
+  return static_cast<i64>(need);
+}
+
+SyscallResult sys_chdir(const SyscallArgs& a) {
+  auto custody = TRY(resolve_at(abi::at_fdcwd, a.ptr(0), 0, Follow::yes));
+  if (!custody->inode().metadata().is_dir()) return Errno::enotdir;
+  current_process().set_cwd(std::move(custody));
+  return 0;
+}
+
+SyscallResult sys_fchdir(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (!d->custody()) return Errno::enotdir;
+  if (!d->custody()->inode().metadata().is_dir()) return Errno::enotdir;
+  current_process().set_cwd(RefPtr<Custody>(d->custody()));
+  return 0;
+}
+
+} // namespace wasmux

@@ -1,0 +1,72 @@
+// ppoll: one readiness model for every file (File::readiness + wait queues).
+#include "../fd/file_description.h"
+#include "syscall.h"
+
+namespace wasmux {
+
+namespace {
+
+// Polls every entry once; returns how many have events.
+usize scan(Vector<abi::Pollfd>& fds) {
+  Process& p = current_process();
+  usize ready = 0;
+  for (auto& pfd : fds) {
+    pfd.revents = 0;
+    if (pfd.fd < 0) continue; // poll(2): negative fds are ignored
+    auto d = p.fds().get(pfd.fd);
+    if (d.is_error()) {
+      pfd.revents = abi::pollnval;
+    } else {
+      u32 mask = static_cast<u16>(pfd.events);
+      pfd.revents = static_cast<i16>(d.value()->file().readiness(mask) & (mask | abi::pollhup | abi::pollerr));
+    }
+    if (pfd.revents) ++ready;
+  }
+  return ready;
+}
+
+} // namespace
+
+SyscallResult sys_ppoll(const SyscallArgs& a) {
+  u32 nfds = a.u32_(1);
+  Process& p = current_process();
+  if (nfds > p.nofile_limit()) return Errno::einval;
+  Vector<abi::Pollfd> fds;
+  fds.resize(nfds);
+  if (nfds && !host().copy_from_user(fds.data(), a.ptr(0), nfds * sizeof(abi::Pollfd))) return Errno::efault;
+  i64 deadline = -1;
+  if (a.ptr(2)) {
+    auto ts = TRY(copy_in<abi::Timespec>(a.ptr(2)));
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Errno::einval;
+    deadline = host().monotonic_ns() + ts.tv_sec * 1000000000 + ts.tv_nsec;
+  }
+  // The signal mask argument takes effect with signals (issue 3); it is validated now.
+  if (a.ptr(3) && a.size(4) != 8) return Errno::einval;
+  usize ready;
+  for (;;) {
+    ready = scan(fds);
+    if (ready || (deadline >= 0 && host().monotonic_ns() >= deadline)) break;
+    // Register on every watched queue, re-check (no lost wake-up: we hold the lock), block.
+    Vector<Waiter> waiters;
+    waiters.reserve(nfds);
+    for (auto& pfd : fds) {
+      if (pfd.fd < 0) continue;
+      auto d = p.fds().get(pfd.fd);
+      if (d.is_error()) continue;
+      if (WaitQueue* q = d.value()->file().wait_queue()) {
+        waiters.append(Waiter(current()));
+        q->add(waiters.last());
+      }
+    }
+    auto r = current().block(deadline);
+    if (r.is_error() && r.error() == Errno::etimedout) {
+      ready = scan(fds);
+      break;
+    }
+    TRY(r);
+  }
+  if (nfds && !host().copy_to_user(a.ptr(0), fds.data(), nfds * sizeof(abi::Pollfd))) return Errno::efault;
+  return static_cast<i64>(ready);
+}
+
+} // namespace wasmux

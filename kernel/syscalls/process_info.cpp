@@ -1,0 +1,159 @@
+// getpid, getppid, gettid, get[e]uid, get[e]gid, uname, sysinfo, prlimit64, getrlimit,
+// setrlimit, set_tid_address, rt_sigprocmask (bookkeeping until signals land), exit,
+// exit_group, wasmux_startup_block.
+#include "syscall.h"
+
+namespace wasmux {
+
+SyscallResult sys_getpid(const SyscallArgs&) { return current_process().pid(); }
+SyscallResult sys_getppid(const SyscallArgs&) { return current_process().ppid(); }
+SyscallResult sys_gettid(const SyscallArgs&) { return current().tid(); }
+SyscallResult sys_getuid(const SyscallArgs&) { return current_process().credentials().uid; }
+SyscallResult sys_geteuid(const SyscallArgs&) { return current_process().credentials().euid; }
+SyscallResult sys_getgid(const SyscallArgs&) { return current_process().credentials().gid; }
+SyscallResult sys_getegid(const SyscallArgs&) { return current_process().credentials().egid; }
+
+SyscallResult sys_set_tid_address(const SyscallArgs&) { return current().tid(); }
+
+SyscallResult sys_sched_yield(const SyscallArgs&) { return 0; }
+
+SyscallResult sys_uname(const SyscallArgs& a) {
+  abi::Utsname u{};
+  auto put = [](u8* field, std::string_view s) { __builtin_memcpy(field, s.data(), min<usize>(s.size(), 64)); };
+  // Programs test sysname against "Linux" to pick Linux behaviour, which is what we give.
+  put(u.sysname, "Linux");
+  put(u.nodename, "wasmux");
+  put(u.release, "6.1.0-wasmux");
+  put(u.version, "#1 wasmux");
+  put(u.machine, "wasm32");
+  put(u.domainname, "(none)");
+  TRY(copy_out(a.ptr(0), u));
+  return 0;
+}
+
+SyscallResult sys_sysinfo(const SyscallArgs& a) {
+  abi::Sysinfo s{};
+  s.uptime = static_cast<i32>(host().monotonic_ns() / 1000000000);
+  s.totalram = 1u << 30; // the 1 GiB a process may address (mem_unit 1)
+  s.freeram = 1u << 29;
+  s.procs = static_cast<u16>(ProcessTable::the().count());
+  s.mem_unit = 1;
+  TRY(copy_out(a.ptr(0), s));
+  return 0;
+}
+
+namespace {
+ErrorOr rlimit_exchange(Process& p, u32 resource, UserAddr new_limit, UserAddr old_limit) {
+  if (resource >= Process::rlimit_count) return Errno::einval;
+  abi::Rlimit next{};
+  if (new_limit) {
+    next = TRY(copy_in<abi::Rlimit>(new_limit));
+    if (next.rlim_cur > next.rlim_max) return Errno::einval;
+    Rlimit& cur = p.rlimit(resource);
+    // setrlimit(2): raising the hard limit needs privilege.
+    if (next.rlim_max > cur.max && p.credentials().euid != 0) return Errno::eperm;
+    if (resource == abi::rlimit_nofile && next.rlim_max > (1u << 20)) return Errno::eperm; // nr_open
+  }
+  if (old_limit) {
+    Rlimit& cur = p.rlimit(resource);
+    TRY(copy_out(old_limit, abi::Rlimit{cur.cur, cur.max}));
+  }
+  if (new_limit) p.rlimit(resource) = {next.rlim_cur, next.rlim_max};
+  return {};
+}
+} // namespace
+
+SyscallResult sys_prlimit64(const SyscallArgs& a) {
+  i32 pid = a.i32_(0);
+  Process* p = pid == 0 ? &current_process() : ProcessTable::the().find(pid);
+  if (!p) return Errno::esrch;
+  TRY(rlimit_exchange(*p, a.u32_(1), a.ptr(2), a.ptr(3)));
+  return 0;
+}
+
+SyscallResult sys_getrlimit(const SyscallArgs& a) {
+  TRY(rlimit_exchange(current_process(), a.u32_(0), 0, a.ptr(1)));
+  return 0;
+}
+
+SyscallResult sys_setrlimit(const SyscallArgs& a) {
+  TRY(rlimit_exchange(current_process(), a.u32_(0), a.ptr(1), 0));
+  return 0;
+}
+
+SyscallResult sys_rt_sigprocmask(const SyscallArgs& a) {
+  // Bookkeeping only until signals arrive: the mask is kept per thread so that programs
+  // which save and restore it see their own values.
+  static thread_local u64 mask = 0;
+  if (a.size(3) != 8) return Errno::einval;
+  if (a.ptr(2)) TRY(copy_out(a.ptr(2), mask));
+  if (a.ptr(1)) {
+    u64 set = TRY(copy_in<u64>(a.ptr(1)));
+    // SIGKILL and SIGSTOP cannot be blocked (sigprocmask(2)).
+    set &= ~((1ull << (abi::sigkill - 1)) | (1ull << (abi::sigstop - 1)));
+    switch (a.i32_(0)) {
+    case abi::sig_block: mask |= set; break;
+    case abi::sig_unblock: mask &= ~set; break;
+    case abi::sig_setmask: mask = set; break;
+    default: return Errno::einval;
+    }
+  }
+  return 0;
+}
+
+SyscallResult sys_exit(const SyscallArgs& a) {
+  // One thread per process until threads land: exit ends the process.
+  current_process().exit(wait_status_exited(a.i32_(0)));
+  return 0;
+}
+
+SyscallResult sys_exit_group(const SyscallArgs& a) {
+  current_process().exit(wait_status_exited(a.i32_(0)));
+  return 0;
+}
+
+// Program start (docs/guest-abi.md): argc, argv[], 0, envp[], 0, auxv pairs, strings.
+SyscallResult sys_wasmux_startup_block(const SyscallArgs& a) {
+  Process& p = current_process();
+  UserAddr buf = a.ptr(0);
+  usize size = a.size(1);
+  constexpr u32 auxv_pairs = 9;
+  constexpr u32 random_bytes = 16;
+  usize words = 1 + p.argv().size() + 1 + p.envp().size() + 1 + auxv_pairs * 2;
+  usize strings = 0;
+  for (auto& s : p.argv()) strings += s.length() + 1;
+  for (auto& s : p.envp()) strings += s.length() + 1;
+  usize total = words * 4 + random_bytes + strings;
+  if (size < total) return static_cast<i64>(total);
+  Vector<u32> head;
+  Vector<char> tail;
+  UserAddr random_at = buf + static_cast<u32>(words * 4);
+  UserAddr str_at = random_at + random_bytes;
+  head.append(static_cast<u32>(p.argv().size()));
+  auto add_strings = [&](Vector<String>& list) {
+    for (auto& s : list) {
+      head.append(str_at + static_cast<u32>(tail.size()));
+      for (char c : s.view()) tail.append(c);
+      tail.append('\0');
+    }
+    head.append(0);
+  };
+  add_strings(p.argv());
+  add_strings(p.envp());
+  Credentials& c = p.credentials();
+  u32 execfn = p.argv().empty() ? 0 : head[1];
+  u32 aux[auxv_pairs * 2] = {static_cast<u32>(abi::at_pagesz), 4096, static_cast<u32>(abi::at_uid), c.uid,
+                              static_cast<u32>(abi::at_euid), c.euid, static_cast<u32>(abi::at_gid), c.gid,
+                              static_cast<u32>(abi::at_egid), c.egid, static_cast<u32>(abi::at_secure), 0,
+                              static_cast<u32>(abi::at_random), random_at, static_cast<u32>(abi::at_execfn), execfn,
+                              static_cast<u32>(abi::at_null), 0};
+  for (u32 v : aux) head.append(v);
+  u8 random[random_bytes];
+  host().random_bytes(random, sizeof random);
+  if (!host().copy_to_user(buf, head.data(), head.size() * 4) || !host().copy_to_user(random_at, random, sizeof random) ||
+      (tail.size() && !host().copy_to_user(str_at, tail.data(), tail.size())))
+    return Errno::efault;
+  return static_cast<i64>(total);
+}
+
+} // namespace wasmux

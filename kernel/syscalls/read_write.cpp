@@ -1,0 +1,146 @@
+// read, write, readv, writev, pread64, pwrite64, lseek.
+#include "../fd/file_description.h"
+#include "syscall.h"
+
+namespace wasmux {
+
+namespace {
+
+constexpr u32 read_events = abi::pollin | abi::pollrdnorm;
+constexpr u32 write_events = abi::pollout | abi::pollwrnorm;
+
+// One read at offset (-1: the description's offset), blocking until data unless O_NONBLOCK.
+Result<usize> do_read(FileDescription& d, const IoBuffer& buf, i64 at) {
+  if (!d.is_readable()) return Errno::ebadf;
+  if (d.file().is_directory()) return Errno::eisdir;
+  bool positional = at >= 0;
+  for (;;) {
+    i64 offset = positional ? at : d.offset();
+    auto r = d.file().read(d, buf, offset);
+    if (!r.is_error()) {
+      if (!positional && d.file().is_seekable()) d.set_offset(offset + static_cast<i64>(r.value()));
+      return r.value();
+    }
+    if (r.error() != Errno::would_block) return r.error();
+    if (d.is_nonblocking()) return Errno::eagain;
+    TRY(wait_for_readiness(d, read_events));
+  }
+}
+
+// Writes all of buf unless O_NONBLOCK or an error stops it; reports partial progress the
+// way write(2) does (bytes written, the error only when nothing was).
+Result<usize> do_write(FileDescription& d, const IoBuffer& buf, i64 at) {
+  if (!d.is_writable()) return Errno::ebadf;
+  bool positional = at >= 0;
+  usize done = 0;
+  while (done < buf.size() || buf.size() == 0) {
+    i64 offset = positional ? at + static_cast<i64>(done) : d.offset();
+    if (!positional && d.is_append() && d.file().is_seekable()) offset = TRY(d.file().size());
+    auto r = d.file().write(d, buf.slice(done, buf.size() - done), offset);
+    if (r.is_error()) {
+      if (r.error() == Errno::would_block) {
+        if (d.is_nonblocking()) return done ? Result<usize>(done) : Result<usize>(Errno::eagain);
+        auto w = wait_for_readiness(d, write_events);
+        if (w.is_error()) return done ? Result<usize>(done) : Result<usize>(w.error());
+        continue;
+      }
+      return done ? Result<usize>(done) : Result<usize>(r.error());
+    }
+    if (!positional && d.file().is_seekable()) d.set_offset(offset + static_cast<i64>(r.value()));
+    done += r.value();
+    if (r.value() == 0 || buf.size() == 0) break;
+  }
+  return done;
+}
+
+// Linux caps a single transfer at MAX_RW_COUNT (INT_MAX rounded down to a page).
+constexpr usize max_rw_count = 0x7ffff000;
+
+Result<Vector<abi::Iovec>> copy_iovecs(UserAddr uiov, i32 count) {
+  if (count < 0 || count > abi::iov_max) return Errno::einval;
+  Vector<abi::Iovec> iovs;
+  iovs.resize(static_cast<usize>(count));
+  if (count && !host().copy_from_user(iovs.data(), uiov, sizeof(abi::Iovec) * static_cast<usize>(count))) return Errno::efault;
+  u64 total = 0;
+  for (auto& v : iovs) {
+    total += v.iov_len;
+    if (v.iov_len > 0x7fffffff || total > 0x7fffffff) return Errno::einval;
+  }
+  return iovs;
+}
+
+template <typename Op>
+SyscallResult vector_io(i32 fd, UserAddr uiov, i32 count, i64 at, Op op) {
+  auto d = TRY(current_process().fds().get(fd));
+  auto iovs = TRY(copy_iovecs(uiov, count));
+  usize total = 0;
+  for (auto& v : iovs) {
+    if (v.iov_len == 0) continue;
+    auto r = op(*d, IoBuffer::user(v.iov_base, v.iov_len), at >= 0 ? at + static_cast<i64>(total) : -1);
+    if (r.is_error()) {
+      if (total) break;
+      return r.error();
+    }
+    total += r.value();
+    if (r.value() < v.iov_len) break;
+  }
+  return static_cast<i64>(total);
+}
+
+} // namespace
+
+SyscallResult sys_read(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  return static_cast<i64>(TRY(do_read(*d, IoBuffer::user(a.ptr(1), min(a.size(2), max_rw_count)), -1)));
+}
+
+SyscallResult sys_write(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  return static_cast<i64>(TRY(do_write(*d, IoBuffer::user(a.ptr(1), min(a.size(2), max_rw_count)), -1)));
+}
+
+SyscallResult sys_pread64(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (a.i64_(3) < 0) return Errno::einval;
+  if (!d->file().is_seekable()) return Errno::espipe;
+  return static_cast<i64>(TRY(do_read(*d, IoBuffer::user(a.ptr(1), min(a.size(2), max_rw_count)), a.i64_(3))));
+}
+
+SyscallResult sys_pwrite64(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (a.i64_(3) < 0) return Errno::einval;
+  if (!d->file().is_seekable()) return Errno::espipe;
+  return static_cast<i64>(TRY(do_write(*d, IoBuffer::user(a.ptr(1), min(a.size(2), max_rw_count)), a.i64_(3))));
+}
+
+SyscallResult sys_readv(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr(1), a.i32_(2), -1, do_read); }
+SyscallResult sys_writev(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr(1), a.i32_(2), -1, do_write); }
+
+SyscallResult sys_lseek(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (!d->file().is_seekable()) return Errno::espipe;
+  i64 offset = a.i64_(1);
+  i64 base;
+  switch (a.i32_(2)) {
+  case abi::seek_set: base = 0; break;
+  case abi::seek_cur: base = d->offset(); break;
+  case abi::seek_end: base = TRY(d->file().size()); break;
+  case abi::seek_data:
+  case abi::seek_hole: {
+    // No holes are tracked: all data up to the size, one hole at the end (lseek(2)).
+    i64 size = TRY(d->file().size());
+    if (offset < 0 || offset >= size) return Errno::enxio;
+    if (a.i32_(2) == abi::seek_hole) offset = size;
+    d->set_offset(offset);
+    return offset;
+  }
+  default: return Errno::einval;
+  }
+  if ((offset > 0 && base > INT64_MAX - offset)) return Errno::eoverflow;
+  i64 target = base + offset;
+  if (target < 0) return Errno::einval;
+  d->set_offset(target);
+  return target;
+}
+
+} // namespace wasmux

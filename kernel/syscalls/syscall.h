@@ -1,0 +1,51 @@
+#pragma once
+// What every syscall handler sees: the raw arguments (each travelled as 64 bits; a handler
+// truncates each to its declared width) and the calling thread.
+#include <wasmux/abi.h>
+
+#include "../base/result.h"
+#include "../base/user_buffer.h"
+#include "../proc/process.h"
+
+namespace wasmux {
+
+struct SyscallArgs {
+  i64 a[6];
+  i32 fd(int i) const { return static_cast<i32>(a[i]); }
+  i32 i32_(int i) const { return static_cast<i32>(a[i]); }
+  u32 u32_(int i) const { return static_cast<u32>(a[i]); }
+  UserAddr ptr(int i) const { return static_cast<UserAddr>(a[i]); }
+  usize size(int i) const { return static_cast<u32>(a[i]); }
+  i64 i64_(int i) const { return a[i]; }
+};
+
+using SyscallResult = Result<i64>;
+
+inline Thread& current() { return *current_thread(); }
+inline Process& current_process() { return current_thread()->process(); }
+
+// Declarations of every implemented handler, from the generated table.
+#define WASMUX_SYSCALL_none(name)
+#define WASMUX_SYSCALL_partial(name) SyscallResult sys_##name(const SyscallArgs&);
+#define WASMUX_SYSCALL_full(name) SyscallResult sys_##name(const SyscallArgs&);
+#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names) WASMUX_SYSCALL_##level(name)
+#include <wasmux/syscall_table.inc>
+#undef WASMUX_SYSCALL
+#undef WASMUX_SYSCALL_none
+#undef WASMUX_SYSCALL_partial
+#undef WASMUX_SYSCALL_full
+
+// Enters the kernel: takes the lock, dispatches, converts the result to -errno.
+i64 syscall_entry(u32 nr, const SyscallArgs& args);
+
+// Kernel-wide switches set at boot.
+struct KernelConfig {
+  bool trace_all{false};
+  bool trace_unimplemented{false};
+};
+KernelConfig& kernel_config();
+
+// Waits until file is ready for events (the big lock held), or fails with EINTR later.
+ErrorOr wait_for_readiness(class FileDescription& d, u32 events);
+
+} // namespace wasmux

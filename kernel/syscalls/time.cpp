@@ -1,0 +1,90 @@
+// clock_gettime, clock_getres, gettimeofday, nanosleep, clock_nanosleep, getrandom.
+#include "syscall.h"
+
+namespace wasmux {
+
+namespace {
+
+Result<i64> clock_now(i32 clock) {
+  switch (clock) {
+  case abi::clock_realtime:
+  case abi::clock_realtime_coarse: return host().realtime_ns();
+  case abi::clock_monotonic:
+  case abi::clock_monotonic_raw:
+  case abi::clock_monotonic_coarse:
+  case abi::clock_boottime: return host().monotonic_ns();
+  case abi::clock_process_cputime_id:
+  case abi::clock_thread_cputime_id: return host().thread_cputime_ns();
+  default: return Errno::einval;
+  }
+}
+
+abi::Timespec to_timespec(i64 ns) { return {ns / 1000000000, static_cast<i32>(ns % 1000000000), 0}; }
+
+Result<i64> timespec_in(UserAddr addr) {
+  auto ts = TRY(copy_in<abi::Timespec>(addr));
+  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Errno::einval;
+  if (ts.tv_sec > INT64_MAX / 1000000000 - 1) return INT64_MAX / 2;
+  return ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+// Sleeps on nothing but the deadline; signals will interrupt it (EINTR + remaining time).
+ErrorOr sleep_until_monotonic(i64 deadline) {
+  while (host().monotonic_ns() < deadline) {
+    auto r = current().block(deadline);
+    if (r.is_error() && r.error() != Errno::etimedout) return r.error();
+  }
+  return {};
+}
+
+} // namespace
+
+SyscallResult sys_clock_gettime(const SyscallArgs& a) {
+  i64 now = TRY(clock_now(a.i32_(0)));
+  TRY(copy_out(a.ptr(1), to_timespec(now)));
+  return 0;
+}
+
+SyscallResult sys_clock_getres(const SyscallArgs& a) {
+  TRY(clock_now(a.i32_(0)));
+  if (a.ptr(1)) TRY(copy_out(a.ptr(1), to_timespec(1000)));
+  return 0;
+}
+
+SyscallResult sys_gettimeofday(const SyscallArgs& a) {
+  i64 now = host().realtime_ns();
+  if (a.ptr(0)) TRY(copy_out(a.ptr(0), abi::Timeval{now / 1000000000, (now % 1000000000) / 1000}));
+  if (a.ptr(1)) TRY(copy_out(a.ptr(1), u64{0}));
+  return 0;
+}
+
+SyscallResult sys_nanosleep(const SyscallArgs& a) {
+  i64 duration = TRY(timespec_in(a.ptr(0)));
+  TRY(sleep_until_monotonic(host().monotonic_ns() + duration));
+  return 0;
+}
+
+SyscallResult sys_clock_nanosleep(const SyscallArgs& a) {
+  i32 clock = a.i32_(0);
+  if (clock == abi::clock_thread_cputime_id) return Errno::einval;
+  i64 now = TRY(clock_now(clock));
+  i64 t = TRY(timespec_in(a.ptr(2)));
+  i64 duration = (a.u32_(1) & abi::timer_abstime) ? t - now : t;
+  if (duration > 0) TRY(sleep_until_monotonic(host().monotonic_ns() + duration));
+  return 0;
+}
+
+SyscallResult sys_getrandom(const SyscallArgs& a) {
+  if (a.u32_(2) & ~static_cast<u32>(abi::grnd_nonblock | abi::grnd_random | 4 /* GRND_INSECURE */)) return Errno::einval;
+  usize len = min<usize>(a.size(1), 33554431); // Linux caps one call at 32 MiB - 1
+  u8 chunk[4096];
+  for (usize done = 0; done < len;) {
+    usize n = min(len - done, sizeof chunk);
+    host().random_bytes(chunk, n);
+    if (!host().copy_to_user(a.ptr(0) + static_cast<u32>(done), chunk, n)) return done ? static_cast<i64>(done) : Result<i64>(Errno::efault);
+    done += n;
+  }
+  return static_cast<i64>(len);
+}
+
+} // namespace wasmux

@@ -1,0 +1,91 @@
+#include "inode_file.h"
+
+#include "../fd/file_description.h"
+
+namespace wasmux {
+
+Result<RefPtr<File>> Inode::open(u32) { return RefPtr<File>(make_ref<InodeFile>(RefPtr<Inode>(this))); }
+
+Result<RefPtr<File>> Inode::open_path_only(RefPtr<Inode> inode) {
+  return RefPtr<File>(make_ref<InodeFile>(std::move(inode)));
+}
+
+Result<usize> InodeFile::read(FileDescription&, const IoBuffer& buf, i64 offset) {
+  return m_inode->read_at(offset, buf);
+}
+
+Result<usize> InodeFile::write(FileDescription&, const IoBuffer& buf, i64 offset) {
+  return m_inode->write_at(offset, buf);
+}
+
+ErrorOr InodeFile::truncate(i64 length) {
+  if (m_inode->metadata().is_dir()) return Errno::eisdir;
+  return m_inode->truncate(length);
+}
+
+void fill_stat(Inode& inode, abi::Stat& out) {
+  InodeMetadata md = inode.metadata();
+  out = {};
+  out.st_dev = inode.device();
+  out.st_ino = md.ino;
+  out.st_mode = md.mode;
+  out.st_nlink = md.nlink;
+  out.st_uid = md.uid;
+  out.st_gid = md.gid;
+  out.st_rdev = md.rdev;
+  out.st_size = md.size;
+  out.st_blksize = 4096;
+  out.st_blocks = (md.size + 511) / 512;
+  out.st_atime_sec = md.atime_ns / 1000000000;
+  out.st_atime_nsec = md.atime_ns % 1000000000;
+  out.st_mtime_sec = md.mtime_ns / 1000000000;
+  out.st_mtime_nsec = md.mtime_ns % 1000000000;
+  out.st_ctime_sec = md.ctime_ns / 1000000000;
+  out.st_ctime_nsec = md.ctime_ns % 1000000000;
+}
+
+ErrorOr InodeFile::stat(abi::Stat& out) {
+  fill_stat(*m_inode, out);
+  return {};
+}
+
+Result<i64> InodeFile::ioctl(FileDescription&, u32 request, UserAddr arg) {
+  // FIONREAD on a regular file: bytes between the offset and the end (Linux
+  // fs/ioctl.c file_ioctl answers it for regular files only).
+  (void)request;
+  (void)arg;
+  return Errno::enotty;
+}
+
+// Linux getdents64: records of d_ino, d_off, d_reclen, d_type, name, NUL, 8-byte aligned;
+// EINVAL when not even one record fits.
+Result<usize> InodeFile::getdents(FileDescription& d, const IoBuffer& buf) {
+  if (!m_inode->metadata().is_dir()) return Errno::enotdir;
+  usize used = 0;
+  ErrorOr fault{};
+  bool too_small = false;
+  i64 pos = d.offset();
+  TRY(m_inode->enumerate(pos, [&](const DirEntry& e) {
+    usize header = offsetof(abi::Dirent64Header, d_type) + 1;
+    usize reclen = round_up<usize>(header + e.name.size() + 1, 8);
+    if (used + reclen > buf.size()) {
+      too_small = used == 0;
+      return false;
+    }
+    u8 record[256 + 32] = {};
+    abi::Dirent64Header h{e.ino, e.cookie, static_cast<u16>(reclen), e.type};
+    __builtin_memcpy(record, &h, header);
+    __builtin_memcpy(record + header, e.name.data(), e.name.size());
+    fault = buf.write_from(used, record, reclen);
+    if (fault.is_error()) return false;
+    used += reclen;
+    pos = e.cookie;
+    return true;
+  }));
+  if (fault.is_error()) return fault.error();
+  if (too_small) return Errno::einval;
+  d.set_offset(pos);
+  return used;
+}
+
+} // namespace wasmux

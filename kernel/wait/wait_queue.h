@@ -1,0 +1,42 @@
+#pragma once
+// Wait queues: a blocked read, a poll and (later) an epoll registration are all waiters on
+// the queues of the objects they watch. Objects wake their queues on edges only
+// (empty→non-empty, full→not-full, last writer gone), as Linux fs/pipe.c does.
+#include "../base/list.h"
+#include "../base/types.h"
+
+namespace wasmux {
+
+class Thread;
+class WaitQueue;
+
+// A registration of one thread on one queue; removes itself when destroyed.
+class Waiter {
+public:
+  explicit Waiter(Thread& thread) : m_thread(thread) {}
+  ~Waiter() { m_node.unlink(); }
+  Waiter(const Waiter&) = delete;
+  Waiter& operator=(const Waiter&) = delete;
+  Waiter(Waiter&& o) : m_thread(o.m_thread) { o.m_node.unlink(); }
+  Thread& thread() { return m_thread; }
+  ListNode m_node;
+
+private:
+  Thread& m_thread;
+};
+
+class WaitQueue {
+public:
+  void add(Waiter& w) {
+    w.m_node.unlink();
+    m_waiters.push_back(w);
+  }
+  bool has_waiters() const { return !m_waiters.empty(); }
+  // Wakes every waiter; each re-checks its condition (restart model).
+  void wake_all();
+
+private:
+  IntrusiveList<Waiter, &Waiter::m_node> m_waiters;
+};
+
+} // namespace wasmux
