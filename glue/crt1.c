@@ -1,0 +1,79 @@
+/* The program entry of every wasmux guest (docs/guest-abi.md, "Program start"),
+ * installed as crt1.o. Linked first, ahead of the program's own objects. */
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <wasmux/abi_c.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The host refuses a module without this custom section or with another ABI
+ * version. clang cannot put C data into a custom section, but its assembler
+ * can; crt1.o is the one object every program links, so the section appears
+ * exactly once. */
+__asm__(".section .custom_section.wasmux.abi,\"\",@\n"
+        ".int32 " STR(WASMUX_ABI_VERSION) "\n");
+
+__attribute__((__import_module__("wasmux"), __import_name__("syscall")))
+long long __wasmux_syscall(long, long long, long long, long long,
+                           long long, long long, long long);
+
+int __libc_start_main(int (*)(int, char **, char **), int, char **,
+                      void (*)(void), void (*)(void), void (*)(void));
+void __wasm_call_ctors(void);
+
+/* clang names main by its parameters: main(int, char **) becomes
+ * __main_argc_argv, main(void) __main_void, and main(int, char **, char **)
+ * stays main. We always call __main_argc_argv; libc.a supplies it for the other
+ * two forms (glue/lib/), which need the arguments kept here. */
+int __main_argc_argv(int, char **);
+__attribute__((__visibility__("hidden"))) int __wasmux_argc;
+__attribute__((__visibility__("hidden"))) char **__wasmux_argv, **__wasmux_envp;
+
+static int start_main(int argc, char **argv, char **envp)
+{
+	__wasmux_argc = argc;
+	__wasmux_argv = argv;
+	__wasmux_envp = envp;
+	return __main_argc_argv(argc, argv);
+}
+
+/* musl calls _init after setting up TLS, the page size and stdio, and before
+ * main; in wasm the constructors are run by the linker-made
+ * __wasm_call_ctors, so that is what _init does. (Referencing it also stops
+ * wasm-ld from wrapping exports in constructor calls of its own.) */
+void _init(void)
+{
+	__wasm_call_ctors();
+}
+
+/* Larger start-up blocks are mapped rather than put on the 1 MiB stack. */
+enum { STACK_BLOCK_MAX = 64 * 1024 };
+
+void _start(void)
+{
+	long long size = __wasmux_syscall(WASMUX_SYS_startup_block, 0, 0, 0, 0, 0, 0);
+	if (size <= 0 || size > INT32_MAX)
+		__builtin_trap();
+	void *block;
+	if (size <= STACK_BLOCK_MAX) {
+		/* _start never returns, so its frame lives as long as the program. */
+		block = __builtin_alloca((size_t)size);
+	} else {
+		long long p = __wasmux_syscall(SYS_mmap, 0, size, PROT_READ | PROT_WRITE,
+		                               MAP_PRIVATE | MAP_ANONYMOUS, (unsigned)-1, 0);
+		if ((unsigned long long)p > -4096ULL)
+			__builtin_trap();
+		block = (void *)(uintptr_t)p;
+	}
+	if (__wasmux_syscall(WASMUX_SYS_startup_block, (uintptr_t)block, size, 0, 0, 0, 0) != size)
+		__builtin_trap();
+	/* argc | argv[] | 0 | envp[] | 0 | auxv: the layout musl expects. */
+	int argc = *(int *)block;
+	char **argv = (char **)block + 1;
+	__libc_start_main(start_main, argc, argv, 0, 0, 0);
+	/* Not reached: exit ends in exit_group and a trap. */
+	__builtin_trap();
+}
