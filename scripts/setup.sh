@@ -24,6 +24,8 @@ node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo
 if [ ! -x .tools/node/node_modules/node/bin/node ] || [ "$(node_major .tools/node/node_modules/node/bin/node)" -lt 22 ]; then
   echo "setup: installing Node 24 into .tools/node"
   mkdir -p .tools/node
+  # Its own package.json, so npm doesn't walk up to the project's.
+  [ -f .tools/node/package.json ] || echo '{"private":true}' > .tools/node/package.json
   (cd .tools/node && npm install --no-audit --no-fund --silent node@24 >/dev/null)
 fi
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"

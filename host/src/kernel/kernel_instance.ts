@@ -1,0 +1,188 @@
+// One instance of the kernel module on the shared kernel memory: a "kernel thread"
+// (DESIGN §1). Each worker (and the main thread) has its own, with its own stack and TLS
+// region, its "host" imports bound to that worker's current user memory.
+import { hostFsImports, type HostMounts } from '../node/host_fs.js';
+
+export interface KernelExports {
+  memory?: WebAssembly.Memory;
+  __stack_pointer: WebAssembly.Global;
+  __wasm_init_tls(base: number): void;
+  __wasm_call_ctors(): void;
+  wasmux_syscall(nr: number, a: bigint, b: bigint, c: bigint, d: bigint, e: bigint, f: bigint): bigint;
+  wasmux_abi_version(): number;
+  wasmux_boot(flags: number, rows: number, cols: number): number;
+  wasmux_kthread_region_size(): number;
+  wasmux_kthread_alloc(): number;
+  wasmux_kthread_free(base: number): void;
+  wasmux_alloc(n: number): number;
+  wasmux_free(p: number): void;
+  wasmux_process_create(block: number): number;
+  wasmux_thread_attach(pid: number, heapBase: number): number;
+  wasmux_thread_finish(trapped: number): number;
+  wasmux_process_has_exited(pid: number): number;
+  wasmux_process_reap(pid: number): void;
+  wasmux_mount_host(path: number, mountId: number): number;
+  wasmux_write_file(path: number, data: number, len: number, mode: number): number;
+  wasmux_console_want_word(): number;
+  wasmux_console_input(data: number, len: number): number;
+  wasmux_console_eof(): void;
+}
+
+// The kernel memory's pages at boot; it grows as the kernel allocates.
+export const KERNEL_INITIAL_PAGES = 256;
+export const KERNEL_MAXIMUM_PAGES = 65536;
+
+const EFAULT = 14;
+const EAGAIN = 11;
+
+export class KernelThread {
+  readonly exports: KernelExports;
+  private kernelBytes: Uint8Array;
+  private userMemory: WebAssembly.Memory | undefined;
+  private userBytes: Uint8Array = new Uint8Array(0);
+  private readonly clockOffset: bigint;
+  private readonly textDecoder = new TextDecoder();
+
+  constructor(module: WebAssembly.Module, readonly kernelMemory: WebAssembly.Memory, mounts: HostMounts) {
+    this.kernelBytes = new Uint8Array(kernelMemory.buffer);
+    this.clockOffset = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
+    const instance = new WebAssembly.Instance(module, {
+      env: { memory: kernelMemory },
+      host: { ...this.memoryImports(), ...hostFsImports(mounts, () => this.kernel()) },
+    });
+    this.exports = instance.exports as unknown as KernelExports;
+  }
+
+  // Gives this instance its own stack and TLS (a region allocated by the kernel).
+  enterRegion(base: number): void {
+    this.exports.__stack_pointer.value = base + this.exports.wasmux_kthread_region_size();
+    this.exports.__wasm_init_tls(base);
+  }
+
+  bindUserMemory(memory: WebAssembly.Memory | undefined): void {
+    this.userMemory = memory;
+    this.userBytes = memory ? new Uint8Array(memory.buffer) : new Uint8Array(0);
+  }
+
+  // Views over shared memories must be re-made after growth (TOOLCHAIN-NOTES).
+  kernel(): Uint8Array {
+    if (this.kernelBytes.length !== this.kernelMemory.buffer.byteLength) this.kernelBytes = new Uint8Array(this.kernelMemory.buffer);
+    return this.kernelBytes;
+  }
+
+  private user(end: number): Uint8Array | undefined {
+    if (end > this.userBytes.length && this.userMemory) this.userBytes = new Uint8Array(this.userMemory.buffer);
+    return end <= this.userBytes.length ? this.userBytes : undefined;
+  }
+
+  // Strings into kernel memory for the exports that take them; free with exports.wasmux_free.
+  allocString(s: string): number {
+    const bytes = new TextEncoder().encode(s + '\0');
+    return this.allocBytes(bytes);
+  }
+
+  allocBytes(bytes: Uint8Array): number {
+    const p = this.exports.wasmux_alloc(Math.max(bytes.length, 1));
+    this.kernel().set(bytes, p);
+    return p;
+  }
+
+  private memoryImports(): Record<string, (...args: never[]) => unknown> {
+    return {
+      copy_from_user: (kdst: number, usrc: number, len: number): number => {
+        kdst >>>= 0; usrc >>>= 0; len >>>= 0;
+        const u = this.user(usrc + len);
+        if (!u) return -1;
+        const k = this.kernel();
+        if (kdst + len > k.length) return -1;
+        k.set(u.subarray(usrc, usrc + len), kdst);
+        return 0;
+      },
+      copy_to_user: (udst: number, ksrc: number, len: number): number => {
+        udst >>>= 0; ksrc >>>= 0; len >>>= 0;
+        const u = this.user(udst + len);
+        if (!u) return -1;
+        const k = this.kernel();
+        if (ksrc + len > k.length) return -1;
+        u.set(k.subarray(ksrc, ksrc + len), udst);
+        return 0;
+      },
+      fill_user: (udst: number, byte: number, len: number): number => {
+        udst >>>= 0; len >>>= 0;
+        const u = this.user(udst + len);
+        if (!u) return -1;
+        u.fill(byte, udst, udst + len);
+        return 0;
+      },
+      user_strnlen: (usrc: number, max: number): number => {
+        usrc >>>= 0; max >>>= 0;
+        const u = this.user(usrc + 1);
+        if (!u) return -1;
+        const end = Math.min(u.length, usrc + max);
+        const nul = u.subarray(usrc, end).indexOf(0);
+        if (nul >= 0) return nul;
+        return end - usrc >= max ? max : -1;
+      },
+      user_memory_pages: (): number => (this.userMemory ? this.userMemory.buffer.byteLength / 65536 : 0),
+      user_memory_grow: (pages: number): number => {
+        if (!this.userMemory) return -1;
+        try {
+          const old = this.userMemory.grow(pages);
+          this.userBytes = new Uint8Array(this.userMemory.buffer);
+          return old;
+        } catch {
+          return -1;
+        }
+      },
+      realtime_ns: (): bigint => process.hrtime.bigint() + this.clockOffset,
+      monotonic_ns: (): bigint => process.hrtime.bigint(),
+      thread_cputime_ns: (): bigint => {
+        const usage = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : process.cpuUsage();
+        return BigInt(usage.user + usage.system) * 1000n;
+      },
+      random_bytes: (kdst: number, len: number): void => {
+        const tmp = new Uint8Array(len >>> 0);
+        crypto.getRandomValues(tmp);
+        this.kernel().set(tmp, kdst >>> 0);
+      },
+      stdio_write_user: (fd: number, usrc: number, len: number): number => {
+        usrc >>>= 0; len >>>= 0;
+        const u = this.user(usrc + len);
+        if (!u) return -EFAULT;
+        return writeAllSync(fd, u.subarray(usrc, usrc + len));
+      },
+      log: (ktext: number, len: number): void => {
+        const k = this.kernel();
+        writeAllSync(2, k.slice(ktext >>> 0, (ktext >>> 0) + (len >>> 0)));
+      },
+    };
+  }
+
+  decode(bytes: Uint8Array): string {
+    return this.textDecoder.decode(bytes);
+  }
+}
+
+import fs from 'node:fs';
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+// Writes everything to a host fd, waiting out EAGAIN (a non-blocking pipe or terminal the
+// host's event loop owns). Returns bytes written or -errno.
+export function writeAllSync(fd: number, data: Uint8Array): number {
+  let done = 0;
+  while (done < data.length) {
+    try {
+      done += fs.writeSync(fd, data, done, data.length - done);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EAGAIN') {
+        Atomics.wait(sleepCell, 0, 0, 1);
+        continue;
+      }
+      if (done) return done;
+      return -(typeof err.errno === 'number' ? Math.abs(err.errno) : EAGAIN);
+    }
+  }
+  return done;
+}

@@ -1,0 +1,23 @@
+// Messages between the main thread and the workers that run process threads.
+import type { HostMounts } from '../node/host_fs.js';
+
+export interface WorkerInit {
+  role: 'process' | 'stdin';
+  kernelModule: WebAssembly.Module;
+  kernelMemory: WebAssembly.Memory;
+  region: number; // this worker's kernel stack + TLS region
+  mounts: HostMounts;
+}
+
+export interface RunRequest {
+  type: 'run';
+  pid: number;
+  module: WebAssembly.Module;
+  initialPages: number;
+  maximumPages: number;
+  label: string; // for crash messages
+}
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'exit'; pid: number; status: number; crash?: string };

@@ -1,0 +1,44 @@
+// Compiled program modules, cached by file identity so a second run of the same program
+// skips compilation (DESIGN §4).
+import fs from 'node:fs';
+import { ABI_VERSION } from './generated/abi.js';
+import { inspectWasm, ProgramError, type WasmInfo } from './kernel/wasm_info.js';
+
+export interface Program {
+  module: WebAssembly.Module;
+  info: WasmInfo;
+}
+
+export class ModuleCache {
+  private cache = new Map<string, Program>();
+
+  load(hostPath: string): Program {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(hostPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ProgramError(code === 'ENOENT' ? 'No such file or directory' : `cannot open: ${code}`, code === 'ENOENT' ? 127 : 126);
+    }
+    if (st.isDirectory()) throw new ProgramError('Is a directory');
+    const key = `${hostPath}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const bytes = new Uint8Array(fs.readFileSync(hostPath));
+    const info = inspectWasm(bytes);
+    if (info.abiVersion === undefined)
+      throw new ProgramError('not a wasmux program (no wasmux.abi section; build it with bin/wasmux-cc)');
+    if (info.abiVersion !== ABI_VERSION)
+      throw new ProgramError(`built for wasmux ABI ${info.abiVersion}, this kernel runs ABI ${ABI_VERSION}`);
+    if (!info.memory || !info.memory.shared) throw new ProgramError('the program does not import a shared memory');
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(bytes);
+    } catch (e) {
+      throw new ProgramError(`invalid WebAssembly module: ${(e as Error).message}`);
+    }
+    const program = { module, info };
+    this.cache.set(key, program);
+    return program;
+  }
+}

@@ -1,0 +1,148 @@
+// The host side of hostfs mounts (Node): the kernel names files by mount id and a path
+// relative to the mount root. Paths are checked again here (defence in depth): no empty,
+// "." or ".." component, and no symlink followed on the host (lstat, O_NOFOLLOW), so a
+// mount cannot be escaped.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export type HostMounts = Record<number, string>; // mount id → absolute host directory
+
+const ENOENT = 2;
+const EINVAL = 22;
+
+function errnoOf(e: unknown): number {
+  const err = e as NodeJS.ErrnoException;
+  const n = err.code ? (os.constants.errno as Record<string, number>)[err.code] : undefined;
+  return -(n ?? EINVAL);
+}
+
+// Linux generic open flag bits the kernel passes (abi/definitions.mjs).
+const O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000;
+
+export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Record<string, (...args: never[]) => unknown> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const handles = new Map<number, number>();
+  let nextHandle = 1;
+
+  const hostPath = (mount: number, ptr: number, len: number): string => {
+    const root = mounts[mount];
+    if (root === undefined) throw Object.assign(new Error('no such mount'), { code: 'ENOENT' });
+    const rel = decoder.decode(kernel().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
+    if (rel === '') return root;
+    for (const part of rel.split('/'))
+      if (part === '' || part === '.' || part === '..') throw Object.assign(new Error('bad path'), { code: 'EACCES' });
+    return path.join(root, rel);
+  };
+  const guard = (f: () => number): number => {
+    try {
+      return f();
+    } catch (e) {
+      return errnoOf(e);
+    }
+  };
+  const putSized = (bytes: Uint8Array, out: number, cap: number): number => {
+    if (bytes.length <= cap >>> 0) kernel().set(bytes, out >>> 0);
+    return bytes.length;
+  };
+
+  return {
+    fs_stat: (mount: number, p: number, len: number, out: number): number =>
+      guard(() => {
+        const st = fs.lstatSync(hostPath(mount, p, len), { bigint: true });
+        const view = new DataView(kernel().buffer, out >>> 0, 48);
+        view.setUint32(0, Number(st.mode), true);
+        view.setUint32(4, Number(st.nlink), true);
+        view.setBigUint64(8, st.size, true);
+        view.setBigUint64(16, st.ino, true);
+        view.setBigInt64(24, st.atimeNs, true);
+        view.setBigInt64(32, st.mtimeNs, true);
+        view.setBigInt64(40, st.ctimeNs, true);
+        return 0;
+      }),
+    fs_open: (mount: number, p: number, len: number, flags: number, mode: number): number =>
+      guard(() => {
+        const c = fs.constants;
+        const acc = flags & O_ACCMODE;
+        let f = (acc === 0 ? c.O_RDONLY : acc === 1 ? c.O_WRONLY : c.O_RDWR) | c.O_NOFOLLOW;
+        if (flags & O_CREAT) f |= c.O_CREAT;
+        if (flags & O_EXCL) f |= c.O_EXCL;
+        if (flags & O_TRUNC) f |= c.O_TRUNC;
+        const fd = fs.openSync(hostPath(mount, p, len), f, mode);
+        const h = nextHandle++;
+        handles.set(h, fd);
+        return h;
+      }),
+    fs_close: (h: number): void => {
+      const fd = handles.get(h);
+      handles.delete(h);
+      if (fd !== undefined) fs.closeSync(fd);
+    },
+    fs_pread: (h: number, dst: number, len: number, offset: bigint): bigint =>
+      BigInt(guard(() => fs.readSync(handles.get(h) ?? -1, kernel(), dst >>> 0, len >>> 0, offset))),
+    fs_pwrite: (h: number, src: number, len: number, offset: bigint): bigint =>
+      BigInt(guard(() => fs.writeSync(handles.get(h) ?? -1, kernel(), src >>> 0, len >>> 0, Number(offset)))),
+    fs_ftruncate: (h: number, length: bigint): number =>
+      guard(() => {
+        fs.ftruncateSync(handles.get(h) ?? -1, Number(length));
+        return 0;
+      }),
+    fs_fsync: (h: number): number =>
+      guard(() => {
+        fs.fsyncSync(handles.get(h) ?? -1);
+        return 0;
+      }),
+    fs_readdir: (mount: number, p: number, len: number, out: number, cap: number): number =>
+      guard(() => {
+        const names = fs.readdirSync(hostPath(mount, p, len));
+        return putSized(encoder.encode(names.map((n) => n + '\0').join('')), out, cap);
+      }),
+    fs_mkdir: (mount: number, p: number, len: number, mode: number): number =>
+      guard(() => {
+        fs.mkdirSync(hostPath(mount, p, len), { mode });
+        return 0;
+      }),
+    fs_unlink: (mount: number, p: number, len: number, directory: number): number =>
+      guard(() => {
+        const target = hostPath(mount, p, len);
+        if (directory) fs.rmdirSync(target);
+        else fs.unlinkSync(target);
+        return 0;
+      }),
+    fs_rename: (mount: number, a: number, alen: number, b: number, blen: number): number =>
+      guard(() => {
+        fs.renameSync(hostPath(mount, a, alen), hostPath(mount, b, blen));
+        return 0;
+      }),
+    fs_symlink: (mount: number, t: number, tlen: number, p: number, len: number): number =>
+      guard(() => {
+        const target = decoder.decode(kernel().slice(t >>> 0, (t >>> 0) + (tlen >>> 0)));
+        fs.symlinkSync(target, hostPath(mount, p, len));
+        return 0;
+      }),
+    fs_readlink: (mount: number, p: number, len: number, out: number, cap: number): number =>
+      guard(() => putSized(fs.readlinkSync(hostPath(mount, p, len), { encoding: 'buffer' }), out, cap)),
+    fs_link: (mount: number, a: number, alen: number, b: number, blen: number): number =>
+      guard(() => {
+        fs.linkSync(hostPath(mount, a, alen), hostPath(mount, b, blen));
+        return 0;
+      }),
+    fs_chmod: (mount: number, p: number, len: number, mode: number): number =>
+      guard(() => {
+        const target = hostPath(mount, p, len);
+        if (fs.lstatSync(target).isSymbolicLink()) return -ENOENT;
+        fs.chmodSync(target, mode);
+        return 0;
+      }),
+    fs_utimens: (mount: number, p: number, len: number, atime: bigint, mtime: bigint): number =>
+      guard(() => {
+        const target = hostPath(mount, p, len);
+        const st = fs.lstatSync(target, { bigint: true });
+        const a = atime < 0n ? st.atimeNs : atime;
+        const m = mtime < 0n ? st.mtimeNs : mtime;
+        fs.lutimesSync(target, Number(a) / 1e9, Number(m) / 1e9);
+        return 0;
+      }),
+  };
+}

@@ -1,0 +1,81 @@
+// Pre-started workers (DESIGN §4): starting a Worker costs tens of milliseconds, so a few
+// wait ready, each with its kernel instance already made, and come back after each run.
+import { Worker } from 'node:worker_threads';
+import type { HostMounts } from './node/host_fs.js';
+import type { WorkerInit, WorkerReply } from './kernel/messages.js';
+
+export interface PoolContext {
+  kernelModule: WebAssembly.Module;
+  kernelMemory: WebAssembly.Memory;
+  allocRegion(): number;
+  mounts: HostMounts;
+}
+
+export class PooledWorker {
+  readonly ready: Promise<void>;
+  onReply: ((msg: WorkerReply) => void) | undefined;
+
+  constructor(readonly worker: Worker) {
+    this.ready = new Promise((resolve, reject) => {
+      const first = (msg: WorkerReply): void => {
+        if (msg.type === 'ready') {
+          worker.off('message', first);
+          worker.on('message', (m: WorkerReply) => this.onReply?.(m));
+          resolve();
+        }
+      };
+      worker.on('message', first);
+      worker.once('error', reject);
+    });
+  }
+}
+
+export class WorkerPool {
+  private idle: PooledWorker[] = [];
+  private all = new Set<PooledWorker>();
+
+  constructor(private readonly ctx: PoolContext, private readonly spare: number) {
+    this.refill();
+  }
+
+  private start(): PooledWorker {
+    const init: WorkerInit = {
+      role: 'process',
+      kernelModule: this.ctx.kernelModule,
+      kernelMemory: this.ctx.kernelMemory,
+      region: this.ctx.allocRegion(),
+      mounts: this.ctx.mounts,
+    };
+    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }));
+    w.worker.unref();
+    this.all.add(w);
+    return w;
+  }
+
+  private refill(): void {
+    while (this.idle.length < this.spare) this.idle.push(this.start());
+  }
+
+  acquire(): PooledWorker {
+    const w = this.idle.pop() ?? this.start();
+    this.refill();
+    return w;
+  }
+
+  release(w: PooledWorker): void {
+    w.onReply = undefined;
+    if (this.idle.length < this.spare * 2) this.idle.push(w);
+    else this.retire(w);
+  }
+
+  private retire(w: PooledWorker): void {
+    this.all.delete(w);
+    void w.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.all].map((w) => w.worker.terminate()));
+    this.all.clear();
+    this.idle = [];
+  }
+}

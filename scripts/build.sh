@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds everything that is built (incrementally): the ABI headers, kernel.wasm, the musl
+# sysroot, the TypeScript host. Assumes scripts/setup.sh has run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
+
+node abi/generate.mjs build/gen
+mkdir -p host/src/generated
+cmp -s build/gen/ts/abi.ts host/src/generated/abi.ts || cp build/gen/ts/abi.ts host/src/generated/abi.ts
+
+if [ ! -f build/kernel-wasm/build.ninja ]; then
+  cmake -S kernel -B build/kernel-wasm -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/kernel/wasm-toolchain.cmake" \
+    -DWASMUX_GEN_DIR="$root/build/gen" >/dev/null
+fi
+ninja -C build/kernel-wasm >/dev/null
+
+if [ -x libc/build.sh ]; then libc/build.sh; fi
+
+# The host: recompiled only when a source is newer than the output.
+if [ ! -f host/dist/cli/main.js ] || [ -n "$(find host/src host/tsconfig.json -newer host/dist/cli/main.js -print -quit)" ]; then
+  node_modules/.bin/tsc -p host/tsconfig.json
+  touch host/dist/cli/main.js
+fi
