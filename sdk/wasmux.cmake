@@ -1,0 +1,32 @@
+# CMake toolchain file for wasmux guests:
+#   cmake -DCMAKE_TOOLCHAIN_FILE=<repo>/sdk/wasmux.cmake -S . -B build
+# Programs come out as <name>.wasm, statically linked against the wasmux musl.
+# C only for now (bin/wasmux-c++ reports that C++ is not supported yet).
+
+# Linux: the programs see Linux's system interface (musl, generic syscall numbers), so
+# CMake's Linux conventions (UNIX, lib*.a, POSIX checks) are the right ones.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR wasm32)
+
+get_filename_component(WASMUX_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(WASMUX_SYSROOT "${WASMUX_ROOT}/build/sysroot")
+
+set(CMAKE_C_COMPILER "${WASMUX_ROOT}/bin/wasmux-cc")
+set(CMAKE_CXX_COMPILER "${WASMUX_ROOT}/bin/wasmux-c++")
+set(CMAKE_AR "${WASMUX_ROOT}/bin/wasmux-ar" CACHE FILEPATH "wasmux archiver")
+set(CMAKE_RANLIB "${WASMUX_ROOT}/bin/wasmux-ranlib" CACHE FILEPATH "wasmux ranlib")
+set(CMAKE_C_COMPILER_TARGET wasm32-unknown-unknown)
+
+set(CMAKE_EXECUTABLE_SUFFIX_C ".wasm")
+set(CMAKE_EXECUTABLE_SUFFIX_CXX ".wasm")
+# Everything links statically; there is no dynamic loader.
+set_property(GLOBAL PROPERTY TARGET_SUPPORTS_SHARED_LIBS FALSE)
+set(BUILD_SHARED_LIBS OFF CACHE BOOL "wasmux has no shared libraries")
+
+# Look for headers and libraries in the sysroot only, for programs on the build machine.
+set(CMAKE_SYSROOT "${WASMUX_SYSROOT}")
+set(CMAKE_FIND_ROOT_PATH "${WASMUX_SYSROOT}")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
