@@ -178,7 +178,8 @@ cp "$src/lib/libc.a" "$work/libc.a.tmp"
 "$AR" rc "$work/libc.a.tmp" "${glue_objs[@]}"
 "$RANLIB" "$work/libc.a.tmp"
 mv "$work/libc.a.tmp" "$sysroot/lib/libc.a"
-cp "$work/glue/crt1.o" "$sysroot/lib/crt1.o"
+cp "$work/glue/crt1.o" "$sysroot/lib/crt1.o.tmp"
+mv "$sysroot/lib/crt1.o.tmp" "$sysroot/lib/crt1.o"
 for l in "${empty_libs[@]}"; do cp "$src/lib/lib$l.a" "$sysroot/lib/lib$l.a"; done
 # compiler-rt builtins (long double arithmetic, 128-bit integer helpers). Debian ships
 # them for wasm32-wasi only; they are plain wasm objects and need nothing from WASI.
