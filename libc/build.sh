@@ -134,6 +134,9 @@ if [ -f "$work/placed.list" ]; then
     [ -n "$rel" ] || continue
     printf '%s\n' "${placed[@]}" | grep -qxF -- "$rel" && continue
     if [ -f "$pristine/$rel" ]; then cp "$pristine/$rel" "$src/$rel"; else rm -f "$src/$rel"; fi
+    # Its object would otherwise stay in the archive, which make only rebuilds when a
+    # listed object is newer.
+    rm -f "$src/obj/${rel%.*}.o" "$src/lib/libc.a"
     log "dropped $rel"
   done < "$work/placed.list"
 fi
