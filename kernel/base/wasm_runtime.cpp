@@ -45,6 +45,8 @@ void* allocate(usize n) {
     usize block = (usize{16} << c) + header;
     if (FreeBlock* b = g_small_free[c]) {
       g_small_free[c] = b->next;
+      // The free-list link overwrote the size tag: put it back.
+      *reinterpret_cast<usize*>(b) = static_cast<usize>(c);
       return reinterpret_cast<char*>(b) + header;
     }
     if (g_chunk_cursor + block > g_chunk_end) {

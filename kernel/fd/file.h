@@ -31,7 +31,10 @@ public:
   virtual WaitQueue* wait_queue() { return nullptr; }
   virtual Result<usize> getdents(FileDescription&, const IoBuffer&) { return Errno::enotdir; }
   virtual ErrorOr truncate(i64) { return Errno::einval; }
-  virtual ErrorOr sync() { return {}; }
+  // fsync(2): EINVAL for files that cannot be synchronized (pipes, most devices).
+  virtual ErrorOr sync() { return Errno::einval; }
+  // lseek(2) on this file; the default serves seekable files, others answer ESPIPE.
+  virtual Result<i64> seek(FileDescription&, i64 offset, i32 whence);
   virtual Inode* inode() { return nullptr; }
   virtual bool is_directory() const { return false; }
   virtual bool is_tty() const { return false; }

@@ -20,6 +20,11 @@ struct HostStat {
   i64 ctime_ns;
 };
 
+// User addresses below this fault, as the unmapped zero page does on Linux: wasm memory
+// starts at address 0, but NULL must stay an invalid pointer (EFAULT, not a read of the
+// stack's far end).
+inline constexpr UserAddr user_null_guard = 4096;
+
 class HostPort {
 public:
   virtual ~HostPort() = default;

@@ -59,10 +59,18 @@ i32 fetch_sized(Vector<char>& out, F fill) {
 
 class WasmHostPort final : public HostPort {
 public:
-  bool copy_from_user(void* dst, UserAddr src, usize len) override { return host_copy_from_user(dst, src, static_cast<unsigned>(len)) == 0; }
-  bool copy_to_user(UserAddr dst, const void* src, usize len) override { return host_copy_to_user(dst, src, static_cast<unsigned>(len)) == 0; }
-  bool fill_user(UserAddr dst, u8 byte, usize len) override { return host_fill_user(dst, byte, static_cast<unsigned>(len)) == 0; }
-  i64 user_strnlen(UserAddr src, usize max) override { return host_user_strnlen(src, static_cast<unsigned>(max)); }
+  bool copy_from_user(void* dst, UserAddr src, usize len) override {
+    return (len == 0 || src >= user_null_guard) && host_copy_from_user(dst, src, static_cast<unsigned>(len)) == 0;
+  }
+  bool copy_to_user(UserAddr dst, const void* src, usize len) override {
+    return (len == 0 || dst >= user_null_guard) && host_copy_to_user(dst, src, static_cast<unsigned>(len)) == 0;
+  }
+  bool fill_user(UserAddr dst, u8 byte, usize len) override {
+    return (len == 0 || dst >= user_null_guard) && host_fill_user(dst, byte, static_cast<unsigned>(len)) == 0;
+  }
+  i64 user_strnlen(UserAddr src, usize max) override {
+    return src < user_null_guard ? -1 : host_user_strnlen(src, static_cast<unsigned>(max));
+  }
   u64 user_memory_size() override { return static_cast<u64>(host_user_memory_pages()) * 65536; }
   bool user_memory_grow(u32 pages) override { return host_user_memory_grow(pages) >= 0; }
   i64 realtime_ns() override { return host_realtime_ns(); }

@@ -23,9 +23,17 @@ u32 MemoryMap::set_brk(u32 requested) {
   if (requested < m_heap_base) return m_brk;
   for (auto& r : m_mapped)
     if (r.start < requested && r.end > m_brk) return m_brk;
-  for (auto& r : m_free)
-    if (r.start < requested && r.end > m_brk) return m_brk;
   if (!grow_to(requested)) return m_brk;
+  // Unmapped ranges above the break become heap.
+  Vector<Range> kept;
+  for (auto& r : m_free) {
+    if (r.end <= m_brk || r.start >= requested) {
+      kept.append(r);
+    } else if (r.end > requested) {
+      kept.append({requested, r.end});
+    }
+  }
+  m_free = std::move(kept);
   // Memory given back by a shrinking brk must read as zeros when it returns (brk(2)).
   if (requested > m_brk) host().fill_user(m_brk, 0, requested - m_brk);
   m_brk = requested;

@@ -6,29 +6,43 @@ namespace wasmux {
 
 namespace {
 
-Result<RefPtr<Custody>> open_or_create(i32 dirfd, UserAddr upath, u32 flags, u32 mode) {
-  bool nofollow = flags & abi::o_nofollow;
-  if (!(flags & abi::o_creat)) return resolve_at(dirfd, upath, 0, nofollow ? Follow::no : Follow::yes);
-  auto parent = TRY(resolve_parent_at(dirfd, upath));
+// O_CREAT: the last component is created when missing; a symlink there is followed
+// (unless O_EXCL or O_NOFOLLOW) and a dangling one creates its target (open(2), Linux
+// fs/namei.c open_last_lookups).
+Result<RefPtr<Custody>> create_at(Custody& base, std::string_view path, u32 flags, u32 mode, u32& links) {
+  auto parent = TRY(Vfs::the().resolve_parent(base, path));
   // open(2): O_CREAT on a directory (or with a trailing slash) fails with EISDIR.
   if (parent.trailing_slash || parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eisdir;
   auto existing = parent.parent->inode().lookup(parent.name.view());
   if (!existing.is_error()) {
     if (flags & abi::o_excl) return Errno::eexist; // even for a symlink (not followed)
-    auto custody = make_ref<Custody>(parent.parent, parent.name.view(), existing.release_value());
-    if (Inode* over = Vfs::the().mounted_over(custody->inode())) custody = make_ref<Custody>(parent.parent, parent.name.view(), RefPtr<Inode>(over));
-    if (custody->inode().metadata().is_symlink()) {
-      if (nofollow) return Errno::eloop;
-      // Re-resolve through the link (a dangling link is not created through, a simplification).
-      return Vfs::the().resolve(*parent.parent, parent.name.view(), Follow::yes);
+    RefPtr<Inode> inode = existing.release_value();
+    if (Inode* over = Vfs::the().mounted_over(*inode)) inode = over;
+    InodeMetadata md = inode->metadata();
+    if (md.is_symlink()) {
+      if (flags & abi::o_nofollow) return Errno::eloop;
+      if (++links > Vfs::max_symlinks) return Errno::eloop;
+      String target = TRY(inode->readlink());
+      return create_at(*parent.parent, target.view(), flags, mode, links);
     }
-    return custody;
+    if (md.is_dir()) return Errno::eisdir;
+    return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
   }
   if (existing.error() != Errno::enoent) return existing.error();
   Process& p = current_process();
   auto inode = TRY(parent.parent->inode().create(parent.name.view(), mode & ~p.umask() & 07777,
                                                  p.credentials().euid, p.credentials().egid));
   return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
+}
+
+Result<RefPtr<Custody>> open_or_create(i32 dirfd, UserAddr upath, u32 flags, u32 mode) {
+  bool nofollow = flags & abi::o_nofollow;
+  if (!(flags & abi::o_creat)) return resolve_at(dirfd, upath, 0, nofollow ? Follow::no : Follow::yes);
+  String path = TRY(copy_path_in(upath));
+  if (path.empty()) return Errno::enoent;
+  RefPtr<Custody> base = path.view().front() == '/' ? Vfs::the().root() : TRY(base_for_dirfd(dirfd));
+  u32 links = 0;
+  return create_at(*base, path.view(), flags, mode, links);
 }
 
 } // namespace
@@ -45,8 +59,8 @@ SyscallResult sys_openat(const SyscallArgs& a) {
   InodeMetadata md = inode.metadata();
   u32 acc = flags & abi::o_accmode;
   bool wants_write = !(flags & abi::o_path) && (acc == abi::o_wronly || acc == abi::o_rdwr);
-  if (md.is_symlink() && !(flags & abi::o_path)) return Errno::eloop; // O_NOFOLLOW on a link
   if ((flags & abi::o_directory) && !md.is_dir()) return Errno::enotdir;
+  if (md.is_symlink() && !(flags & abi::o_path)) return Errno::eloop; // O_NOFOLLOW on a link
   if (md.is_dir() && (wants_write || (flags & abi::o_trunc && !(flags & abi::o_path)))) return Errno::eisdir;
   RefPtr<File> file;
   if (flags & abi::o_path) {

@@ -35,7 +35,8 @@ Result<usize> do_write(FileDescription& d, const IoBuffer& buf, i64 at) {
   usize done = 0;
   while (done < buf.size() || buf.size() == 0) {
     i64 offset = positional ? at + static_cast<i64>(done) : d.offset();
-    if (!positional && d.is_append() && d.file().is_seekable()) offset = TRY(d.file().size());
+    // pwrite(2) BUGS: on Linux, O_APPEND makes pwrite append whatever the offset.
+    if (d.is_append() && d.file().is_seekable()) offset = TRY(d.file().size());
     auto r = d.file().write(d, buf.slice(done, buf.size() - done), offset);
     if (r.is_error()) {
       if (r.error() == Errno::would_block) {
@@ -118,29 +119,8 @@ SyscallResult sys_writev(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr
 
 SyscallResult sys_lseek(const SyscallArgs& a) {
   auto d = TRY(current_process().fds().get(a.fd(0)));
-  if (!d->file().is_seekable()) return Errno::espipe;
-  i64 offset = a.i64_(1);
-  i64 base;
-  switch (a.i32_(2)) {
-  case abi::seek_set: base = 0; break;
-  case abi::seek_cur: base = d->offset(); break;
-  case abi::seek_end: base = TRY(d->file().size()); break;
-  case abi::seek_data:
-  case abi::seek_hole: {
-    // No holes are tracked: all data up to the size, one hole at the end (lseek(2)).
-    i64 size = TRY(d->file().size());
-    if (offset < 0 || offset >= size) return Errno::enxio;
-    if (a.i32_(2) == abi::seek_hole) offset = size;
-    d->set_offset(offset);
-    return offset;
-  }
-  default: return Errno::einval;
-  }
-  if ((offset > 0 && base > INT64_MAX - offset)) return Errno::eoverflow;
-  i64 target = base + offset;
-  if (target < 0) return Errno::einval;
-  d->set_offset(target);
-  return target;
+  if (d->is_path_only()) return Errno::ebadf;
+  return d->file().seek(*d, a.i64_(1), a.i32_(2));
 }
 
 } // namespace wasmux

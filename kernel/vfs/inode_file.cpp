@@ -49,11 +49,15 @@ ErrorOr InodeFile::stat(abi::Stat& out) {
   return {};
 }
 
-Result<i64> InodeFile::ioctl(FileDescription&, u32 request, UserAddr arg) {
+Result<i64> InodeFile::ioctl(FileDescription& d, u32 request, UserAddr arg) {
   // FIONREAD on a regular file: bytes between the offset and the end (Linux
   // fs/ioctl.c file_ioctl answers it for regular files only).
-  (void)request;
-  (void)arg;
+  InodeMetadata md = m_inode->metadata();
+  if (request == abi::fionread && md.is_regular()) {
+    i64 left = md.size > d.offset() ? md.size - d.offset() : 0;
+    TRY(copy_out<i32>(arg, static_cast<i32>(min<i64>(left, 0x7fffffff))));
+    return 0;
+  }
   return Errno::enotty;
 }
 

@@ -15,9 +15,9 @@ public:
   Result<i64> size() override { return m_inode->metadata().size; }
   ErrorOr stat(abi::Stat& out) override;
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
+  ErrorOr sync() override { return m_inode->sync(); }
   Result<usize> getdents(FileDescription&, const IoBuffer&) override;
   ErrorOr truncate(i64 length) override;
-  ErrorOr sync() override { return m_inode->sync(); }
   Inode* inode() override { return m_inode.ptr(); }
   bool is_directory() const override { return m_inode->metadata().is_dir(); }
 

@@ -21,8 +21,11 @@ public:
     out.st_rdev = m_rdev;
     return {};
   }
-  bool is_seekable() const override { return true; } // lseek on /dev/null succeeds
-  Result<i64> size() override { return 0; }
+  // drivers/char/mem.c null_lseek: the memory devices accept any seek and stay at 0.
+  Result<i64> seek(FileDescription& d, i64, i32) override {
+    d.set_offset(0);
+    return 0;
+  }
 
 private:
   u64 m_rdev;
@@ -98,7 +101,7 @@ public:
   }
   Result<usize> write(FileDescription&, const IoBuffer& b, i64) override {
     i32 fd = m_host_fd == 0 ? 1 : m_host_fd;
-    if (!b.is_user()) return Errno::efault;
+    if (!b.is_user() || (b.size() && b.user_addr() < user_null_guard)) return Errno::efault;
     i64 r;
     {
       Unlocked unlocked; // host I/O may block: never under the big lock (DESIGN §1)
