@@ -1,5 +1,7 @@
 #pragma once
 // Character devices of /dev and the console: the host's standard streams.
+#include <atomic>
+
 #include "../../fd/file.h"
 #include "../../wait/wait_queue.h"
 #include "../tmpfs/tmpfs.h"
