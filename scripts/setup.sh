@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything wasmux needs on a Debian bookworm machine. Idempotent: a second run
-# only checks. Usage: scripts/setup.sh
+# Installs everything wasmux needs on a Debian bookworm machine and builds it. Idempotent:
+# a second run only checks. Usage: scripts/setup.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,4 +36,7 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.installed ]; then
   npm install --no-audit --no-fund --silent
   touch node_modules/.installed
 fi
+# Build everything (incremental: a second run only checks).
+scripts/build.sh
+tests/programs/build.sh build/programs
 echo "setup: ok (node $(node --version))"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test suite: set-up and build first (idempotent), then the kernel's unit tests
+# (native, ASan+UBSan), the conformance programs (natively and on wasmux), the end-to-end
+# tests. Ends with one line "total: N passed, N failed".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/setup.sh || { echo "total: 0 passed, 1 failed"; exit 1; }
+export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
+passed=0
+failed=0
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+echo "== unit tests (GoogleTest, ASan+UBSan)"
+if [ ! -f build/kernel-native/build.ninja ]; then
+  cmake -S kernel -B build/kernel-native -G Ninja -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DWASMUX_GEN_DIR="$root/build/gen" >/dev/null
+fi
+if ninja -C build/kernel-native >"$log" 2>&1; then
+  ctest --test-dir build/kernel-native --output-on-failure -j2 2>&1 | tee "$log" | tail -n 15
+  p=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$log" | awk '{print $6 - $1}')
+  f=$(grep -oE '[0-9]+ tests failed out of' "$log" | awk '{print $1}')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+else
+  tail -n 30 "$log"; echo "unit tests: build failed"; failed=$((failed + 1))
+fi
+
+echo "== conformance (native and wasmux)"
+tests/conformance/run.sh --both 2>&1 | tee "$log" | tail -n 20
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
+
+echo "== end-to-end (node:test)"
+node --test --test-concurrency=2 tests/e2e/*.test.mjs 2>&1 | tee "$log" | grep -E '^(✖|ℹ (tests|pass|fail))' 
+p=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
+f=$(grep -E '^ℹ fail ' "$log" | awk '{print $3}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

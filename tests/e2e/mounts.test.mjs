@@ -1,0 +1,49 @@
+// Host directories appear only where mounted, and cannot be escaped.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { program, run } from './helpers.mjs';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasmux-mount-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+const shared = path.join(tmp, 'shared');
+fs.mkdirSync(shared);
+fs.writeFileSync(path.join(shared, 'greeting.txt'), 'hello from the host\n');
+fs.writeFileSync(path.join(tmp, 'secret.txt'), 'outside the mount\n');
+fs.symlinkSync('../secret.txt', path.join(shared, 'escape-relative'));
+fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(shared, 'escape-absolute'));
+
+test('a host-mounted file is readable inside', async () => {
+  const r = await run(['run', '--mount', `${shared}:/mnt/host`, program('cat'), '/mnt/host/greeting.txt']);
+  assert.equal(r.stdout.toString(), 'hello from the host\n');
+  assert.equal(r.code, 0);
+});
+
+test('without --mount the host directory is not there', async () => {
+  const r = await run(['run', program('cat'), path.join(shared, 'greeting.txt')]);
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stdout.length, 0);
+});
+
+test('.. at the mount root does not reach the host parent', async () => {
+  const r = await run(['run', '--mount', `${shared}:/mnt/host`, program('cat'), '/mnt/host/../secret.txt']);
+  assert.notEqual(r.code, 0);
+  assert.doesNotMatch(r.stdout.toString(), /outside the mount/);
+});
+
+test('symlinks on the host resolve inside the guest, not on the host', async () => {
+  for (const link of ['escape-relative', 'escape-absolute']) {
+    const r = await run(['run', '--mount', `${shared}:/mnt/host`, program('cat'), `/mnt/host/${link}`]);
+    assert.notEqual(r.code, 0, link);
+    assert.doesNotMatch(r.stdout.toString(), /outside the mount/, link);
+  }
+});
+
+test('a mount of a missing host directory is a clear error', async () => {
+  const r = await run(['run', '--mount', `${path.join(tmp, 'missing')}:/mnt`, program('hello')]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /missing/);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
+});
