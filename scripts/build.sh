@@ -14,7 +14,7 @@ if [ ! -f build/kernel-wasm/build.ninja ]; then
   cmake -S kernel -B build/kernel-wasm -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/kernel/wasm-toolchain.cmake" \
     -DWASMUX_GEN_DIR="$root/build/gen" >/dev/null
 fi
-ninja -C build/kernel-wasm >/dev/null
+out="$(ninja -C build/kernel-wasm 2>&1)" || { echo "$out"; exit 1; }
 
 if [ -x libc/build.sh ]; then libc/build.sh; fi
 

@@ -2,6 +2,7 @@
 
 #include "../fd/file_description.h"
 #include "../fs/devfs/devices.h"
+#include "../fs/procfs/procfs.h"
 #include "../fs/tmpfs/tmpfs.h"
 #include "../syscalls/syscall.h"
 #include "../vfs/vfs.h"
@@ -23,6 +24,7 @@ ErrorOr kernel_boot(const BootOptions& options) {
   console_config().cols = options.cols;
   Vfs::the().set_root(TmpfsDirectory::create_root(0755));
   TRY(mount_devfs());
+  TRY(mount_procfs());
   auto root = Vfs::the().root();
   TRY(root->inode().mkdir("tmp", 01777, 0, 0));
   TRY(root->inode().mkdir("home", 0755, 0, 0));

@@ -22,6 +22,8 @@ public:
   void close_all();
   void close_on_exec();
   usize open_count() const;
+  // One past the highest slot ever used (descriptors are below it).
+  i32 slot_count() const { return static_cast<i32>(m_entries.size()); }
   FdTable clone() const;
 
 private:

@@ -38,7 +38,9 @@ public:
   virtual Inode* inode() { return nullptr; }
   virtual bool is_directory() const { return false; }
   virtual bool is_tty() const { return false; }
-  // The last open file description of this file went away (EOF / EPIPE edges).
+  // An open file description of this file was created / went away. A file may have several
+  // (reopened through /proc/PID/fd/N); pipes count them for EOF and EPIPE edges.
+  virtual void on_open(FileDescription&) {}
   virtual void on_last_close(FileDescription&) {}
 };
 

@@ -5,7 +5,9 @@
 namespace wasmux {
 
 FileDescription::FileDescription(RefPtr<File> file, u32 flags, RefPtr<Custody> custody)
-    : m_file(std::move(file)), m_custody(std::move(custody)), m_flags(flags & ~static_cast<u32>(abi::o_cloexec)) {}
+    : m_file(std::move(file)), m_custody(std::move(custody)), m_flags(flags & ~static_cast<u32>(abi::o_cloexec)) {
+  m_file->on_open(*this);
+}
 
 FileDescription::~FileDescription() { m_file->on_last_close(*this); }
 

@@ -64,8 +64,10 @@ void Pipe::remove_writer() {
   if (--m_writers == 0) m_queue.wake_all();
 }
 
-PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side) : m_pipe(std::move(pipe)), m_side(side), m_ino(allocate_inode_number()) {
-  if (side == Side::read)
+PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side) : m_pipe(std::move(pipe)), m_side(side), m_ino(allocate_inode_number()) {}
+
+void PipeEnd::on_open(FileDescription&) {
+  if (m_side == Side::read)
     m_pipe->add_reader();
   else
     m_pipe->add_writer();

@@ -46,7 +46,9 @@ public:
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
   u32 readiness(u32 mask) const override { return m_pipe->readiness(mask, m_side == Side::read); }
   WaitQueue* wait_queue() override { return &m_pipe->queue(); }
+  void on_open(FileDescription&) override;
   void on_last_close(FileDescription&) override;
+  u64 inode_number() const { return m_ino; }
 
 private:
   RefPtr<Pipe> m_pipe;

@@ -22,6 +22,7 @@ Result<RefPtr<Custody>> create_at(Custody& base, std::string_view path, u32 flag
     if (md.is_symlink()) {
       if (flags & abi::o_nofollow) return Errno::eloop;
       if (++links > Vfs::max_symlinks) return Errno::eloop;
+      if (inode->is_magic_link()) return inode->follow_magic_link(parent.parent);
       String target = TRY(inode->readlink());
       return create_at(*parent.parent, target.view(), flags, mode, links);
     }

@@ -74,6 +74,12 @@ public:
   virtual ErrorOr chown(u32 uid, u32 gid) = 0;
   virtual ErrorOr set_times(i64 atime_ns, i64 mtime_ns) = 0; // UTIME_OMIT: -1
 
+  // A "magic" link (/proc/PID/fd/N, /proc/PID/cwd) names an object directly rather than
+  // a path: following it yields that object (Linux proc_fd_link), not a re-resolution of
+  // the text readlink shows.
+  virtual bool is_magic_link() const { return false; }
+  virtual Result<RefPtr<class Custody>> follow_magic_link(RefPtr<class Custody> /*parent*/) { return Errno::einval; }
+
   // The File an open() of this inode produces (devices override).
   virtual Result<RefPtr<File>> open(u32 flags);
   // The File of an O_PATH descriptor: stat and *at() bases only, whatever the inode is.

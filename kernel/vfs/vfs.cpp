@@ -63,9 +63,13 @@ Result<RefPtr<Custody>> Vfs::walk(RefPtr<Custody> at, std::string_view path, Fol
     InodeMetadata md = next->inode().metadata();
     if (md.is_symlink() && (!last || follow_last == Follow::yes || trailing_slash)) {
       if (++links > max_symlinks) return Errno::eloop;
-      String target = TRY(next->inode().readlink());
-      // The link's target resolves relative to the directory holding the link.
-      next = TRY(walk(at, target.view(), Follow::yes, links));
+      if (next->inode().is_magic_link()) {
+        next = TRY(next->inode().follow_magic_link(at));
+      } else {
+        String target = TRY(next->inode().readlink());
+        // The link's target resolves relative to the directory holding the link.
+        next = TRY(walk(at, target.view(), Follow::yes, links));
+      }
       md = next->inode().metadata();
     }
     if (trailing_slash && !md.is_dir()) return Errno::enotdir;

@@ -1,0 +1,300 @@
+#include "procfs.h"
+
+#include "../../base/format.h"
+#include "../../fd/file_description.h"
+#include "../../proc/process.h"
+#include "../../vfs/inode_file.h"
+#include "../../vfs/vfs.h"
+
+namespace wasmux {
+
+namespace {
+
+u64 g_proc_device = 0;
+
+// Inode numbers: stable per (pid, kind, index), like Linux's proc inode numbers.
+u64 proc_ino(i32 pid, u32 kind, u32 index = 0) {
+  return (static_cast<u64>(pid) << 32) | (static_cast<u64>(kind) << 24) | index;
+}
+
+enum Kind : u32 { root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status };
+
+Process* process_of(i32 pid) { return ProcessTable::the().find(pid); }
+
+Result<i32> parse_number(std::string_view s) {
+  if (s.empty() || s.size() > 9) return Errno::enoent;
+  i32 n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return Errno::enoent;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+class ProcInode : public Inode {
+public:
+  ProcInode(u32 mode, u64 ino) : Inode(g_proc_device), m_mode(mode), m_ino(ino) {}
+  InodeMetadata metadata() override {
+    InodeMetadata md;
+    md.ino = m_ino;
+    md.mode = m_mode;
+    md.nlink = (m_mode & abi::s_ifmt) == abi::s_ifdir ? 2 : 1;
+    return md;
+  }
+  // proc(5) files have fixed permissions.
+  ErrorOr chmod(u32) override { return Errno::eperm; }
+  ErrorOr chown(u32, u32) override { return Errno::eperm; }
+  ErrorOr set_times(i64, i64) override { return Errno::eperm; }
+  Result<usize> read_at(i64, const IoBuffer&) override { return Errno::eisdir; }
+  Result<usize> write_at(i64, const IoBuffer&) override { return Errno::eacces; }
+
+private:
+  u32 m_mode;
+  u64 m_ino;
+};
+
+// The inode behind a descriptor that has no path (a pipe end, the console): opening it
+// again opens the same File.
+class AnonymousInode final : public Inode {
+public:
+  explicit AnonymousInode(RefPtr<File> file) : Inode(g_proc_device), m_file(std::move(file)) {}
+  InodeMetadata metadata() override {
+    abi::Stat st{};
+    (void)m_file->stat(st);
+    InodeMetadata md;
+    md.ino = st.st_ino;
+    md.mode = st.st_mode;
+    md.nlink = 1;
+    md.rdev = st.st_rdev;
+    return md;
+  }
+  Result<RefPtr<File>> open(u32) override { return m_file; }
+  ErrorOr chmod(u32) override { return Errno::eperm; }
+  ErrorOr chown(u32, u32) override { return Errno::eperm; }
+  ErrorOr set_times(i64, i64) override { return Errno::eperm; }
+
+private:
+  RefPtr<File> m_file;
+};
+
+// A file whose text is generated when read.
+class GeneratedFile final : public ProcInode {
+public:
+  GeneratedFile(i32 pid, Kind kind) : ProcInode(abi::s_ifreg | 0444, proc_ino(pid, kind)), m_pid(pid), m_kind(kind) {}
+  Result<usize> read_at(i64 offset, const IoBuffer& buf) override {
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::esrch;
+    Formatter f;
+    generate(*p, f);
+    if (offset >= static_cast<i64>(f.size())) return 0;
+    usize n = min(buf.size(), f.size() - static_cast<usize>(offset));
+    TRY(buf.write_from(0, f.data() + offset, n));
+    return n;
+  }
+  ErrorOr truncate(i64) override { return Errno::eacces; }
+
+private:
+  void generate(Process& p, Formatter& f) {
+    std::string_view name = p.argv().empty() ? "" : p.argv()[0].view();
+    usize slash = name.rfind('/');
+    std::string_view short_name = slash == std::string_view::npos ? name : name.substr(slash + 1);
+    short_name = short_name.substr(0, 15); // TASK_COMM_LEN - 1
+    switch (m_kind) {
+    case cmdline:
+      for (auto& a : p.argv()) f.append(a.view()).append(std::string_view("\0", 1));
+      break;
+    case comm: f.append(short_name).append("\n"); break;
+    case status: {
+      Credentials& c = p.credentials();
+      f.append("Name:\t").append(short_name).append("\nState:\t").append(p.has_exited() ? "Z (zombie)" : "R (running)");
+      f.append("\nTgid:\t").append_int(p.pid()).append("\nPid:\t").append_int(p.pid());
+      f.append("\nPPid:\t").append_int(p.ppid()).append("\nUid:\t").append_int(c.uid).append("\t").append_int(c.euid);
+      f.append("\t").append_int(c.suid).append("\t").append_int(c.euid).append("\nGid:\t").append_int(c.gid);
+      f.append("\t").append_int(c.egid).append("\t").append_int(c.sgid).append("\t").append_int(c.egid);
+      f.append("\nThreads:\t1\n");
+      break;
+    }
+    default: break;
+    }
+  }
+  i32 m_pid;
+  Kind m_kind;
+};
+
+class FdLink final : public ProcInode {
+public:
+  FdLink(i32 pid, i32 fd) : ProcInode(abi::s_iflnk | 0700, proc_ino(pid, fd_link, static_cast<u32>(fd))), m_pid(pid), m_fd(fd) {}
+  bool is_magic_link() const override { return true; }
+  Result<String> readlink() override {
+    auto d = TRY(description());
+    if (d->custody()) return d->custody()->absolute_path();
+    abi::Stat st{};
+    TRY(d->file().stat(st));
+    // Linux shows pipes as "pipe:[INODE]" (fs/pipe.c pipefs_dname).
+    Formatter f;
+    if ((st.st_mode & abi::s_ifmt) == abi::s_ififo) f.append("pipe:[").append_int(static_cast<i64>(st.st_ino)).append("]");
+    else f.append("/dev/console");
+    return String(std::string_view(f.data(), f.size()));
+  }
+  Result<RefPtr<Custody>> follow_magic_link(RefPtr<Custody> parent) override {
+    auto d = TRY(description());
+    if (d->custody()) return RefPtr<Custody>(d->custody());
+    Formatter name;
+    name.append_int(m_fd);
+    return make_ref<Custody>(std::move(parent), std::string_view(name.data(), name.size()),
+                             RefPtr<Inode>(make_ref<AnonymousInode>(RefPtr<File>(&d->file()))));
+  }
+
+private:
+  Result<RefPtr<FileDescription>> description() {
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::enoent;
+    return p->fds().get(m_fd).is_error() ? Result<RefPtr<FileDescription>>(Errno::enoent) : p->fds().get(m_fd);
+  }
+  i32 m_pid;
+  i32 m_fd;
+};
+
+class CwdLink final : public ProcInode {
+public:
+  explicit CwdLink(i32 pid) : ProcInode(abi::s_iflnk | 0777, proc_ino(pid, cwd_link)), m_pid(pid) {}
+  bool is_magic_link() const override { return true; }
+  Result<String> readlink() override {
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::enoent;
+    return p->cwd().absolute_path();
+  }
+  Result<RefPtr<Custody>> follow_magic_link(RefPtr<Custody>) override {
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::enoent;
+    return RefPtr<Custody>(&p->cwd());
+  }
+
+private:
+  i32 m_pid;
+};
+
+class FdDir final : public ProcInode {
+public:
+  explicit FdDir(i32 pid) : ProcInode(abi::s_ifdir | 0500, proc_ino(pid, fd_dir)), m_pid(pid) {}
+  Result<RefPtr<Inode>> lookup(std::string_view name) override {
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::enoent;
+    if (name == "." ) return RefPtr<Inode>(this);
+    i32 fd = TRY(parse_number(name));
+    if (p->fds().get(fd).is_error()) return Errno::enoent;
+    return RefPtr<Inode>(make_ref<FdLink>(m_pid, fd));
+  }
+
+protected:
+  ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::enoent;
+    if (after < 1 && !f(ctx, {".", proc_ino(m_pid, fd_dir), abi::dt_dir, 1})) return {};
+    if (after < 2 && !f(ctx, {"..", proc_ino(m_pid, pid_dir), abi::dt_dir, 2})) return {};
+    for (i32 fd = 0; fd < p->fds().slot_count(); ++fd) {
+      i64 cookie = fd + 3;
+      if (cookie <= after || !p->fds().entry(fd)) continue;
+      Formatter name;
+      name.append_int(fd);
+      if (!f(ctx, {std::string_view(name.data(), name.size()), proc_ino(m_pid, fd_link, static_cast<u32>(fd)), abi::dt_lnk, cookie})) break;
+    }
+    return {};
+  }
+
+private:
+  i32 m_pid;
+};
+
+struct PidEntry {
+  const char* name;
+  Kind kind;
+  u8 type;
+};
+constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir}, {"cwd", cwd_link, abi::dt_lnk},
+                                    {"cmdline", cmdline, abi::dt_reg}, {"comm", comm, abi::dt_reg},
+                                    {"status", status, abi::dt_reg}};
+
+class PidDir final : public ProcInode {
+public:
+  explicit PidDir(i32 pid) : ProcInode(abi::s_ifdir | 0555, proc_ino(pid, pid_dir)), m_pid(pid) {}
+  Result<RefPtr<Inode>> lookup(std::string_view name) override {
+    if (!process_of(m_pid)) return Errno::enoent;
+    if (name == ".") return RefPtr<Inode>(this);
+    for (auto& e : pid_entries) {
+      if (name != e.name) continue;
+      switch (e.kind) {
+      case fd_dir: return RefPtr<Inode>(make_ref<FdDir>(m_pid));
+      case cwd_link: return RefPtr<Inode>(make_ref<CwdLink>(m_pid));
+      default: return RefPtr<Inode>(make_ref<GeneratedFile>(m_pid, e.kind));
+      }
+    }
+    return Errno::enoent;
+  }
+
+protected:
+  ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
+    if (after < 1 && !f(ctx, {".", proc_ino(m_pid, pid_dir), abi::dt_dir, 1})) return {};
+    if (after < 2 && !f(ctx, {"..", proc_ino(0, root), abi::dt_dir, 2})) return {};
+    i64 cookie = 2;
+    for (auto& e : pid_entries) {
+      if (++cookie <= after) continue;
+      if (!f(ctx, {e.name, proc_ino(m_pid, e.kind), e.type, cookie})) break;
+    }
+    return {};
+  }
+
+private:
+  i32 m_pid;
+};
+
+class SelfLink final : public ProcInode {
+public:
+  SelfLink() : ProcInode(abi::s_iflnk | 0777, proc_ino(0, self)) {}
+  Result<String> readlink() override {
+    Thread* t = current_thread();
+    if (!t) return Errno::enoent;
+    Formatter f;
+    f.append_int(t->process().pid());
+    return String(std::string_view(f.data(), f.size()));
+  }
+};
+
+class ProcRoot final : public ProcInode {
+public:
+  ProcRoot() : ProcInode(abi::s_ifdir | 0555, proc_ino(0, root)) {}
+  Result<RefPtr<Inode>> lookup(std::string_view name) override {
+    if (name == ".") return RefPtr<Inode>(this);
+    if (name == "self") return RefPtr<Inode>(make_ref<SelfLink>());
+    i32 pid = TRY(parse_number(name));
+    if (!process_of(pid)) return Errno::enoent;
+    return RefPtr<Inode>(make_ref<PidDir>(pid));
+  }
+
+protected:
+  ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
+    if (after < 1 && !f(ctx, {".", proc_ino(0, root), abi::dt_dir, 1})) return {};
+    if (after < 2 && !f(ctx, {"..", proc_ino(0, root), abi::dt_dir, 2})) return {};
+    if (after < 3 && !f(ctx, {"self", proc_ino(0, self), abi::dt_lnk, 3})) return {};
+    // Cookies are pid + 3, so a listing resumes correctly while processes come and go.
+    for (i32 pid = after < 4 ? 1 : static_cast<i32>(after - 3) + 1; pid <= 32768; ++pid) {
+      if (!process_of(pid)) continue;
+      Formatter name;
+      name.append_int(pid);
+      if (!f(ctx, {std::string_view(name.data(), name.size()), proc_ino(pid, pid_dir), abi::dt_dir, pid + 3})) break;
+    }
+    return {};
+  }
+};
+
+} // namespace
+
+ErrorOr mount_procfs() {
+  g_proc_device = allocate_device_number();
+  auto root = Vfs::the().root();
+  TRY(root->inode().mkdir("proc", 0555, 0, 0));
+  auto mountpoint = TRY(Vfs::the().resolve(*root, "/proc", Follow::yes));
+  return Vfs::the().mount(*mountpoint, RefPtr<Inode>(make_ref<ProcRoot>()));
+}
+
+} // namespace wasmux
