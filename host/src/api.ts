@@ -29,9 +29,22 @@ export interface BootOptions {
   spareWorkers?: number;
 }
 
+export type OutputCallback = (data: Uint8Array) => void;
+
+export interface StdioOptions {
+  // 'inherit': the host's stdin (default); 'pipe': fed through the handle or
+  // appendStdinData; bytes: the whole of stdin, then end of file.
+  stdin?: 'inherit' | 'pipe' | string | Uint8Array;
+  // 'inherit': the host's stdout/stderr (default); a function receives every write.
+  stdout?: 'inherit' | OutputCallback;
+  stderr?: 'inherit' | OutputCallback;
+}
+
 export interface SpawnOptions {
   env?: Record<string, string>;
   cwd?: string;
+  stdio?: StdioOptions;
+  pid?: number; // a pid from allocatePid(), configured before the spawn
 }
 
 export interface ExitInfo {
@@ -49,14 +62,18 @@ function decodeStatus(status: number): ExitInfo {
 }
 
 export class ProcessHandle {
-  private readonly done: Promise<ExitInfo>;
-
-  constructor(readonly pid: number, done: Promise<ExitInfo>) {
-    this.done = done;
-  }
+  constructor(readonly pid: number, private readonly done: Promise<ExitInfo>, private readonly owner: Wasmux) {}
 
   wait(): Promise<ExitInfo> {
     return this.done;
+  }
+
+  // With stdio.stdin 'pipe': more input, and its end.
+  write(data: Uint8Array | string): void {
+    this.owner.appendStdinData(this.pid, data);
+  }
+  end(): void {
+    this.owner.closeStdin(this.pid);
   }
 }
 
@@ -67,6 +84,8 @@ export class Wasmux {
   private readonly mounts: HostMounts = {};
   private stdinWorker: Worker | undefined;
   private running = 0;
+  private readonly outputs = new Map<number, OutputCallback>(); // channel → callback
+  private readonly stdinChannels = new Map<number, number>(); // pid → channel
 
   constructor(private readonly kernelModule: WebAssembly.Module, options: BootOptions) {
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
@@ -89,7 +108,13 @@ export class Wasmux {
       if (err < 0) throw new ProgramError(`cannot mount ${m.host} on ${m.guest}: errno ${-err}`, 2);
     });
     this.pool = new WorkerPool(
-      { kernelModule, kernelMemory, allocRegion: () => k.wasmux_kthread_alloc(), mounts: this.mounts },
+      {
+        kernelModule,
+        kernelMemory,
+        allocRegion: () => k.wasmux_kthread_alloc(),
+        mounts: this.mounts,
+        onOutput: (channel, data) => this.outputs.get(channel)?.(data),
+      },
       options.spareWorkers ?? 1,
     );
   }
@@ -110,12 +135,93 @@ export class Wasmux {
     if (r < 0) throw new Error(`cannot write ${guestPath}: errno ${-r}`);
   }
 
+  // A process to configure before spawn({pid}): its cwd, ids and stdio (seed: allocatePid).
+  allocatePid(): number {
+    return this.createProcess([], [], '/');
+  }
+
+  setCwd(pid: number, cwd: string): void {
+    const p = this.kernel.allocString(cwd);
+    const r = this.kernel.exports.wasmux_process_set_cwd(pid, p);
+    this.kernel.exports.wasmux_free(p);
+    if (r < 0) throw new ProgramError(`${cwd}: ${r === -2 ? 'No such file or directory' : r === -20 ? 'Not a directory' : `errno ${-r}`}`, 127);
+  }
+
+  setIds(pid: number, uid: number, gid: number): void {
+    this.check(this.kernel.exports.wasmux_process_set_ids(pid, uid, gid), 'setIds');
+  }
+
+  // The whole of a process's stdin: data, then end of file.
+  setStdinData(pid: number, data: Uint8Array | string): void {
+    this.appendStdinData(pid, data);
+    this.closeStdin(pid);
+  }
+
+  // More stdin for a process; it stays open until closeStdin.
+  appendStdinData(pid: number, data: Uint8Array | string): void {
+    const channel = this.stdinChannel(pid);
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    if (bytes.length === 0) return;
+    const p = this.kernel.allocBytes(bytes);
+    const r = this.kernel.exports.wasmux_channel_input(channel, p, bytes.length);
+    this.kernel.exports.wasmux_free(p);
+    this.check(r, 'appendStdinData');
+  }
+
+  closeStdin(pid: number): void {
+    this.check(this.kernel.exports.wasmux_channel_eof(this.stdinChannel(pid)), 'closeStdin');
+  }
+
+  // Where a process's stdout and stderr go: a callback each, or the host's streams.
+  setOutputCallbacks(pid: number, callbacks: { stdout?: OutputCallback; stderr?: OutputCallback }): void {
+    const entries: [number, OutputCallback | undefined][] = [[1, callbacks.stdout], [2, callbacks.stderr]];
+    for (const [fd, cb] of entries) {
+      if (!cb) continue;
+      const channel = this.kernel.exports.wasmux_channel_create();
+      this.outputs.set(channel, cb);
+      this.check(this.kernel.exports.wasmux_process_set_stdio(pid, fd, channel), 'setOutputCallbacks');
+    }
+  }
+
+  private stdinChannel(pid: number): number {
+    let channel = this.stdinChannels.get(pid);
+    if (channel === undefined) {
+      channel = this.kernel.exports.wasmux_channel_create();
+      this.check(this.kernel.exports.wasmux_process_set_stdio(pid, 0, channel), 'stdin');
+      this.stdinChannels.set(pid, channel);
+    }
+    return channel;
+  }
+
+  private check(r: number, what: string): void {
+    if (r < 0) throw new Error(`${what}: errno ${-r}${r === -3 ? ' (no such process)' : ''}`);
+  }
+
   // Runs a wasm program from the host's file system as a new process.
   spawn(programPath: string, argv: string[], options: SpawnOptions = {}): ProcessHandle {
     const program = this.modules.load(programPath);
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const pid = this.createProcess(argv, env, options.cwd ?? '/');
-    this.ensureStdinReader();
+    let pid: number;
+    if (options.pid !== undefined) {
+      pid = options.pid;
+      const block = this.kernel.allocBytes(packStrings(argv, env, ''));
+      const r = this.kernel.exports.wasmux_process_set_args(pid, block);
+      this.kernel.exports.wasmux_free(block);
+      this.check(r, 'spawn');
+      if (options.cwd !== undefined) this.setCwd(pid, options.cwd);
+    } else {
+      pid = this.createProcess(argv, env, options.cwd ?? '/');
+    }
+    const stdio = options.stdio ?? {};
+    if (stdio.stdin !== undefined && stdio.stdin !== 'inherit') {
+      if (stdio.stdin === 'pipe') this.stdinChannel(pid);
+      else this.setStdinData(pid, stdio.stdin);
+    }
+    const callbacks: { stdout?: OutputCallback; stderr?: OutputCallback } = {};
+    if (typeof stdio.stdout === 'function') callbacks.stdout = stdio.stdout;
+    if (typeof stdio.stderr === 'function') callbacks.stderr = stdio.stderr;
+    this.setOutputCallbacks(pid, callbacks);
+    if (!this.stdinChannels.has(pid)) this.ensureStdinReader();
     const worker = this.pool.acquire();
     const memory = program.info.memory!;
     const maximumPages = memory.maximumPages ?? 16384;
@@ -125,6 +231,7 @@ export class Wasmux {
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit' || msg.pid !== pid) return;
         this.kernel.exports.wasmux_process_reap(pid);
+        this.stdinChannels.delete(pid);
         worker.worker.unref();
         this.pool.release(worker);
         this.running--;
@@ -132,7 +239,7 @@ export class Wasmux {
       };
     });
     void worker.ready.then(() => this.post(worker, pid, program.module, memory.initialPages, maximumPages, programPath));
-    return new ProcessHandle(pid, done);
+    return new ProcessHandle(pid, done, this);
   }
 
   private post(worker: PooledWorker, pid: number, module: WebAssembly.Module, initialPages: number, maximumPages: number, label: string): void {
@@ -140,19 +247,8 @@ export class Wasmux {
   }
 
   private createProcess(argv: string[], env: string[], cwd: string): number {
-    const enc = new TextEncoder();
-    const parts = [...argv, ...env, cwd].map((s) => enc.encode(s + '\0'));
-    const block = new Uint8Array(8 + parts.reduce((n, p) => n + p.length, 0));
-    const view = new DataView(block.buffer);
-    view.setUint32(0, argv.length, true);
-    view.setUint32(4, env.length, true);
-    let at = 8;
-    for (const p of parts) {
-      block.set(p, at);
-      at += p.length;
-    }
     const k = this.kernel.exports;
-    const ptr = this.kernel.allocBytes(block);
+    const ptr = this.kernel.allocBytes(packStrings(argv, env, cwd));
     const pid = k.wasmux_process_create(ptr);
     k.wasmux_free(ptr);
     if (pid < 0) throw new ProgramError(pid === -2 ? `${cwd}: No such file or directory` : `cannot create process: errno ${-pid}`, 127);
@@ -176,6 +272,23 @@ export class Wasmux {
     await this.pool.close();
     await this.stdinWorker?.terminate();
   }
+}
+
+// The string block the kernel's process exports take: argc, envc (u32 LE), then argv,
+// envp and a last string (the cwd), each NUL-terminated.
+function packStrings(argv: string[], env: string[], last: string): Uint8Array {
+  const enc = new TextEncoder();
+  const parts = [...argv, ...env, last].map((s) => enc.encode(s + '\0'));
+  const block = new Uint8Array(8 + parts.reduce((n, p) => n + p.length, 0));
+  const view = new DataView(block.buffer);
+  view.setUint32(0, argv.length, true);
+  view.setUint32(4, env.length, true);
+  let at = 8;
+  for (const p of parts) {
+    block.set(p, at);
+    at += p.length;
+  }
+  return block;
 }
 
 export async function boot(options: BootOptions = {}): Promise<Wasmux> {

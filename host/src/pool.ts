@@ -9,18 +9,19 @@ export interface PoolContext {
   kernelMemory: WebAssembly.Memory;
   allocRegion(): number;
   mounts: HostMounts;
+  onOutput(channel: number, data: Uint8Array): void;
 }
 
 export class PooledWorker {
   readonly ready: Promise<void>;
   onReply: ((msg: WorkerReply) => void) | undefined;
 
-  constructor(readonly worker: Worker) {
+  constructor(readonly worker: Worker, onOutput: (channel: number, data: Uint8Array) => void) {
     this.ready = new Promise((resolve, reject) => {
       const first = (msg: WorkerReply): void => {
         if (msg.type === 'ready') {
           worker.off('message', first);
-          worker.on('message', (m: WorkerReply) => this.onReply?.(m));
+          worker.on('message', (m: WorkerReply) => (m.type === 'output' ? onOutput(m.channel, m.data) : this.onReply?.(m)));
           resolve();
         }
       };
@@ -46,7 +47,7 @@ export class WorkerPool {
       region: this.ctx.allocRegion(),
       mounts: this.ctx.mounts,
     };
-    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }));
+    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), this.ctx.onOutput);
     w.worker.unref();
     this.all.add(w);
     return w;

@@ -8,6 +8,7 @@ import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 const init = workerData as WorkerInit;
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
 kernel.enterRegion(init.region);
+kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
 
 function reply(message: WorkerReply): void {
   parentPort!.postMessage(message);

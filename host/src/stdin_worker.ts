@@ -32,9 +32,9 @@ for (;;) {
     n = 0; // EOF on any other error (EIO of a closed terminal, EBADF of no stdin)
   }
   if (n === 0) {
-    k.wasmux_console_eof();
+    k.wasmux_channel_eof(0);
     break;
   }
   kernel.kernel().set(buffer.subarray(0, n), scratch);
-  k.wasmux_console_input(scratch, n);
+  k.wasmux_channel_input(0, scratch, n);
 }

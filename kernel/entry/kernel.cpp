@@ -2,6 +2,7 @@
 
 #include "../fd/file_description.h"
 #include "../fs/devfs/devices.h"
+#include "../host/host_channels.h"
 #include "../fs/procfs/procfs.h"
 #include "../fs/tmpfs/tmpfs.h"
 #include "../syscalls/syscall.h"
@@ -69,7 +70,7 @@ Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> 
   process->envp() = std::move(envp);
   const u32 modes[3] = {abi::o_rdonly, abi::o_wronly, abi::o_wronly};
   for (i32 fd = 0; fd < 3; ++fd) {
-    auto d = make_ref<FileDescription>(make_host_stdio(fd), modes[fd]);
+    auto d = make_ref<FileDescription>(make_host_stdio(fd, fd == 0), modes[fd]);
     (void)process->fds().install_at(fd, std::move(d), false, process->nofile_limit());
   }
   return process;

@@ -24,8 +24,13 @@ export interface KernelExports {
   wasmux_mount_host(path: number, mountId: number): number;
   wasmux_write_file(path: number, data: number, len: number, mode: number): number;
   wasmux_console_want_word(): number;
-  wasmux_console_input(data: number, len: number): number;
-  wasmux_console_eof(): void;
+  wasmux_channel_create(): number;
+  wasmux_channel_input(channel: number, data: number, len: number): number;
+  wasmux_channel_eof(channel: number): number;
+  wasmux_process_set_stdio(pid: number, fd: number, channel: number): number;
+  wasmux_process_set_cwd(pid: number, path: number): number;
+  wasmux_process_set_ids(pid: number, uid: number, gid: number): number;
+  wasmux_process_set_args(pid: number, block: number): number;
 }
 
 // The kernel memory's pages at boot; it grows as the kernel allocates.
@@ -34,6 +39,7 @@ export const KERNEL_MAXIMUM_PAGES = 65536;
 
 const EFAULT = 14;
 const EAGAIN = 11;
+const EBADF = 9;
 
 export class KernelThread {
   readonly exports: KernelExports;
@@ -42,6 +48,9 @@ export class KernelThread {
   private userBytes: Uint8Array = new Uint8Array(0);
   private readonly clockOffset: bigint;
   private readonly textDecoder = new TextDecoder();
+
+  // Output on API channels (≥ 3) goes to the embedder through this hook.
+  onChannelOutput: ((channel: number, data: Uint8Array) => void) | undefined;
 
   constructor(module: WebAssembly.Module, readonly kernelMemory: WebAssembly.Memory, mounts: HostMounts) {
     this.kernelBytes = new Uint8Array(kernelMemory.buffer);
@@ -149,6 +158,11 @@ export class KernelThread {
         usrc >>>= 0; len >>>= 0;
         const u = this.user(usrc + len);
         if (!u) return -EFAULT;
+        if (fd >= 3) {
+          if (!this.onChannelOutput) return -EBADF;
+          this.onChannelOutput(fd, u.slice(usrc, usrc + len));
+          return len;
+        }
         return writeAllSync(fd, u.subarray(usrc, usrc + len));
       },
       log: (ktext: number, len: number): void => {

@@ -20,4 +20,5 @@ export interface RunRequest {
 
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'exit'; pid: number; status: number; crash?: string };
+  | { type: 'exit'; pid: number; status: number; crash?: string }
+  | { type: 'output'; channel: number; data: Uint8Array };
