@@ -84,15 +84,18 @@ Result<Thread*> attach_thread(Process& process, u32 heap_base) {
   return thread.ptr();
 }
 
-i32 finish_thread(bool trapped) {
+i32 finish_thread(i32 signal) {
   Thread* t = current_thread();
   if (!t) return 0;
   Process& p = t->process();
   // A guest that returns from _start without exit_group exits with status 0 (the glue
   // always calls exit; this only guards odd programs).
-  if (!p.has_exited()) p.exit(trapped ? wait_status_signaled(abi::sigsegv) : wait_status_exited(0));
+  if (!p.has_exited()) p.exit(signal ? wait_status_signaled(signal) : wait_status_exited(0));
   set_current_thread(nullptr);
-  return p.wait_status();
+  i32 status = p.wait_status();
+  RefPtr<Process> keep(&p); // the thread may hold the last reference
+  p.remove_thread(*t);
+  return status;
 }
 
 } // namespace wasmux

@@ -23,6 +23,16 @@ RefPtr<Thread> Process::add_thread(i32 tid) {
   return t;
 }
 
+void Process::remove_thread(Thread& thread) {
+  for (usize i = 0; i < m_thread_refs.size(); ++i) {
+    if (m_thread_refs[i].ptr() != &thread) continue;
+    thread.m_process_node.unlink();
+    RefPtr<Thread> gone = std::move(m_thread_refs[i]);
+    m_thread_refs.remove(i);
+    return; // gone's release may free the thread, and the thread's release this process
+  }
+}
+
 Thread* Process::main_thread() { return m_threads.first(); }
 
 void Process::exit(i32 wait_status) {

@@ -43,6 +43,9 @@ public:
   Vector<String>& envp() { return m_envp; }
 
   RefPtr<Thread> add_thread(i32 tid);
+  // A finished thread leaves its process. Threads hold their process and the process holds
+  // its threads, so without this every process would stay allocated forever.
+  void remove_thread(Thread& thread);
   Thread* main_thread();
 
   // exit_group: records the status, closes descriptors (so pipe peers see EOF now, not
