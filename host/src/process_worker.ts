@@ -10,6 +10,17 @@ const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mount
 kernel.enterRegion(init.region);
 kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
 
+const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
+
+// The signal Linux would deliver for the fault behind a wasm trap: ud2-like traps are
+// SIGILL, arithmetic faults SIGFPE, bad memory and stack exhaustion SIGSEGV.
+function signalForTrap(e: unknown): number {
+  const message = e instanceof Error ? e.message : '';
+  if (/unreachable/.test(message)) return SIGILL;
+  if (/divide by zero|remainder by zero|integer overflow|float unrepresentable/.test(message)) return SIGFPE;
+  return SIGSEGV;
+}
+
 function reply(message: WorkerReply): void {
   parentPort!.postMessage(message);
 }
@@ -26,7 +37,7 @@ function run(req: RunRequest): void {
     });
   } catch (e) {
     k.wasmux_thread_attach(req.pid, 0);
-    const status = k.wasmux_thread_finish(1);
+    const status = k.wasmux_thread_finish(SIGSEGV);
     kernel.bindUserMemory(undefined);
     reply({ type: 'exit', pid: req.pid, status, crash: `cannot instantiate: ${(e as Error).message}` });
     return;
@@ -35,18 +46,18 @@ function run(req: RunRequest): void {
   const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
   k.wasmux_thread_attach(req.pid, heapBase);
   let crash: string | undefined;
-  let trapped = false;
+  let signal = 0;
   try {
     if (!exports._start) throw new Error('the program exports no _start');
     exports._start();
   } catch (e) {
     // The glue traps right after exit_group; any other trap is a crash.
     if (!k.wasmux_process_has_exited(req.pid)) {
-      trapped = true;
+      signal = signalForTrap(e);
       crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
     }
   }
-  const status = k.wasmux_thread_finish(trapped ? 1 : 0);
+  const status = k.wasmux_thread_finish(signal);
   kernel.bindUserMemory(undefined);
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
   reply(crash === undefined ? { type: 'exit', pid: req.pid, status } : { type: 'exit', pid: req.pid, status, crash });

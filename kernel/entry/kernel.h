@@ -22,9 +22,10 @@ Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> 
 // Binds the calling kernel instance to a process's main thread (a new one).
 Result<Thread*> attach_thread(Process& process, u32 heap_base);
 
-// The worker running thread's guest finished (returned or trapped). Returns the process's
-// wait status (a trap without a prior exit means death by SIGSEGV until signals land).
-i32 finish_thread(bool trapped);
+// The worker running thread's guest finished: returned (signal 0) or trapped, the host
+// naming the signal the trap stands for (SIGSEGV, SIGILL, SIGFPE). Returns the process's
+// wait status.
+i32 finish_thread(i32 signal);
 
 // Creates directories along path in the root file system (mkdir -p).
 Result<RefPtr<Custody>> make_directories(std::string_view path);

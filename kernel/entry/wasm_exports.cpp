@@ -91,9 +91,11 @@ EXPORT(wasmux_thread_attach) int wasmux_thread_attach(int pid, unsigned heap_bas
   return t.is_error() ? -static_cast<int>(t.error()) : t.value()->tid();
 }
 
-EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int trapped) {
+// signal: 0 when the guest returned, else the signal its trap stands for.
+EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
   LockGuard lock;
-  return finish_thread(trapped != 0);
+  if (signal < 0 || signal >= 64) signal = abi::sigsegv;
+  return finish_thread(signal);
 }
 
 // Whether the process exited through exit/exit_group (a trap after that is the glue's).

@@ -56,3 +56,15 @@ test('WASMUX_TRACE=1 prints syscalls strace-style on stderr', async () => {
   assert.match(r.stderr, /^\[\d+\] exit_group\(0\) = 0$/m);
   assert.match(r.stderr, /writev\(1, 0x[0-9a-f]+, \d\) = 6/);
 });
+
+// A trap in guest code is death by the signal Linux would send; the shell convention
+// 128 + signal is the CLI's exit status, and one line on stderr says what happened.
+for (const [how, signal, name] of [['trap', 4, 'SIGILL'], ['wild', 11, 'SIGSEGV'], ['divide', 8, 'SIGFPE'], ['recurse', 11, 'SIGSEGV']]) {
+  test(`a crashing program (${how}) dies by ${name}`, async () => {
+    const r = await run(['run', program('crash'), how]);
+    assert.equal(r.code, 128 + signal);
+    assert.equal(r.stdout.toString(), `about to crash (${how})\n`);
+    assert.match(r.stderr, /crashed: (RuntimeError|RangeError): /);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+  });
+}

@@ -18,7 +18,7 @@ export interface KernelExports {
   wasmux_free(p: number): void;
   wasmux_process_create(block: number): number;
   wasmux_thread_attach(pid: number, heapBase: number): number;
-  wasmux_thread_finish(trapped: number): number;
+  wasmux_thread_finish(signal: number): number;
   wasmux_process_has_exited(pid: number): number;
   wasmux_process_reap(pid: number): void;
   wasmux_mount_host(path: number, mountId: number): number;

@@ -1,0 +1,117 @@
+#pragma once
+// A native HostPort for the unit tests: what the Node host does for a kernel instance
+// (host/src/kernel/kernel_instance.ts, host/src/node/host_fs.ts), with user memory in this
+// process and hostfs mounts on real temporary directories.
+//
+// One FakeHost stands for one kernel instance bound to one process's memory. Threads of
+// the same process share that memory: build the second thread's port with the sibling
+// constructor. Install a port on the calling thread with wasmux::set_host(&port).
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include "host/host_port.h"
+
+namespace wasmux::test {
+
+// A process's linear memory: a reservation of `max` bytes of which the first size() are
+// usable, growing in 64 KiB pages like a wasm memory. The reservation never moves, so a
+// thread may copy while another grows it (as with a shared WebAssembly.Memory).
+class UserMemory {
+public:
+  static constexpr u64 wasm_page = 65536;
+  explicit UserMemory(u64 initial = 16u << 20, u64 max = 1u << 30);
+  ~UserMemory();
+  UserMemory(const UserMemory&) = delete;
+  UserMemory& operator=(const UserMemory&) = delete;
+  u64 size() const;
+  bool grow(u32 pages);
+  // Direct access for tests (no bounds checks beyond an assertion).
+  u8* at(UserAddr addr);
+  // The wasm host's rule: [addr, addr+len) must lie inside the memory (no wrap-around).
+  bool in_range(u64 addr, u64 len) const { return addr + len <= size(); }
+
+private:
+  u8* m_base;
+  u64 m_max;
+  std::atomic<u64> m_size;
+  std::mutex m_grow;
+};
+
+// What a process wrote to the host's standard streams and what the kernel logged.
+struct Captured {
+  std::mutex lock;
+  std::string out[3];
+  std::string log;
+};
+
+class FakeHost final : public HostPort {
+public:
+  FakeHost();
+  // Another kernel instance (thread) of the same process: same memory, same captures.
+  explicit FakeHost(FakeHost& sibling);
+  ~FakeHost() override;
+
+  UserMemory& memory() { return *m_memory; }
+  std::string stdout_text() { return captured(1); }
+  std::string stderr_text() { return captured(2); }
+  std::string log_text();
+  // Makes stdio_write_user fail with -err (0: succeed again).
+  void fail_stdio_with(i32 err) { m_stdio_error = err; }
+
+  // Host directory mounts are global (the kernel's mount table outlives any one test):
+  // returns the mount id under which root (an absolute host path) is served.
+  static u32 register_mount(const std::string& root);
+
+  // ---- HostPort ----
+  bool copy_from_user(void* dst, UserAddr src, usize len) override;
+  bool copy_to_user(UserAddr dst, const void* src, usize len) override;
+  bool fill_user(UserAddr dst, u8 byte, usize len) override;
+  i64 user_strnlen(UserAddr src, usize max) override;
+  u64 user_memory_size() override { return m_memory->size(); }
+  bool user_memory_grow(u32 pages) override { return m_memory->grow(pages); }
+  i64 realtime_ns() override;
+  i64 monotonic_ns() override;
+  i64 thread_cputime_ns() override;
+  void random_bytes(void* dst, usize len) override;
+  i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
+  void log(const char* text, usize len) override;
+  i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
+  i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;
+  void host_close(i32 handle) override;
+  i64 host_pread(i32 handle, void* dst, usize len, i64 offset) override;
+  i64 host_pwrite(i32 handle, const void* src, usize len, i64 offset) override;
+  i32 host_ftruncate(i32 handle, i64 length) override;
+  i32 host_fsync(i32 handle) override;
+  i32 host_readdir(u32 mount, std::string_view path, Vector<char>& names) override;
+  i32 host_mkdir(u32 mount, std::string_view path, u32 mode) override;
+  i32 host_unlink(u32 mount, std::string_view path, bool directory) override;
+  i32 host_rename(u32 mount, std::string_view from, std::string_view to) override;
+  i32 host_symlink(u32 mount, std::string_view target, std::string_view path) override;
+  i32 host_readlink(u32 mount, std::string_view path, Vector<char>& target) override;
+  i32 host_link(u32 mount, std::string_view from, std::string_view to) override;
+  i32 host_chmod(u32 mount, std::string_view path, u32 mode) override;
+  i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override;
+
+private:
+  std::string captured(int fd);
+  std::shared_ptr<UserMemory> m_memory;
+  std::shared_ptr<Captured> m_captured;
+  std::atomic<i32> m_stdio_error{0};
+};
+
+// Creates a fresh host directory under /tmp and removes it (recursively) when destroyed.
+class HostTempDir {
+public:
+  HostTempDir();
+  ~HostTempDir();
+  const std::string& path() const { return m_path; }
+  std::string operator/(std::string_view rel) const { return m_path + "/" + std::string(rel); }
+
+private:
+  std::string m_path;
+};
+
+} // namespace wasmux::test
