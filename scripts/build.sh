@@ -9,6 +9,8 @@ export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
 node abi/generate.mjs build/gen
 mkdir -p host/src/generated
 cmp -s build/gen/ts/abi.ts host/src/generated/abi.ts || cp build/gen/ts/abi.ts host/src/generated/abi.ts
+# The compatibility table is kept in docs/ so it can be read without building.
+cmp -s build/gen/docs/syscalls.md docs/syscalls.md || cp build/gen/docs/syscalls.md docs/syscalls.md
 
 if [ ! -f build/kernel-wasm/build.ninja ]; then
   cmake -S kernel -B build/kernel-wasm -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/kernel/wasm-toolchain.cmake" \
