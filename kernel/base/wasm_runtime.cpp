@@ -156,6 +156,10 @@ void __cxa_pure_virtual() { __builtin_trap(); }
 void abort() { __builtin_trap(); }
 }
 
+namespace std {
+const nothrow_t nothrow{}; // declared unversioned in <new>
+} // namespace std
+
 _LIBCPP_BEGIN_NAMESPACE_STD
 [[noreturn]] void __libcpp_verbose_abort(const char*, ...) noexcept { __builtin_trap(); }
 _LIBCPP_END_NAMESPACE_STD

@@ -1,5 +1,6 @@
 #include "hostfs.h"
 
+#include "../../entry/big_lock.h"
 #include "../../entry/kernel.h"
 #include "../../fd/file_description.h"
 #include "../../host/host_port.h"
@@ -152,8 +153,11 @@ private:
   }
 
   // One host open per transfer keeps inodes free of host state (simple; costs a syscall).
+  // The data moves without the big lock: host I/O may block (DESIGN §1), and nothing here
+  // touches kernel state (this inode is kept alive by the caller's reference).
   Result<usize> transfer(i64 offset, const IoBuffer& buf, bool write) {
     if (metadata().is_dir()) return Errno::eisdir;
+    Unlocked unlocked;
     i32 h = host().host_open(m_mount, m_path.view(), write ? abi::o_wronly : abi::o_rdonly, 0);
     if (h < 0) return to_errno(h);
     u8 chunk[16384];

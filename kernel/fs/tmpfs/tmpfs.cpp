@@ -217,7 +217,29 @@ ErrorOr TmpfsDirectory::enumerate_impl(i64 after, EnumerateFn f, void* ctx) {
 TmpfsFile::TmpfsFile(u64 device, u32 mode, u32 uid, u32 gid) : TmpfsInode(device, mode, uid, gid) {}
 
 TmpfsFile::~TmpfsFile() {
-  for (u8* p : m_pages) delete[] p;
+  for (u8* p : m_chunks) delete[] p;
+}
+
+namespace {
+constexpr u64 first_chunk = 4096;
+constexpr usize doubling_chunks = 9;                              // 4 KiB .. 1 MiB
+constexpr u64 big_chunk = first_chunk << (doubling_chunks - 1);   // 1 MiB
+constexpr u64 doubling_end = first_chunk * ((1u << doubling_chunks) - 1);
+} // namespace
+
+u64 TmpfsFile::chunk_start(usize index) {
+  if (index < doubling_chunks) return first_chunk * ((u64{1} << index) - 1);
+  return doubling_end + (index - doubling_chunks) * big_chunk;
+}
+
+TmpfsFile::ChunkPos TmpfsFile::locate(u64 pos) {
+  if (pos >= doubling_end) {
+    u64 i = (pos - doubling_end) / big_chunk;
+    return {static_cast<usize>(doubling_chunks + i), static_cast<usize>((pos - doubling_end) % big_chunk), big_chunk};
+  }
+  usize index = 0;
+  while (chunk_start(index + 1) <= pos) ++index;
+  return {index, static_cast<usize>(pos - chunk_start(index)), static_cast<usize>(first_chunk << index)};
 }
 
 Result<usize> TmpfsFile::read_at(i64 offset, const IoBuffer& buf) {
@@ -226,15 +248,14 @@ Result<usize> TmpfsFile::read_at(i64 offset, const IoBuffer& buf) {
   usize n = static_cast<usize>(min<i64>(static_cast<i64>(buf.size()), m_meta.size - offset));
   usize done = 0;
   while (done < n) {
-    u64 pos = static_cast<u64>(offset) + done;
-    usize page = static_cast<usize>(pos / page_size), in_page = static_cast<usize>(pos % page_size);
-    usize chunk = min(n - done, page_size - in_page);
-    u8* p = page < m_pages.size() ? m_pages[page] : nullptr;
-    if (p)
-      TRY(buf.write_from(done, p + in_page, chunk));
+    ChunkPos at = locate(static_cast<u64>(offset) + done);
+    usize piece = min(n - done, at.size - at.offset);
+    u8* chunk = at.index < m_chunks.size() ? m_chunks[at.index] : nullptr;
+    if (chunk)
+      TRY(buf.write_from(done, chunk + at.offset, piece));
     else
-      TRY(buf.fill_zero(done, chunk));
-    done += chunk;
+      TRY(buf.fill_zero(done, piece));
+    done += piece;
   }
   m_meta.atime_ns = host().realtime_ns();
   return n;
@@ -246,20 +267,20 @@ Result<usize> TmpfsFile::write_at(i64 offset, const IoBuffer& buf) {
   if (static_cast<u64>(offset) + n > (1ull << 40)) return Errno::efbig;
   usize done = 0;
   while (done < n) {
-    u64 pos = static_cast<u64>(offset) + done;
-    usize page = static_cast<usize>(pos / page_size), in_page = static_cast<usize>(pos % page_size);
-    usize chunk = min(n - done, page_size - in_page);
-    if (page >= m_pages.size()) m_pages.resize(page + 1);
-    if (!m_pages[page]) {
-      m_pages[page] = new u8[page_size];
-      __builtin_memset(m_pages[page], 0, page_size);
+    ChunkPos at = locate(static_cast<u64>(offset) + done);
+    usize piece = min(n - done, at.size - at.offset);
+    if (at.index >= m_chunks.size()) m_chunks.resize(at.index + 1);
+    if (!m_chunks[at.index]) {
+      m_chunks[at.index] = new (std::nothrow) u8[at.size];
+      if (!m_chunks[at.index]) return done ? Result<usize>(done) : Result<usize>(Errno::enospc);
+      __builtin_memset(m_chunks[at.index], 0, at.size);
     }
-    ErrorOr r = buf.read_into(m_pages[page] + in_page, done, chunk);
+    ErrorOr r = buf.read_into(m_chunks[at.index] + at.offset, done, piece);
     if (r.is_error()) {
       if (done == 0) return r.error();
       break; // a partial write reports what was written (write(2))
     }
-    done += chunk;
+    done += piece;
   }
   if (static_cast<i64>(offset + done) > m_meta.size) m_meta.size = static_cast<i64>(offset + done);
   touch_mtime();
@@ -268,12 +289,15 @@ Result<usize> TmpfsFile::write_at(i64 offset, const IoBuffer& buf) {
 
 ErrorOr TmpfsFile::truncate(i64 length) {
   if (length < 0) return Errno::einval;
-  usize keep = static_cast<usize>((length + page_size - 1) / page_size);
-  for (usize i = keep; i < m_pages.size(); ++i) delete[] m_pages[i];
-  if (keep < m_pages.size()) m_pages.resize(keep);
-  // Zero the tail of the last kept page so a later extension reads zeros.
-  if (length % page_size && keep > 0 && keep <= m_pages.size() && m_pages[keep - 1])
-    __builtin_memset(m_pages[keep - 1] + length % page_size, 0, page_size - length % page_size);
+  if (length < m_meta.size && length > 0) {
+    // Zero the tail of the chunk holding the new end, so a later extension reads zeros.
+    ChunkPos at = locate(static_cast<u64>(length));
+    if (at.index < m_chunks.size() && m_chunks[at.index] && at.offset)
+      __builtin_memset(m_chunks[at.index] + at.offset, 0, at.size - at.offset);
+  }
+  usize keep = length == 0 ? 0 : locate(static_cast<u64>(length - 1)).index + 1;
+  for (usize i = keep; i < m_chunks.size(); ++i) delete[] m_chunks[i];
+  if (keep < m_chunks.size()) m_chunks.resize(keep);
   m_meta.size = length;
   touch_mtime();
   return {};

@@ -64,10 +64,18 @@ public:
   Result<usize> write_at(i64 offset, const IoBuffer& buf) override;
   ErrorOr truncate(i64 length) override;
 
-  static constexpr usize page_size = 4096;
-
 private:
-  Vector<u8*> m_pages;
+  // Data lives in chunks that double from 4 KiB up to 1 MiB: a small file wastes at most
+  // its own size, and a large one is copied in few, large pieces (a 64 KiB read touches
+  // one or two chunks instead of sixteen pages).
+  struct ChunkPos {
+    usize index;
+    usize offset; // within the chunk
+    usize size;   // of the chunk
+  };
+  static ChunkPos locate(u64 pos);
+  static u64 chunk_start(usize index);
+  Vector<u8*> m_chunks; // nullptr: a hole, reads as zeros
 };
 
 class TmpfsSymlink final : public TmpfsInode {
