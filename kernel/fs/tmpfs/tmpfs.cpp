@@ -174,10 +174,26 @@ ErrorOr TmpfsDirectory::rename(std::string_view old_name, Inode& new_dir_inode, 
   if (flags == RenameFlags::exchange) {
     if (!dst) return Errno::enoent;
     RefPtr<Inode> other = dst->inode;
+    bool other_dir = other->metadata().is_dir();
+    // renameat2(2) EINVAL: exchanging with an ancestor of the source would move that
+    // ancestor into its own subtree.
+    if (other_dir) {
+      for (TmpfsDirectory* d = this;; d = d->m_parent) {
+        if (d == other.ptr()) return Errno::einval;
+        if (d->m_parent == d) break;
+      }
+    }
     dst->inode = moving;
     find(old_name)->inode = other;
     if (moving_dir) static_cast<TmpfsDirectory*>(moving.ptr())->m_parent = &new_dir;
-    if (other->metadata().is_dir()) static_cast<TmpfsDirectory*>(other.ptr())->m_parent = this;
+    if (other_dir) static_cast<TmpfsDirectory*>(other.ptr())->m_parent = this;
+    // A directory's ".." changes parent: move its link, as Linux shmem_exchange() does.
+    if (this != &new_dir && moving_dir != other_dir) {
+      TmpfsDirectory& gains = moving_dir ? new_dir : *this;
+      TmpfsDirectory& loses = moving_dir ? *this : new_dir;
+      ++gains.m_meta.nlink;
+      --loses.m_meta.nlink;
+    }
     touch_mtime();
     new_dir.touch_mtime();
     return {};
