@@ -137,7 +137,8 @@ TEST(RefPtr, AssignmentReleasesTheOldObject) {
   EXPECT_EQ(Counted::destroyed, 1);
   EXPECT_EQ(a->id, 2);
   EXPECT_EQ(b->ref_count(), 2u);
-  a = a; // self-assignment keeps the object alive
+  RefPtr<Counted>& same = a;
+  a = same; // self-assignment keeps the object alive
   EXPECT_EQ(a->id, 2);
   EXPECT_EQ(b->ref_count(), 2u);
   a.clear();
@@ -274,7 +275,8 @@ TEST(Vector, CopyAssignmentReplacesContents) {
   b = a;
   ASSERT_EQ(b.size(), 2u);
   EXPECT_EQ(b[1], "two");
-  b = b; // self-assignment keeps contents
+  Vector<String>& same = b;
+  b = same; // self-assignment keeps contents
   EXPECT_EQ(b[0], "one");
 }
 

@@ -5,12 +5,18 @@
 #include <gtest/gtest.h>
 #include <cstring>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include "entry/big_lock.h"
 #include "entry/kernel.h"
 #include "fake_host.h"
 #include "syscalls/syscall.h"
+
+namespace wasmux {
+// gtest prints an Errno by name.
+inline void PrintTo(Errno e, std::ostream* os) { *os << errno_name(e); }
+} // namespace wasmux
 
 namespace wasmux::test {
 
