@@ -23,7 +23,16 @@ struct SyscallEntry {
 #define WASMUX_HANDLER_none(name) nullptr
 #define WASMUX_HANDLER_partial(name) &sys_##name
 #define WASMUX_HANDLER_full(name) &sys_##name
-constexpr u32 table_size = 1025;
+// One past the highest number in abi/syscalls.tbl: a fixed size would be overrun (at
+// static initialisation) as soon as the table gains a number past it.
+constexpr u32 count_syscalls() {
+  u32 size = 0;
+#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names) size = (nr) + 1 > size ? (nr) + 1 : size;
+#include <wasmux/syscall_table.inc>
+#undef WASMUX_SYSCALL
+  return size;
+}
+constexpr u32 table_size = count_syscalls();
 struct Table {
   SyscallEntry entries[table_size]{};
   constexpr Table() {
