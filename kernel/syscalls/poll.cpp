@@ -38,7 +38,9 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
   if (a.ptr(2)) {
     auto ts = TRY(copy_in<abi::Timespec>(a.ptr(2)));
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Errno::einval;
-    deadline = host().monotonic_ns() + ts.tv_sec * 1000000000 + ts.tv_nsec;
+    // Any tv_sec is valid (ppoll(2)); one too large to add to the clock without overflow
+    // (over ~73 years) is a wait without limit.
+    if (ts.tv_sec <= INT64_MAX / 4 / 1000000000) deadline = host().monotonic_ns() + ts.tv_sec * 1000000000 + ts.tv_nsec;
   }
   // The signal mask argument takes effect with signals (issue 3); it is validated now.
   if (a.ptr(3) && a.size(4) != 8) return Errno::einval;
