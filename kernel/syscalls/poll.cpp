@@ -49,6 +49,10 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
     ready = scan(fds);
     if (ready || (deadline >= 0 && host().monotonic_ns() >= deadline)) break;
     // Register on every watched queue, re-check (no lost wake-up: we hold the lock), block.
+    // The files are held while we sleep, so their queues outlive our waiters even if other
+    // threads close every descriptor meanwhile (Linux fs/select.c: poll_freewait drops
+    // them). Declared first, destroyed last: the waiters unlink before the files go.
+    Vector<RefPtr<FileDescription>> watched;
     Vector<Waiter> waiters;
     waiters.reserve(nfds);
     for (auto& pfd : fds) {
@@ -58,6 +62,7 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
       if (WaitQueue* q = d.value()->file().wait_queue()) {
         waiters.append(Waiter(current()));
         q->add(waiters.last());
+        watched.append(d.release_value());
       }
     }
     auto r = current().block(deadline);
