@@ -30,7 +30,10 @@ u32 MemoryMap::set_brk(u32 requested) {
     if (r.end <= m_brk || r.start >= requested) {
       kept.append(r);
     } else if (r.end > requested) {
-      kept.append({requested, r.end});
+      // What stays free starts at the next page: mmap(2) hands out whole pages, and the
+      // partial page under the new break is the heap's.
+      u64 from = round_up<u64>(requested, user_page);
+      if (from < r.end) kept.append({static_cast<u32>(from), r.end});
     }
   }
   m_free = std::move(kept);
