@@ -29,6 +29,9 @@ SyscallResult sys_unlinkat(const SyscallArgs& a) {
   // that names a non-directory is ENOTDIR.
   if (dir && parent.name == ".") return Errno::einval;
   if (dir && parent.name == "..") return Errno::enotempty;
+  // unlink(2) of "." or ".." is EISDIR whatever the file system (Linux do_unlinkat: not a
+  // normal last component); hostfs would otherwise pass ".." to the host.
+  if (!dir && (parent.name == "." || parent.name == "..")) return Errno::eisdir;
   auto target = TRY(parent.parent->inode().lookup(parent.name.view()));
   if (Vfs::the().mounted_over(*target)) return Errno::ebusy;
   if (!dir && parent.trailing_slash) return target->metadata().is_dir() ? Errno::eisdir : Errno::enotdir;
