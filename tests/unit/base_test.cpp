@@ -1,7 +1,4 @@
 // kernel/base: Result/TRY, RefPtr, IntrusiveList, Vector, String, Formatter, user copies.
-#include <gtest/gtest.h>
-#include <string>
-#include <vector>
 #include "base/format.h"
 #include "base/list.h"
 #include "base/refptr.h"
@@ -9,7 +6,9 @@
 #include "base/user_buffer.h"
 #include "base/vector.h"
 #include "fake_host.h"
-#include "kernel_fixture.h"
+#include "kernel_fixture.h" // (includes gtest after the kernel headers)
+#include <string>
+#include <vector>
 
 namespace wasmux::test {
 namespace {

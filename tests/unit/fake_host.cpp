@@ -1,4 +1,5 @@
 #include "fake_host.h"
+#include <wasmux/abi.h> // before system headers (see kernel_fixture.h)
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -13,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
-#include <wasmux/abi.h>
 
 namespace wasmux::test {
 
@@ -186,6 +186,17 @@ i64 FakeHost::stdio_write_user(i32 host_fd, UserAddr src, usize len) {
 void FakeHost::log(const char* text, usize len) {
   std::lock_guard<std::mutex> g(m_captured->lock);
   m_captured->log.append(text, len);
+}
+
+i32 FakeHost::start_process(i32 pid, const void* image, usize len) {
+  std::lock_guard<std::mutex> g(m_captured->lock);
+  m_captured->starts.push_back({pid, std::string(static_cast<const char*>(image), len)});
+  return 0;
+}
+
+std::vector<ProcessStart> FakeHost::starts() {
+  std::lock_guard<std::mutex> g(m_captured->lock);
+  return m_captured->starts;
 }
 
 // ---- hostfs: POSIX calls that never follow a symlink on the host (lstat, O_NOFOLLOW) ----

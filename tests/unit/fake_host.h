@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 #include "host/host_port.h"
 
 namespace wasmux::test {
@@ -40,11 +41,18 @@ private:
   std::mutex m_grow;
 };
 
+// A process the kernel asked the host to start (spawn): recorded, not run.
+struct ProcessStart {
+  i32 pid;
+  std::string image;
+};
+
 // What a process wrote to the host's standard streams and what the kernel logged.
 struct Captured {
   std::mutex lock;
   std::string out[3];
   std::string log;
+  std::vector<ProcessStart> starts;
 };
 
 class FakeHost final : public HostPort {
@@ -78,6 +86,10 @@ public:
   void random_bytes(void* dst, usize len) override;
   i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
   void log(const char* text, usize len) override;
+  // Process starts are recorded, not run: a test plays the started process itself.
+  // (No `override`: the port gains this call in a change still in progress.)
+  i32 start_process(i32 pid, const void* image, usize len);
+  std::vector<ProcessStart> starts();
   i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
   i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;
   void host_close(i32 handle) override;

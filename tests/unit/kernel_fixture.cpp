@@ -1,6 +1,9 @@
 #include "kernel_fixture.h"
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <mutex>
+#include "fd/file_description.h"
 #include "proc/process.h"
 
 namespace wasmux::test {
@@ -62,6 +65,7 @@ void GuestProcess::enter() {
 }
 
 UserAddr GuestProcess::alloc(usize n, usize align) {
+  std::lock_guard<std::mutex> g(m_arena_lock);
   m_arena = static_cast<UserAddr>(round_up<usize>(m_arena, align));
   UserAddr a = m_arena;
   m_arena += static_cast<UserAddr>(n);
@@ -194,6 +198,32 @@ i64 GuestThread::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5)
   set_current_thread(m_thread.ptr());
   SyscallArgs args{{a0, a1, a2, a3, a4, a5}};
   return syscall_entry(static_cast<u32>(number), args);
+}
+
+void share_fd(GuestProcess& from, i32 fd, GuestProcess& to, i32 to_fd) {
+  to.enter();
+  LockGuard lock;
+  auto d = from.process().fds().get(fd);
+  ASSERT_FALSE(d.is_error()) << "share_fd: no descriptor " << fd;
+  ASSERT_FALSE(to.process().fds().install_at(to_fd, d.release_value(), false, to.process().nofile_limit()).is_error());
+}
+
+void wait_until_blocked(GuestProcess& process, i32 fd) {
+  using namespace std::chrono;
+  auto give_up = steady_clock::now() + seconds(30);
+  for (;;) {
+    {
+      process.enter();
+      LockGuard lock;
+      auto d = process.process().fds().get(fd);
+      ASSERT_FALSE(d.is_error()) << "wait_until_blocked: no descriptor " << fd;
+      WaitQueue* q = d.value()->file().wait_queue();
+      ASSERT_NE(q, nullptr);
+      if (q->has_waiters()) return;
+    }
+    ASSERT_LT(steady_clock::now(), give_up) << "nobody blocked on fd " << fd;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
 }
 
 // ---- fixtures ----

@@ -2,16 +2,20 @@
 // Running the kernel natively in a test: boot it once per test process (its VFS, process
 // table and mount table are singletons), then give each test a fresh guest process with
 // its own user memory and a scratch directory, and make syscalls as that process.
+// Kernel headers come first: the generated ABI header names struct fields like libc's
+// macros (si_pid ...), which system headers pulled in by gtest would otherwise rewrite.
+#include "entry/big_lock.h"
+#include "entry/kernel.h"
+#include "syscalls/syscall.h"
+#include "fake_host.h"
 #include <gtest/gtest.h>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include "entry/big_lock.h"
-#include "entry/kernel.h"
-#include "fake_host.h"
-#include "syscalls/syscall.h"
+#include <vector>
 
 namespace wasmux {
 // gtest prints an Errno by name.
@@ -58,7 +62,7 @@ public:
   // Binds the calling OS thread to this process (host port + current thread).
   void enter();
 
-  // ---- guest memory: a bump arena; every call returns fresh, zeroed space ----
+  // ---- guest memory: a bump arena; every call returns fresh, zeroed space (thread-safe) ----
   UserAddr alloc(usize n, usize align = 16);
   UserAddr str(std::string_view s); // NUL-terminated copy
   template <typename T>
@@ -109,6 +113,7 @@ private:
   RefPtr<Process> m_process;
   Thread* m_thread{nullptr};
   i32 m_pid{0};
+  std::mutex m_arena_lock; // threads of one process share its arena
   UserAddr m_arena{arena_start};
 };
 
@@ -125,6 +130,15 @@ private:
   FakeHost m_host;
   RefPtr<Thread> m_thread;
 };
+
+// Puts from's open file description of fd at descriptor to_fd of to, as fork(2) does for
+// each descriptor: both processes then share one description (offset, status flags).
+void share_fd(GuestProcess& from, i32 fd, GuestProcess& to, i32 to_fd);
+
+// Waits (by polling under the lock) until some thread is blocked on the wait queue of the
+// file behind process's fd: then a wake-up aimed at it cannot be early. Fails the test
+// after a generous safety limit.
+void wait_until_blocked(GuestProcess& process, i32 fd);
 
 // A fixture: the kernel booted, a fresh process whose cwd is a fresh, empty directory
 // (dir()) under /tmp of the guest.

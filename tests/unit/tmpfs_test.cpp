@@ -1,8 +1,8 @@
 // kernel/fs/tmpfs: file data (holes, truncation), directories (rename rules, link counts,
 // readdir cookies), first on the inodes, then through the syscalls.
-#include <set>
 #include "fs/tmpfs/tmpfs.h"
 #include "kernel_fixture.h"
+#include <set>
 
 namespace wasmux::test {
 namespace {
