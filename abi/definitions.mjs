@@ -76,6 +76,20 @@ export const constants = {
     SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPWR: 30, SIGSYS: 31, SIG_BLOCK: 0,
     SIG_UNBLOCK: 1, SIG_SETMASK: 2,
   },
+  wait: {
+    WNOHANG: 1, WUNTRACED: 2, WSTOPPED: 2, WEXITED: 4, WCONTINUED: 8, WNOWAIT: 0x1000000,
+    __WNOTHREAD: 0x20000000, __WALL: 0x40000000, __WCLONE: 0x80000000,
+    P_ALL: 0, P_PID: 1, P_PGID: 2, P_PIDFD: 3,
+    CLD_EXITED: 1, CLD_KILLED: 2, CLD_DUMPED: 3, CLD_TRAPPED: 4, CLD_STOPPED: 5, CLD_CONTINUED: 6,
+  },
+  spawn: {
+    POSIX_SPAWN_RESETIDS: 1, POSIX_SPAWN_SETPGROUP: 2, POSIX_SPAWN_SETSIGDEF: 4,
+    POSIX_SPAWN_SETSIGMASK: 8, POSIX_SPAWN_SETSCHEDPARAM: 16, POSIX_SPAWN_SETSCHEDULER: 32,
+    POSIX_SPAWN_USEVFORK: 64, POSIX_SPAWN_SETSID: 128,
+    // wasmux_spawn file action records (docs/guest-abi.md)
+    SPAWN_ACTION_CLOSE: 1, SPAWN_ACTION_DUP2: 2, SPAWN_ACTION_OPEN: 3, SPAWN_ACTION_CHDIR: 4,
+    SPAWN_ACTION_FCHDIR: 5,
+  },
   statx: {
     STATX_TYPE: 0x1, STATX_MODE: 0x2, STATX_NLINK: 0x4, STATX_UID: 0x8, STATX_GID: 0x10,
     STATX_ATIME: 0x20, STATX_MTIME: 0x40, STATX_CTIME: 0x80, STATX_INO: 0x100,
@@ -85,7 +99,7 @@ export const constants = {
     GRND_NONBLOCK: 1, GRND_RANDOM: 2, UTIME_NOW: 0x3fffffff, UTIME_OMIT: 0x3ffffffe,
     PIPE_BUF: 4096, PATH_MAX: 4096, NAME_MAX: 255, IOV_MAX: 1024, AT_NULL: 0, AT_PAGESZ: 6,
     AT_UID: 11, AT_EUID: 12, AT_GID: 13, AT_EGID: 14, AT_SECURE: 23, AT_RANDOM: 25,
-    AT_EXECFN: 31, AT_HWCAP: 16, AT_CLKTCK: 17, WASM_PAGE_SIZE: 65536,
+    AT_EXECFN: 31, AT_HWCAP: 16, AT_CLKTCK: 17, WASM_PAGE_SIZE: 65536, ARG_MAX: 2097152,
   },
 };
 
@@ -125,6 +139,15 @@ export const structs = {
     ['mem_unit', 'u32'], ['__reserved', ['u8', 8]],
   ],
   Rlimit: [['rlim_cur', 'u64'], ['rlim_max', 'u64']],
+  // siginfo_t as ILP32 musl lays it out for SIGCHLD (128 bytes in all).
+  SiginfoChild: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_pid', 'i32'],
+    ['si_uid', 'u32'], ['si_status', 'i32'], ['si_utime', 'i32'], ['si_stime', 'i32'], ['__pad', ['u8', 96]]],
+  // struct rusage: two timevals (64-bit time_t), then 14 longs and 16 reserved (ILP32).
+  Rusage: [['ru_utime', 'Timeval'], ['ru_stime', 'Timeval'], ['ru_fields', ['i32', 14]], ['__reserved', ['i32', 16]]],
+  // The attributes block of wasmux_spawn (from posix_spawnattr_t).
+  SpawnAttr: [['flags', 'u32'], ['pgroup', 'i32'], ['sigdefault', 'u64'], ['sigmask', 'u64']],
+  // One file action record of wasmux_spawn; path bytes (NUL-terminated) follow, padded to 4.
+  SpawnAction: [['cmd', 'u32'], ['fd', 'i32'], ['srcfd', 'i32'], ['oflag', 'u32'], ['mode', 'u32'], ['path_len', 'u32']],
   Termios: [['c_iflag', 'u32'], ['c_oflag', 'u32'], ['c_cflag', 'u32'], ['c_lflag', 'u32'],
     ['c_line', 'u8'], ['c_cc', ['u8', 32]], ['__c_ispeed', 'u32'], ['__c_ospeed', 'u32']],
   Winsize: [['ws_row', 'u16'], ['ws_col', 'u16'], ['ws_xpixel', 'u16'], ['ws_ypixel', 'u16']],

@@ -94,7 +94,8 @@ c += '#endif\n';
 write('include/wasmux/abi_c.h', c);
 
 // ---- musl arch headers ----
-write('musl/bits/syscall.h.in', syscalls.filter((s) => s.nr < 1024).map((s) => `#define __NR_${s.name}\t${s.nr}\n`).join(''));
+// wasmux's own calls (1024 and up) are there too, as SYS_wasmux_*, for the libc overlay.
+write('musl/bits/syscall.h.in', syscalls.map((s) => `#define __NR_${s.name}\t${s.nr}\n`).join(''));
 const st = layouts.Stat;
 const muslStatType = { st_dev: 'dev_t', st_ino: 'ino_t', st_mode: 'mode_t', st_nlink: 'nlink_t', st_uid: 'uid_t',
   st_gid: 'gid_t', st_rdev: 'dev_t', st_size: 'off_t', st_blksize: 'blksize_t', st_blocks: 'blkcnt_t' };

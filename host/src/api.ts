@@ -8,12 +8,12 @@ import path from 'node:path';
 import tty from 'node:tty';
 import { Worker } from 'node:worker_threads';
 import { ABI_VERSION } from './generated/abi.js';
-import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread } from './kernel/kernel_instance.js';
-import type { WorkerInit, WorkerReply } from './kernel/messages.js';
+import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread, writeAllSync } from './kernel/kernel_instance.js';
+import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { ProgramError } from './kernel/wasm_info.js';
-import { ModuleCache } from './module_cache.js';
+import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
-import { WorkerPool, type PooledWorker } from './pool.js';
+import { WorkerPool } from './pool.js';
 
 export { ProgramError } from './kernel/wasm_info.js';
 
@@ -114,6 +114,7 @@ export class Wasmux {
         allocRegion: () => k.wasmux_kthread_alloc(),
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
+        onSpawn: (pid, image) => this.startChild(pid, image),
       },
       options.spareWorkers ?? 1,
     );
@@ -222,28 +223,50 @@ export class Wasmux {
     if (typeof stdio.stderr === 'function') callbacks.stderr = stdio.stderr;
     this.setOutputCallbacks(pid, callbacks);
     if (!this.stdinChannels.has(pid)) this.ensureStdinReader();
+    const done = this.run(pid, program, programPath).then((status) => {
+      this.kernel.exports.wasmux_process_reap(pid);
+      this.stdinChannels.delete(pid);
+      return decodeStatus(status);
+    });
+    return new ProcessHandle(pid, done, this);
+  }
+
+  // Runs process pid's main thread on a pooled worker; resolves with its wait status.
+  private run(pid: number, program: Program, label: string): Promise<number> {
     const worker = this.pool.acquire();
     const memory = program.info.memory!;
     const maximumPages = memory.maximumPages ?? 16384;
     this.running++;
     worker.worker.ref(); // a running process keeps the host alive; idle workers don't
-    const done = new Promise<ExitInfo>((resolve) => {
+    const done = new Promise<number>((resolve) => {
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit' || msg.pid !== pid) return;
-        this.kernel.exports.wasmux_process_reap(pid);
-        this.stdinChannels.delete(pid);
         worker.worker.unref();
         this.pool.release(worker);
         this.running--;
-        resolve(decodeStatus(msg.status));
+        resolve(msg.status);
       };
     });
-    void worker.ready.then(() => this.post(worker, pid, program.module, memory.initialPages, maximumPages, programPath));
-    return new ProcessHandle(pid, done, this);
+    void worker.ready.then(() => {
+      const req: RunRequest = { type: 'run', pid, module: program.module, initialPages: memory.initialPages, maximumPages, label };
+      worker.worker.postMessage(req);
+    });
+    return done;
   }
 
-  private post(worker: PooledWorker, pid: number, module: WebAssembly.Module, initialPages: number, maximumPages: number, label: string): void {
-    worker.worker.postMessage({ type: 'run', pid, module, initialPages, maximumPages, label });
+  // A process the kernel made (posix_spawn): its parent reaps it through wait4, so the host
+  // only runs it. An image the host cannot run ends it like a failed exec (status 127).
+  private startChild(pid: number, image: Uint8Array<ArrayBuffer>): void {
+    let program: Program;
+    try {
+      program = this.modules.fromBytes(image);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      writeAllSync(2, new TextEncoder().encode(`wasmux: pid ${pid}: ${message}\n`));
+      this.kernel.exports.wasmux_process_fail(pid, 127 << 8);
+      return;
+    }
+    void this.run(pid, program, `pid ${pid}`);
   }
 
   private createProcess(argv: string[], env: string[], cwd: string): number {

@@ -1,5 +1,6 @@
 // Compiled program modules, cached by file identity so a second run of the same program
 // skips compilation (DESIGN §4).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ABI_VERSION } from './generated/abi.js';
 import { inspectWasm, ProgramError, type WasmInfo } from './kernel/wasm_info.js';
@@ -24,7 +25,16 @@ export class ModuleCache {
     const key = `${hostPath}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const bytes = new Uint8Array(fs.readFileSync(hostPath));
+    return this.compile(key, new Uint8Array(fs.readFileSync(hostPath)));
+  }
+
+  // A program image the kernel read from its own file systems, cached by content.
+  fromBytes(bytes: Uint8Array<ArrayBuffer>): Program {
+    const key = `sha1:${crypto.createHash('sha1').update(bytes).digest('hex')}`;
+    return this.cache.get(key) ?? this.compile(key, bytes);
+  }
+
+  private compile(key: string, bytes: Uint8Array<ArrayBuffer>): Program {
     const info = inspectWasm(bytes);
     if (info.abiVersion === undefined)
       throw new ProgramError('not a wasmux program (no wasmux.abi section; build it with bin/wasmux-cc)');

@@ -10,18 +10,23 @@ export interface PoolContext {
   allocRegion(): number;
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
+  onSpawn(pid: number, image: Uint8Array<ArrayBuffer>): void;
 }
 
 export class PooledWorker {
   readonly ready: Promise<void>;
   onReply: ((msg: WorkerReply) => void) | undefined;
 
-  constructor(readonly worker: Worker, onOutput: (channel: number, data: Uint8Array) => void) {
+  constructor(readonly worker: Worker, ctx: PoolContext) {
     this.ready = new Promise((resolve, reject) => {
       const first = (msg: WorkerReply): void => {
         if (msg.type === 'ready') {
           worker.off('message', first);
-          worker.on('message', (m: WorkerReply) => (m.type === 'output' ? onOutput(m.channel, m.data) : this.onReply?.(m)));
+          worker.on('message', (m: WorkerReply) => {
+            if (m.type === 'output') ctx.onOutput(m.channel, m.data);
+            else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.image);
+            else this.onReply?.(m);
+          });
           resolve();
         }
       };
@@ -47,7 +52,7 @@ export class WorkerPool {
       region: this.ctx.allocRegion(),
       mounts: this.ctx.mounts,
     };
-    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), this.ctx.onOutput);
+    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), this.ctx);
     w.worker.unref();
     this.all.add(w);
     return w;

@@ -9,6 +9,7 @@ const init = workerData as WorkerInit;
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
 kernel.enterRegion(init.region);
 kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
+kernel.onStartProcess = (pid, image) => parentPort!.postMessage({ type: 'spawn', pid, image }, [image.buffer]);
 
 const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
 

@@ -58,6 +58,7 @@ Result<RefPtr<Custody>> make_directories(std::string_view path) {
 
 Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> envp, std::string_view cwd) {
   auto process = TRY(ProcessTable::the().create(1));
+  process->set_host_owned();
   if (!cwd.empty()) {
     auto c = Vfs::the().resolve(*Vfs::the().root(), cwd, Follow::yes);
     if (c.is_error() || !c.value()->inode().metadata().is_dir()) {
@@ -79,6 +80,7 @@ Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> 
 Result<Thread*> attach_thread(Process& process, u32 heap_base) {
   i32 tid = process.main_thread() ? g_next_tid++ : process.pid();
   auto thread = process.add_thread(tid);
+  thread->set_cpu_at_start(host().thread_cputime_ns());
   if (heap_base) process.memory().reset(heap_base);
   set_current_thread(thread.ptr());
   return thread.ptr();
@@ -90,6 +92,7 @@ i32 finish_thread(i32 signal) {
   Process& p = t->process();
   // A guest that returns from _start without exit_group exits with status 0 (the glue
   // always calls exit; this only guards odd programs).
+  p.add_cpu_ns(host().thread_cputime_ns() - t->cpu_at_start());
   if (!p.has_exited()) p.exit(signal ? wait_status_signaled(signal) : wait_status_exited(0));
   set_current_thread(nullptr);
   i32 status = p.wait_status();

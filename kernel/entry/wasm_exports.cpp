@@ -105,6 +105,12 @@ EXPORT(wasmux_process_has_exited) int wasmux_process_has_exited(int pid) {
   return p && p->has_exited();
 }
 
+// The host could not start a process the kernel made: it ends with this wait status.
+EXPORT(wasmux_process_fail) void wasmux_process_fail(int pid, int status) {
+  LockGuard lock;
+  if (Process* p = ProcessTable::the().find(pid)) p->exit(status);
+}
+
 EXPORT(wasmux_process_reap) void wasmux_process_reap(int pid) {
   LockGuard lock;
   ProcessTable::the().remove(pid);

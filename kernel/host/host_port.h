@@ -52,6 +52,11 @@ public:
   // Kernel diagnostics (trace lines) to the host's stderr.
   virtual void log(const char* text, usize len) = 0;
 
+  // ---- processes ----
+  // Starts the main thread of process pid (already in the process table) running the wasm
+  // image (copied by the host before returning). 0 or -errno.
+  virtual i32 start_process(i32 pid, const void* image, usize len) = 0;
+
   // ---- host directory mounts; paths are relative to the mount's root ("" = root) ----
   virtual i32 host_stat(u32 mount, std::string_view path, HostStat& out) = 0;
   virtual i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) = 0; // handle or -errno

@@ -41,6 +41,23 @@ void Process::exit(i32 wait_status) {
   m_wait_status = wait_status;
   m_fds.close_all();
   m_exit_waiters.wake_all();
+  ProcessTable& table = ProcessTable::the();
+  // Orphans go to init (pid 1), which reaps the ones already dead (kernel/exit.c
+  // forget_original_parent).
+  Vector<i32> dead_orphans;
+  table.for_each([&](Process& child) {
+    if (child.m_ppid != m_pid || &child == this) return;
+    child.m_ppid = 1;
+    if (child.has_exited() && !child.host_owned()) dead_orphans.append(child.pid());
+  });
+  for (i32 pid : dead_orphans) table.remove(pid);
+  if (m_host_owned) return;
+  if (m_ppid == 1) {
+    RefPtr<Process> keep(this);
+    table.remove(m_pid);
+    return;
+  }
+  if (Process* parent = table.find(m_ppid)) parent->child_waiters().wake_all();
 }
 
 ProcessTable& ProcessTable::the() {
@@ -60,6 +77,18 @@ Result<RefPtr<Process>> ProcessTable::create(i32 ppid) {
     return p;
   }
   return Errno::eagain;
+}
+
+Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
+  auto child = TRY(create(parent.pid()));
+  child->m_fds = parent.m_fds.clone();
+  child->m_cwd = parent.m_cwd;
+  child->m_umask = parent.m_umask;
+  child->m_creds = parent.m_creds;
+  for (u32 i = 0; i < Process::rlimit_count; ++i) child->m_rlimits[i] = parent.m_rlimits[i];
+  child->m_pgid = parent.m_pgid;
+  child->m_sid = parent.m_sid;
+  return child;
 }
 
 Process* ProcessTable::find(i32 pid) {

@@ -29,6 +29,18 @@ public:
   i32 ppid() const { return m_ppid; }
   i32 pgid() const { return m_pgid; }
   i32 sid() const { return m_sid; }
+  void set_pgid(i32 pgid) { m_pgid = pgid; }
+  void set_sid(i32 sid) { m_sid = sid; }
+  // Started through the host API: the host, not a parent process, reaps it.
+  bool host_owned() const { return m_host_owned; }
+  void set_host_owned() { m_host_owned = true; }
+  // Where a parent blocked in wait4/waitid sleeps until a child changes state.
+  WaitQueue& child_waiters() { return m_child_waiters; }
+  // CPU time of this process (its threads so far) and of its reaped children (getrusage).
+  i64 cpu_ns() const { return m_cpu_ns; }
+  void add_cpu_ns(i64 ns) { m_cpu_ns += ns; }
+  i64 children_cpu_ns() const { return m_children_cpu_ns; }
+  void add_children_cpu_ns(i64 ns) { m_children_cpu_ns += ns; }
   FdTable& fds() { return m_fds; }
   Custody& cwd() { return *m_cwd; }
   void set_cwd(RefPtr<Custody> c) { m_cwd = std::move(c); }
@@ -49,7 +61,8 @@ public:
   Thread* main_thread();
 
   // exit_group: records the status, closes descriptors (so pipe peers see EOF now, not
-  // when the worker unwinds) and wakes whoever waits for this process.
+  // when the worker unwinds), hands its children to init and wakes whoever waits for it:
+  // the host, or the parent in wait4 (an orphan of init is reaped at once).
   void exit(i32 wait_status);
   bool has_exited() const { return m_exited; }
   i32 wait_status() const { return m_wait_status; }
@@ -58,6 +71,7 @@ public:
   static constexpr u32 rlimit_count = 16;
 
 private:
+  friend class ProcessTable;
   i32 m_pid;
   i32 m_ppid;
   i32 m_pgid;
@@ -73,6 +87,10 @@ private:
   IntrusiveList<Thread, &Thread::m_process_node> m_threads;
   Vector<RefPtr<Thread>> m_thread_refs;
   bool m_exited{false};
+  bool m_host_owned{false};
+  WaitQueue m_child_waiters;
+  i64 m_cpu_ns{0};
+  i64 m_children_cpu_ns{0};
   i32 m_wait_status{0};
   WaitQueue m_exit_waiters;
 };
@@ -85,6 +103,13 @@ class ProcessTable {
 public:
   static ProcessTable& the();
   Result<RefPtr<Process>> create(i32 ppid);
+  // A child of parent inheriting what fork/posix_spawn pass on (fork(2), execve(2)):
+  // descriptors (sharing descriptions), cwd, umask, credentials, limits, group, session.
+  Result<RefPtr<Process>> create_child(Process& parent);
+  template <typename F>
+  void for_each(F f) {
+    for (usize i = 0; i < m_processes.size(); ++i) f(*m_processes[i]);
+  }
   Process* find(i32 pid);
   void remove(i32 pid);
   i32 allocate_tid();

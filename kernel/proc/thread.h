@@ -26,6 +26,9 @@ public:
   // Wakes this thread if it is blocked (the big lock held).
   void wake();
 
+  // The worker's CPU clock when this thread started on it (workers are reused).
+  i64 cpu_at_start() const { return m_cpu_at_start; }
+  void set_cpu_at_start(i64 ns) { m_cpu_at_start = ns; }
   u32 kernel_region() const { return m_kernel_region; }
   void set_kernel_region(u32 base) { m_kernel_region = base; }
   ListNode m_process_node;
@@ -35,6 +38,7 @@ private:
   RefPtr<Process> m_process;
   std::atomic<i32> m_wake_word{0};
   u32 m_kernel_region{0};
+  i64 m_cpu_at_start{0};
 };
 
 // The thread running in this kernel instance (nullptr on the boot or service instance).

@@ -1,5 +1,7 @@
 // openat, close.
 #include "../fd/file_description.h"
+#include "open.h"
+
 #include "path_helpers.h"
 
 namespace wasmux {
@@ -9,7 +11,7 @@ namespace {
 // O_CREAT: the last component is created when missing; a symlink there is followed
 // (unless O_EXCL or O_NOFOLLOW) and a dangling one creates its target (open(2), Linux
 // fs/namei.c open_last_lookups).
-Result<RefPtr<Custody>> create_at(Custody& base, std::string_view path, u32 flags, u32 mode, u32& links) {
+Result<RefPtr<Custody>> create_at(Process& p, Custody& base, std::string_view path, u32 flags, u32 mode, u32& links) {
   auto parent = TRY(Vfs::the().resolve_parent(base, path));
   // open(2): O_CREAT on a directory (or with a trailing slash) fails with EISDIR.
   if (parent.trailing_slash || parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eisdir;
@@ -24,38 +26,32 @@ Result<RefPtr<Custody>> create_at(Custody& base, std::string_view path, u32 flag
       if (++links > Vfs::max_symlinks) return Errno::eloop;
       if (inode->is_magic_link()) return inode->follow_magic_link(parent.parent);
       String target = TRY(inode->readlink());
-      return create_at(*parent.parent, target.view(), flags, mode, links);
+      return create_at(p, *parent.parent, target.view(), flags, mode, links);
     }
     if (md.is_dir()) return Errno::eisdir;
     return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
   }
   if (existing.error() != Errno::enoent) return existing.error();
-  Process& p = current_process();
   auto inode = TRY(parent.parent->inode().create(parent.name.view(), mode & ~p.umask() & 07777,
                                                  p.credentials().euid, p.credentials().egid));
   return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
 }
 
-Result<RefPtr<Custody>> open_or_create(i32 dirfd, UserAddr upath, u32 flags, u32 mode) {
-  bool nofollow = flags & abi::o_nofollow;
-  if (!(flags & abi::o_creat)) return resolve_at(dirfd, upath, 0, nofollow ? Follow::no : Follow::yes);
-  String path = TRY(copy_path_in(upath));
-  if (path.empty()) return Errno::enoent;
-  RefPtr<Custody> base = path.view().front() == '/' ? Vfs::the().root() : TRY(base_for_dirfd(dirfd));
-  u32 links = 0;
-  return create_at(*base, path.view(), flags, mode, links);
-}
-
 } // namespace
 
-SyscallResult sys_openat(const SyscallArgs& a) {
-  i32 dirfd = a.fd(0);
-  u32 flags = a.u32_(2);
-  u32 mode = a.u32_(3);
+Result<RefPtr<FileDescription>> open_description(Process& p, i32 dirfd, std::string_view path, u32 flags, u32 mode) {
   if ((flags & abi::o_tmpfile) == abi::o_tmpfile) return Errno::eopnotsupp;
   if ((flags & abi::o_accmode) == abi::o_accmode) return Errno::einval;
   if (flags & abi::o_path) flags &= static_cast<u32>(abi::o_path | abi::o_cloexec | abi::o_directory | abi::o_nofollow);
-  auto custody = TRY(open_or_create(dirfd, a.ptr(1), flags, mode));
+  if (path.empty()) return Errno::enoent;
+  RefPtr<Custody> base = path.front() == '/' ? Vfs::the().root() : TRY(base_for_dirfd(p, dirfd));
+  RefPtr<Custody> custody;
+  if (flags & abi::o_creat) {
+    u32 links = 0;
+    custody = TRY(create_at(p, *base, path, flags, mode, links));
+  } else {
+    custody = TRY(Vfs::the().resolve(*base, path, (flags & abi::o_nofollow) ? Follow::no : Follow::yes));
+  }
   Inode& inode = custody->inode();
   InodeMetadata md = inode.metadata();
   u32 acc = flags & abi::o_accmode;
@@ -70,8 +66,14 @@ SyscallResult sys_openat(const SyscallArgs& a) {
     file = TRY(inode.open(flags));
   }
   if ((flags & abi::o_trunc) && wants_write && md.is_regular()) TRY(inode.truncate(0));
-  auto description = make_ref<FileDescription>(std::move(file), flags, custody);
+  return make_ref<FileDescription>(std::move(file), flags, custody);
+}
+
+SyscallResult sys_openat(const SyscallArgs& a) {
   Process& p = current_process();
+  String path = TRY(copy_path_in(a.ptr(1)));
+  u32 flags = a.u32_(2);
+  auto description = TRY(open_description(p, a.fd(0), path.view(), flags, a.u32_(3)));
   return TRY(p.fds().allocate(std::move(description), flags & abi::o_cloexec, 0, p.nofile_limit()));
 }
 

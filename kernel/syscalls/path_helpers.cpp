@@ -4,9 +4,11 @@
 
 namespace wasmux {
 
-Result<RefPtr<Custody>> base_for_dirfd(i32 dirfd) {
-  if (dirfd == abi::at_fdcwd) return RefPtr<Custody>(&current_process().cwd());
-  auto d = TRY(current_process().fds().get(dirfd));
+Result<RefPtr<Custody>> base_for_dirfd(i32 dirfd) { return base_for_dirfd(current_process(), dirfd); }
+
+Result<RefPtr<Custody>> base_for_dirfd(Process& p, i32 dirfd) {
+  if (dirfd == abi::at_fdcwd) return RefPtr<Custody>(&p.cwd());
+  auto d = TRY(p.fds().get(dirfd));
   if (!d->custody()) return Errno::enotdir;
   if (!d->custody()->inode().metadata().is_dir()) return Errno::enotdir;
   return RefPtr<Custody>(d->custody());

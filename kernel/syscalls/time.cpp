@@ -13,8 +13,8 @@ Result<i64> clock_now(i32 clock) {
   case abi::clock_monotonic_raw:
   case abi::clock_monotonic_coarse:
   case abi::clock_boottime: return host().monotonic_ns();
-  case abi::clock_process_cputime_id:
-  case abi::clock_thread_cputime_id: return host().thread_cputime_ns();
+  case abi::clock_process_cputime_id: return current_process().cpu_ns() + thread_cpu_ns();
+  case abi::clock_thread_cputime_id: return thread_cpu_ns();
   default: return Errno::einval;
   }
 }

@@ -139,7 +139,7 @@ for side in $sides; do
                 sed 's/^/      /' "$tmp/build.log"
                 continue
             fi
-            run_one native "$name" "$bin"
+            run_one native "$name" "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
         done
     else
         if [ ! -x "$root/bin/wasmux-cc" ] || [ ! -x "$root/bin/wasmux" ]; then
@@ -154,7 +154,10 @@ for side in $sides; do
                 tail -n 30 "$tmp/build.log" | sed 's/^/      /'
                 continue
             fi
-            run_one wasm "$name" "$root/bin/wasmux" run "$mod"
+            # The module's own directory is mounted at the same path inside wasmux, so a
+            # program can find itself through argv[0] (spawn.c runs itself as the child).
+            wasm_dir="$(cd "$out/wasm" && pwd)"
+            run_one wasm "$name" "$root/bin/wasmux" run --mount "$wasm_dir:$wasm_dir" "$wasm_dir/$name.wasm"
         done
     fi
 done

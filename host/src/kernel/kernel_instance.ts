@@ -21,6 +21,7 @@ export interface KernelExports {
   wasmux_thread_finish(signal: number): number;
   wasmux_process_has_exited(pid: number): number;
   wasmux_process_reap(pid: number): void;
+  wasmux_process_fail(pid: number, status: number): void;
   wasmux_mount_host(path: number, mountId: number): number;
   wasmux_write_file(path: number, data: number, len: number, mode: number): number;
   wasmux_console_want_word(): number;
@@ -40,6 +41,7 @@ export const KERNEL_MAXIMUM_PAGES = 65536;
 const EFAULT = 14;
 const EAGAIN = 11;
 const EBADF = 9;
+const ENOSYS = 38;
 
 export class KernelThread {
   readonly exports: KernelExports;
@@ -51,6 +53,8 @@ export class KernelThread {
 
   // Output on API channels (≥ 3) goes to the embedder through this hook.
   onChannelOutput: ((channel: number, data: Uint8Array) => void) | undefined;
+  // A process made by the kernel (posix_spawn) to start with this wasm image.
+  onStartProcess: ((pid: number, image: Uint8Array<ArrayBuffer>) => void) | undefined;
 
   constructor(module: WebAssembly.Module, readonly kernelMemory: WebAssembly.Memory, mounts: HostMounts) {
     this.kernelBytes = new Uint8Array(kernelMemory.buffer);
@@ -164,6 +168,14 @@ export class KernelThread {
           return len;
         }
         return writeAllSync(fd, u.subarray(usrc, usrc + len));
+      },
+      start_process: (pid: number, kimage: number, len: number): number => {
+        if (!this.onStartProcess) return -ENOSYS;
+        // A copy in a plain ArrayBuffer: it is transferred to the main thread.
+        const image = new Uint8Array(len >>> 0);
+        image.set(this.kernel().subarray(kimage >>> 0, (kimage >>> 0) + (len >>> 0)));
+        this.onStartProcess(pid, image);
+        return 0;
       },
       log: (ktext: number, len: number): void => {
         const k = this.kernel();

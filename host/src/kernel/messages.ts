@@ -21,4 +21,5 @@ export interface RunRequest {
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'exit'; pid: number; status: number; crash?: string }
-  | { type: 'output'; channel: number; data: Uint8Array };
+  | { type: 'output'; channel: number; data: Uint8Array }
+  | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> };

@@ -1,0 +1,176 @@
+// wasmux_spawn: posix_spawn as one kernel operation (DESIGN §4). The program is resolved
+// first (the PATH walk of posix_spawnp included) with no side effect, so a failed
+// candidate never runs file actions; then the child is made, its attributes and file
+// actions applied exactly once, and the host starts it on a pooled worker.
+#include "../fd/file_description.h"
+#include "open.h"
+#include "path_helpers.h"
+
+namespace wasmux {
+
+namespace {
+
+// argv/envp: a NULL-terminated array of user string pointers; E2BIG past ARG_MAX in all.
+Result<Vector<String>> copy_string_array(UserAddr array, usize& total) {
+  Vector<String> out;
+  if (!array) return out;
+  for (u32 i = 0;; ++i) {
+    UserAddr p = TRY(copy_in<u32>(array + i * 4));
+    if (!p) break;
+    String s = TRY(copy_string_in(p, abi::arg_max));
+    total += s.length() + 1 + 4;
+    if (total > abi::arg_max) return Errno::e2big;
+    out.append(std::move(s));
+  }
+  return out;
+}
+
+// execve(2) preflight of one candidate: a regular, executable wasm module.
+Result<RefPtr<Custody>> check_program(Process& p, std::string_view path) {
+  auto custody = TRY(Vfs::the().resolve(p.cwd(), path, Follow::yes));
+  InodeMetadata md = custody->inode().metadata();
+  if (!md.is_regular()) return Errno::eacces;
+  Credentials& c = p.credentials();
+  u32 bits = c.euid == 0 ? (md.mode & 0111 ? 1 : 0)
+             : md.uid == c.euid ? (md.mode >> 6) & 1
+             : md.gid == c.egid ? (md.mode >> 3) & 1 : md.mode & 1;
+  if (!bits) return Errno::eacces;
+  u8 magic[4] = {};
+  usize n = TRY(custody->inode().read_at(0, IoBuffer::kernel(magic, sizeof magic)));
+  // "#!" scripts come with exec (issue 3); anything but a wasm module is ENOEXEC for now.
+  if (n < 4 || magic[0] != 0 || magic[1] != 'a' || magic[2] != 's' || magic[3] != 'm') return Errno::enoexec;
+  return custody;
+}
+
+// posix_spawnp: each PATH entry in turn; EACCES is remembered but the search goes on, as
+// execvp(3) does; other errors stop it.
+Result<RefPtr<Custody>> find_program(Process& p, std::string_view path, const String* search) {
+  if (!search || path.find('/') != std::string_view::npos) return check_program(p, path);
+  if (path.empty()) return Errno::enoent;
+  bool denied = false;
+  std::string_view dirs = search->view();
+  for (;;) {
+    usize colon = dirs.find(':');
+    std::string_view dir = dirs.substr(0, colon);
+    String candidate(dir.empty() ? std::string_view(".") : dir);
+    candidate.append("/");
+    candidate.append(path);
+    auto r = check_program(p, candidate.view());
+    if (!r.is_error()) return r;
+    if (r.error() == Errno::eacces) denied = true;
+    else if (r.error() != Errno::enoent && r.error() != Errno::enotdir && r.error() != Errno::eloop) return r.error();
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return denied ? Errno::eacces : Errno::enoent;
+}
+
+ErrorOr apply_attributes(Process& child, const abi::SpawnAttr& attr) {
+  if (attr.flags & abi::posix_spawn_setsid) {
+    child.set_sid(child.pid());
+    child.set_pgid(child.pid());
+  }
+  if (attr.flags & abi::posix_spawn_setpgroup) {
+    if (attr.pgroup < 0) return Errno::einval;
+    child.set_pgid(attr.pgroup == 0 ? child.pid() : attr.pgroup);
+  }
+  if (attr.flags & abi::posix_spawn_resetids) {
+    Credentials& c = child.credentials();
+    c.euid = c.suid = c.uid;
+    c.egid = c.sgid = c.gid;
+  }
+  // SETSIGMASK / SETSIGDEF take effect with signals; the values are validated by libc.
+  return {};
+}
+
+// The file actions, in the order they were added (posix_spawn_file_actions_add*(3)).
+ErrorOr apply_actions(Process& child, UserAddr actions) {
+  if (!actions) return {};
+  u32 total = TRY(copy_in<u32>(actions));
+  if (total > (1u << 20)) return Errno::einval;
+  u32 at = 4;
+  while (at < total) {
+    auto a = TRY(copy_in<abi::SpawnAction>(actions + at));
+    at += sizeof(abi::SpawnAction);
+    String path;
+    if (a.path_len) {
+      if (a.path_len > abi::path_max) return Errno::enametoolong;
+      path = TRY(copy_string_in(actions + at, a.path_len));
+      at += round_up<u32>(a.path_len, 4);
+    }
+    FdTable& fds = child.fds();
+    switch (a.cmd) {
+    case abi::spawn_action_close:
+      (void)fds.close(a.fd); // musl ignores close failures in the child, and so do we
+      break;
+    case abi::spawn_action_dup2: {
+      auto d = TRY(fds.get(a.srcfd));
+      // posix_spawn_file_actions_adddup2(3): when both are equal, FD_CLOEXEC is cleared.
+      TRY(fds.install_at(a.fd, std::move(d), false, child.nofile_limit()));
+      break;
+    }
+    case abi::spawn_action_open: {
+      auto d = TRY(open_description(child, abi::at_fdcwd, path.view(), a.oflag, a.mode));
+      TRY(fds.install_at(a.fd, std::move(d), a.oflag & abi::o_cloexec, child.nofile_limit()));
+      break;
+    }
+    case abi::spawn_action_chdir: {
+      auto c = TRY(Vfs::the().resolve(child.cwd(), path.view(), Follow::yes));
+      if (!c->inode().metadata().is_dir()) return Errno::enotdir;
+      child.set_cwd(std::move(c));
+      break;
+    }
+    case abi::spawn_action_fchdir: {
+      auto c = TRY(base_for_dirfd(child, a.fd));
+      child.set_cwd(std::move(c));
+      break;
+    }
+    default: return Errno::einval;
+    }
+  }
+  return {};
+}
+
+Result<Vector<u8>> read_image(Inode& inode) {
+  i64 size = inode.metadata().size;
+  if (size <= 0 || size > (256 << 20)) return Errno::enoexec;
+  Vector<u8> image;
+  image.resize(static_cast<usize>(size));
+  usize n = TRY(inode.read_at(0, IoBuffer::kernel(image.data(), image.size())));
+  if (n != image.size()) return Errno::eio;
+  return image;
+}
+
+} // namespace
+
+SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
+  Process& parent = current_process();
+  String path = TRY(copy_path_in(a.ptr(0)));
+  usize total = 0;
+  Vector<String> argv = TRY(copy_string_array(a.ptr(1), total));
+  Vector<String> envp = TRY(copy_string_array(a.ptr(2), total));
+  abi::SpawnAttr attr{};
+  if (a.ptr(4)) attr = TRY(copy_in<abi::SpawnAttr>(a.ptr(4)));
+  String search;
+  if (a.ptr(5)) search = TRY(copy_string_in(a.ptr(5), abi::path_max * 4));
+  auto program = TRY(find_program(parent, path.view(), a.ptr(5) ? &search : nullptr));
+  Vector<u8> image = TRY(read_image(program->inode()));
+
+  auto child = TRY(ProcessTable::the().create_child(parent));
+  auto fail = [&](Errno e) -> SyscallResult {
+    child->exit(wait_status_exited(127));
+    ProcessTable::the().remove(child->pid());
+    return e;
+  };
+  auto r = apply_attributes(*child, attr);
+  if (!r.is_error()) r = apply_actions(*child, a.ptr(3));
+  if (r.is_error()) return fail(r.error());
+  child->fds().close_on_exec();
+  child->argv() = std::move(argv);
+  child->envp() = std::move(envp);
+  i32 started = host().start_process(child->pid(), image.data(), image.size());
+  if (started < 0) return fail(static_cast<Errno>(-started));
+  return child->pid();
+}
+
+} // namespace wasmux
