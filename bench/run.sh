@@ -8,15 +8,18 @@ cd "$root"
 out=build/bench
 mkdir -p "$out"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file)
+[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file spawn)
 echo "wasmux/native ratios measured in this run (times: lower is better; MB/s: higher is better)"
 printf '%-22s %14s %14s %10s\n' measure native wasmux ratio
 for name in "${names[@]}"; do
   gcc -O2 -Wall -o "$out/$name.native" "bench/$name.c"
   bin/wasmux-cc -O2 -Wall -c "bench/$name.c" -o "$out/$name.o"
   bin/wasmux-cc "$out/$name.o" -o "$out/$name.wasm"
-  native="$("$out/$name.native")"
-  wasm="$(bin/wasmux run "$out/$name.wasm")"
+  # Absolute paths, and the build directory mounted at the same place inside wasmux, so a
+  # benchmark can run itself (argv[0]) as a child.
+  dir="$(cd "$out" && pwd)"
+  native="$("$dir/$name.native")"
+  wasm="$(bin/wasmux run --mount "$dir:$dir" "$dir/$name.wasm")"
   while read -r key value unit; do
     w="$(awk -v k="$key" '$1 == k {print $2}' <<<"$wasm")"
     ratio="$(awk -v n="$value" -v w="$w" 'BEGIN { printf "%.2f", (n > 0 ? w / n : 0) }')"

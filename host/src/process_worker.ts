@@ -53,7 +53,7 @@ function run(req: RunRequest): void {
     exports._start();
   } catch (e) {
     // The glue traps right after exit_group; any other trap is a crash.
-    if (!k.wasmux_process_has_exited(req.pid)) {
+    if (!k.wasmux_thread_process_exited()) {
       signal = signalForTrap(e);
       crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
     }

@@ -98,11 +98,12 @@ EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
   return finish_thread(signal);
 }
 
-// Whether the process exited through exit/exit_group (a trap after that is the glue's).
-EXPORT(wasmux_process_has_exited) int wasmux_process_has_exited(int pid) {
+// Whether the calling thread's process exited through exit/exit_group (a trap after that is
+// the glue's). Asked of the thread, not a pid: a parent may already have reaped the pid.
+EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
   LockGuard lock;
-  Process* p = ProcessTable::the().find(pid);
-  return p && p->has_exited();
+  Thread* t = current_thread();
+  return t && t->process().has_exited();
 }
 
 // The host could not start a process the kernel made: it ends with this wait status.

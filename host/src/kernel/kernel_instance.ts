@@ -19,7 +19,7 @@ export interface KernelExports {
   wasmux_process_create(block: number): number;
   wasmux_thread_attach(pid: number, heapBase: number): number;
   wasmux_thread_finish(signal: number): number;
-  wasmux_process_has_exited(pid: number): number;
+  wasmux_thread_process_exited(): number;
   wasmux_process_reap(pid: number): void;
   wasmux_process_fail(pid: number, status: number): void;
   wasmux_mount_host(path: number, mountId: number): number;
