@@ -106,6 +106,31 @@ EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
   return t && t->process().has_exited();
 }
 
+// ---- execve: the worker replaces the guest (syscalls/exec.cpp) ----
+
+// Size of the image an execve left for this thread (0: none); its bytes are at
+// wasmux_thread_exec_image_data().
+EXPORT(wasmux_thread_exec_image_size) unsigned wasmux_thread_exec_image_size() {
+  LockGuard lock;
+  Thread* t = current_thread();
+  return t ? static_cast<unsigned>(t->exec_image().size()) : 0;
+}
+
+EXPORT(wasmux_thread_exec_image_data) unsigned wasmux_thread_exec_image_data() {
+  LockGuard lock;
+  Thread* t = current_thread();
+  return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(t->exec_image().data())) : 0;
+}
+
+// The new image is instantiated: drop the kernel's copy and start its address space.
+EXPORT(wasmux_thread_exec_start) void wasmux_thread_exec_start(unsigned heap_base) {
+  LockGuard lock;
+  Thread* t = current_thread();
+  if (!t) return;
+  t->set_exec_image({});
+  t->process().memory().reset(heap_base);
+}
+
 // The host could not start a process the kernel made: it ends with this wait status.
 EXPORT(wasmux_process_fail) void wasmux_process_fail(int pid, int status) {
   LockGuard lock;

@@ -26,9 +26,9 @@ Result<usize> Pipe::read(const IoBuffer& buf) {
 }
 
 Result<usize> Pipe::write(const IoBuffer& buf) {
-  if (m_readers == 0) return Errno::epipe;
   usize len = buf.size();
-  if (len == 0) return 0;
+  if (len == 0) return 0; // fs/pipe.c pipe_write: "Null write succeeds", readers or not
+  if (m_readers == 0) return Errno::epipe;
   usize room = space();
   // pipe(7): writes of at most PIPE_BUF bytes are atomic: all or nothing.
   if (room == 0 || (len <= abi::pipe_buf && room < len)) return Errno::would_block;

@@ -71,7 +71,9 @@ Result<u32> MemoryMap::map_anonymous(u32 length) {
 
 ErrorOr MemoryMap::unmap(u32 addr, u32 length) {
   if (addr % user_page || length == 0) return Errno::einval;
-  u32 end = round_up<u32>(addr + length, user_page);
+  // munmap(2) EINVAL: the range may not run past the 32-bit address space.
+  if (u64{addr} + length > 0x100000000ull) return Errno::einval;
+  u32 end = static_cast<u32>(min<u64>(round_up<u64>(u64{addr} + length, user_page), 0xffffffffull));
   Vector<Range> kept;
   for (auto& r : m_mapped) {
     if (r.end <= addr || r.start >= end) {

@@ -6,6 +6,7 @@
 #include "../base/list.h"
 #include "../base/refptr.h"
 #include "../base/result.h"
+#include "../base/vector.h"
 
 namespace wasmux {
 
@@ -29,6 +30,9 @@ public:
   // The worker's CPU clock when this thread started on it (workers are reused).
   i64 cpu_at_start() const { return m_cpu_at_start; }
   void set_cpu_at_start(i64 ns) { m_cpu_at_start = ns; }
+  // execve: the new program image, waiting for the worker to replace the guest with it.
+  void set_exec_image(Vector<u8> image) { m_exec_image = std::move(image); }
+  Vector<u8>& exec_image() { return m_exec_image; }
   u32 kernel_region() const { return m_kernel_region; }
   void set_kernel_region(u32 base) { m_kernel_region = base; }
   ListNode m_process_node;
@@ -39,6 +43,7 @@ private:
   std::atomic<i32> m_wake_word{0};
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};
+  Vector<u8> m_exec_image;
 };
 
 // The thread running in this kernel instance (nullptr on the boot or service instance).

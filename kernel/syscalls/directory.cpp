@@ -66,7 +66,8 @@ SyscallResult sys_linkat(const SyscallArgs& a) {
   auto target = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_follow) ? Follow::yes : Follow::no));
   if (target->inode().metadata().is_dir()) return Errno::eperm;
   auto parent = TRY(resolve_parent_at(a.fd(2), a.ptr(3)));
-  if (parent.name.empty() || parent.trailing_slash) return Errno::eexist;
+  // "." and ".." always exist (link(2), symlink(2): EEXIST); no file system sees them.
+  if (parent.name.empty() || parent.trailing_slash || parent.name == "." || parent.name == "..") return Errno::eexist;
   if (target->inode().device() != parent.parent->inode().device()) return Errno::exdev;
   TRY(parent.parent->inode().link(parent.name.view(), target->inode()));
   return 0;
@@ -76,7 +77,8 @@ SyscallResult sys_symlinkat(const SyscallArgs& a) {
   String target = TRY(copy_path_in(a.ptr(0)));
   if (target.empty()) return Errno::enoent;
   auto parent = TRY(resolve_parent_at(a.fd(1), a.ptr(2)));
-  if (parent.name.empty() || parent.trailing_slash) return Errno::eexist;
+  // "." and ".." always exist (link(2), symlink(2): EEXIST); no file system sees them.
+  if (parent.name.empty() || parent.trailing_slash || parent.name == "." || parent.name == "..") return Errno::eexist;
   Process& p = current_process();
   TRY(parent.parent->inode().symlink(parent.name.view(), target.view(), p.credentials().euid, p.credentials().egid));
   return 0;

@@ -4,66 +4,12 @@
 // actions applied exactly once, and the host starts it on a pooled worker.
 #include "../fd/file_description.h"
 #include "open.h"
+#include "program.h"
 #include "path_helpers.h"
 
 namespace wasmux {
 
 namespace {
-
-// argv/envp: a NULL-terminated array of user string pointers; E2BIG past ARG_MAX in all.
-Result<Vector<String>> copy_string_array(UserAddr array, usize& total) {
-  Vector<String> out;
-  if (!array) return out;
-  for (u32 i = 0;; ++i) {
-    UserAddr p = TRY(copy_in<u32>(array + i * 4));
-    if (!p) break;
-    String s = TRY(copy_string_in(p, abi::arg_max));
-    total += s.length() + 1 + 4;
-    if (total > abi::arg_max) return Errno::e2big;
-    out.append(std::move(s));
-  }
-  return out;
-}
-
-// execve(2) preflight of one candidate: a regular, executable wasm module.
-Result<RefPtr<Custody>> check_program(Process& p, std::string_view path) {
-  auto custody = TRY(Vfs::the().resolve(p.cwd(), path, Follow::yes));
-  InodeMetadata md = custody->inode().metadata();
-  if (!md.is_regular()) return Errno::eacces;
-  Credentials& c = p.credentials();
-  u32 bits = c.euid == 0 ? (md.mode & 0111 ? 1 : 0)
-             : md.uid == c.euid ? (md.mode >> 6) & 1
-             : md.gid == c.egid ? (md.mode >> 3) & 1 : md.mode & 1;
-  if (!bits) return Errno::eacces;
-  u8 magic[4] = {};
-  usize n = TRY(custody->inode().read_at(0, IoBuffer::kernel(magic, sizeof magic)));
-  // "#!" scripts come with exec (issue 3); anything but a wasm module is ENOEXEC for now.
-  if (n < 4 || magic[0] != 0 || magic[1] != 'a' || magic[2] != 's' || magic[3] != 'm') return Errno::enoexec;
-  return custody;
-}
-
-// posix_spawnp: each PATH entry in turn; EACCES is remembered but the search goes on, as
-// execvp(3) does; other errors stop it.
-Result<RefPtr<Custody>> find_program(Process& p, std::string_view path, const String* search) {
-  if (!search || path.find('/') != std::string_view::npos) return check_program(p, path);
-  if (path.empty()) return Errno::enoent;
-  bool denied = false;
-  std::string_view dirs = search->view();
-  for (;;) {
-    usize colon = dirs.find(':');
-    std::string_view dir = dirs.substr(0, colon);
-    String candidate(dir.empty() ? std::string_view(".") : dir);
-    candidate.append("/");
-    candidate.append(path);
-    auto r = check_program(p, candidate.view());
-    if (!r.is_error()) return r;
-    if (r.error() == Errno::eacces) denied = true;
-    else if (r.error() != Errno::enoent && r.error() != Errno::enotdir && r.error() != Errno::eloop) return r.error();
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
-  }
-  return denied ? Errno::eacces : Errno::enoent;
-}
 
 ErrorOr apply_attributes(Process& child, const abi::SpawnAttr& attr) {
   if (attr.flags & abi::posix_spawn_setsid) {
@@ -131,16 +77,6 @@ ErrorOr apply_actions(Process& child, UserAddr actions) {
   return {};
 }
 
-Result<Vector<u8>> read_image(Inode& inode) {
-  i64 size = inode.metadata().size;
-  if (size <= 0 || size > (256 << 20)) return Errno::enoexec;
-  Vector<u8> image;
-  image.resize(static_cast<usize>(size));
-  usize n = TRY(inode.read_at(0, IoBuffer::kernel(image.data(), image.size())));
-  if (n != image.size()) return Errno::eio;
-  return image;
-}
-
 } // namespace
 
 SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
@@ -155,6 +91,7 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   if (a.ptr(5)) search = TRY(copy_string_in(a.ptr(5), abi::path_max * 4));
   auto program = TRY(find_program(parent, path.view(), a.ptr(5) ? &search : nullptr));
   Vector<u8> image = TRY(read_image(program->inode()));
+  TRY(apply_interpreter(parent, program, image, argv));
 
   auto child = TRY(ProcessTable::the().create_child(parent));
   auto fail = [&](Errno e) -> SyscallResult {

@@ -20,6 +20,9 @@ export interface KernelExports {
   wasmux_thread_attach(pid: number, heapBase: number): number;
   wasmux_thread_finish(signal: number): number;
   wasmux_thread_process_exited(): number;
+  wasmux_thread_exec_image_size(): number;
+  wasmux_thread_exec_image_data(): number;
+  wasmux_thread_exec_start(heapBase: number): void;
   wasmux_process_reap(pid: number): void;
   wasmux_process_fail(pid: number, status: number): void;
   wasmux_mount_host(path: number, mountId: number): number;

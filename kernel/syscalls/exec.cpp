@@ -1,0 +1,44 @@
+// execve, execveat. The kernel does everything up to the point of no return (the program
+// found, "#!" resolved, arguments copied, close-on-exec applied); the guest then traps out
+// of its old image and its worker starts the new one in the same process (DESIGN §4).
+#include "path_helpers.h"
+#include "program.h"
+
+namespace wasmux {
+
+namespace {
+
+SyscallResult exec_common(RefPtr<Custody> program, UserAddr uargv, UserAddr uenvp) {
+  Process& p = current_process();
+  usize total = 0;
+  Vector<String> argv = TRY(copy_string_array(uargv, total));
+  Vector<String> envp = TRY(copy_string_array(uenvp, total));
+  Vector<u8> image = TRY(read_image(program->inode()));
+  TRY(apply_interpreter(p, program, image, argv));
+  // The point of no return (fs/exec.c begin_new_exec): descriptors marked close-on-exec
+  // go, the arguments are the new ones; the pid, parent and other descriptors stay.
+  p.fds().close_on_exec();
+  p.argv() = std::move(argv);
+  p.envp() = std::move(envp);
+  current().set_exec_image(std::move(image));
+  return 0;
+}
+
+} // namespace
+
+SyscallResult sys_execve(const SyscallArgs& a) {
+  String path = TRY(copy_path_in(a.ptr(0)));
+  auto program = TRY(check_program(current_process(), path.view()));
+  return exec_common(std::move(program), a.ptr(1), a.ptr(2));
+}
+
+SyscallResult sys_execveat(const SyscallArgs& a) {
+  u32 flags = a.u32_(4);
+  if (flags & ~static_cast<u32>(abi::at_empty_path | abi::at_symlink_nofollow)) return Errno::einval;
+  auto custody = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
+  if (custody->inode().metadata().is_symlink()) return Errno::eloop;
+  auto program = TRY(check_program(current_process(), custody->absolute_path().view()));
+  return exec_common(std::move(program), a.ptr(2), a.ptr(3));
+}
+
+} // namespace wasmux
