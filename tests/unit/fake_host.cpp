@@ -175,7 +175,8 @@ void FakeHost::random_bytes(void* dst, usize len) {
 
 i64 FakeHost::stdio_write_user(i32 host_fd, UserAddr src, usize len) {
   if (i32 e = m_stdio_error.load()) return -e;
-  if (host_fd != 1 && host_fd != 2) return -EBADF;
+  // 1 and 2 are the host's streams, 3 on the embedder's channels (kernel_instance.ts).
+  if (host_fd < 1) return -EBADF;
   // The host checks only the range; the kernel has already refused the NULL page.
   if (!m_memory->in_range(src, len)) return -EFAULT;
   std::lock_guard<std::mutex> g(m_captured->lock);

@@ -8,6 +8,7 @@
 // constructor. Install a port on the calling thread with wasmux::set_host(&port).
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,7 +51,7 @@ struct ProcessStart {
 // What a process wrote to the host's standard streams and what the kernel logged.
 struct Captured {
   std::mutex lock;
-  std::string out[3];
+  std::map<i32, std::string> out; // by host fd (1, 2) or API channel (3 on)
   std::string log;
   std::vector<ProcessStart> starts;
 };
@@ -65,6 +66,7 @@ public:
   UserMemory& memory() { return *m_memory; }
   std::string stdout_text() { return captured(1); }
   std::string stderr_text() { return captured(2); }
+  std::string channel_text(i32 channel) { return captured(channel); }
   std::string log_text();
   // Makes stdio_write_user fail with -err (0: succeed again).
   void fail_stdio_with(i32 err) { m_stdio_error = err; }

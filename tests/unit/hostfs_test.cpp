@@ -214,5 +214,18 @@ TEST_F(KernelTest, MountingRequiresAHostDirectory) {
   EXPECT_EQ(mount_host_directory(dir() + "/m2", 999999).error(), Errno::enoent);
 }
 
+// link(2)/symlink(2): a new name that exists is EEXIST, and "." and ".." always exist;
+// they must not reach the host as path components.
+TEST_F(HostfsTest, LinkAndSymlinkOntoDotNamesAreEexist) {
+  ASSERT_EQ(mkdir((host / "d").c_str(), 0755), 0);
+  host_write(host / "f", "x");
+  EXPECT_EQ(p().symlink("target", "mnt/d/.."), err(Errno::eexist));
+  EXPECT_EQ(p().symlink("target", "mnt/d/."), err(Errno::eexist));
+  EXPECT_EQ(sys(nr::linkat, abi::at_fdcwd, p().str("mnt/f"), abi::at_fdcwd, p().str("mnt/d/.."), 0), err(Errno::eexist));
+  // The same on tmpfs, for comparison.
+  ASSERT_EQ(p().mkdir("t"), 0);
+  EXPECT_EQ(p().symlink("target", "t/.."), err(Errno::eexist));
+}
+
 } // namespace
 } // namespace wasmux::test

@@ -149,5 +149,15 @@ TEST_F(KernelTest, MmapSyscallAnonymousAndFileCopies) {
   EXPECT_EQ(sys(nr::mprotect, m, 4096, abi::prot_read), 0);
 }
 
+// munmap(2): EINVAL when the range is too large — it may not wrap past the end of the
+// 32-bit address space (Linux: len > TASK_SIZE - addr).
+TEST_F(MemoryMapTest, MunmapPastTheAddressSpaceIsEinval) {
+  u32 a = map.map_anonymous(4096).value();
+  EXPECT_EQ(map.unmap(0xffff0000u, 0x20000).error(), Errno::einval);
+  EXPECT_EQ(map.unmap(a, 0xffffffffu).error(), Errno::einval);
+  EXPECT_TRUE(map.is_mapped(a, 4096)); // nothing was unmapped
+  EXPECT_FALSE(map.unmap(0xfffff000u, 4096).is_error()); // the last page is a valid range
+}
+
 } // namespace
 } // namespace wasmux::test

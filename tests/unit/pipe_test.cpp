@@ -195,5 +195,15 @@ TEST_F(KernelTest, ExitClosesDescriptorsSoPeersSeeEof) {
   }
 }
 
+// Linux fs/pipe.c pipe_write: "Null write succeeds" before it looks for readers.
+TEST_F(KernelTest, ZeroLengthWriteWithoutReadersReturnsZero) {
+  i32 fds[2];
+  ASSERT_EQ(p().pipe(fds), 0);
+  EXPECT_EQ(p().write(fds[1], ""), 0);
+  ASSERT_EQ(p().close(fds[0]), 0);
+  EXPECT_EQ(p().write(fds[1], ""), 0);
+  EXPECT_EQ(p().write(fds[1], "x"), err(Errno::epipe));
+}
+
 } // namespace
 } // namespace wasmux::test
