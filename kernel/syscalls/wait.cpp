@@ -75,10 +75,11 @@ SyscallResult sys_wait4(const SyscallArgs& a) {
   u32 options = a.u32_(2);
   if (options & ~static_cast<u32>(abi::wnohang | abi::wuntraced | abi::wcontinued | abi::__wnothread | abi::__wall | abi::__wclone))
     return Errno::einval;
+  // Before -pid below: negating INT_MIN overflows (Linux kernel/exit.c answers ESRCH).
+  if (pid == INT32_MIN) return Errno::esrch;
   // waitpid(2): -1 any child, 0 the caller's group, < -1 group -pid, > 0 that child.
   WaitRequest w{pid == -1 ? Select::any : pid > 0 ? Select::pid : Select::pgid,
                 pid == 0 ? current_process().pgid() : pid < 0 ? -pid : pid, (options & abi::wnohang) != 0, false};
-  if (pid == INT32_MIN) return Errno::esrch;
   Reaped r = TRY(wait_for_child(w));
   if (r.pid && a.ptr(1)) TRY(copy_out(a.ptr(1), r.status));
   if (r.pid) TRY(write_rusage(a.ptr(3), r.cpu_ns));
