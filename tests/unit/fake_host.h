@@ -89,8 +89,7 @@ public:
   i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
   void log(const char* text, usize len) override;
   // Process starts are recorded, not run: a test plays the started process itself.
-  // (No `override`: the port gains this call in a change still in progress.)
-  i32 start_process(i32 pid, const void* image, usize len);
+  i32 start_process(i32 pid, const void* image, usize len) override;
   std::vector<ProcessStart> starts();
   i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
   i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;

@@ -48,6 +48,22 @@ GuestProcess::GuestProcess(std::string_view cwd) {
   m_thread = t.value();
 }
 
+GuestProcess::GuestProcess(Existing existing) {
+  boot_kernel_once();
+  set_host(&m_host);
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(existing.pid);
+  if (!p) {
+    ADD_FAILURE() << "no process " << existing.pid;
+    abort();
+  }
+  m_process = RefPtr<Process>(p);
+  m_pid = existing.pid;
+  auto t = attach_thread(*m_process, heap_base);
+  if (t.is_error()) abort();
+  m_thread = t.value();
+}
+
 GuestProcess::~GuestProcess() {
   {
     enter();

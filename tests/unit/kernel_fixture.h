@@ -51,6 +51,12 @@ inline constexpr UserAddr heap_base = 8u << 20;
 class GuestProcess {
 public:
   explicit GuestProcess(std::string_view cwd = "/");
+  // Runs a process the kernel made (a posix_spawn child the fake host was asked to start):
+  // this OS thread becomes its main thread, with fresh memory.
+  struct Existing {
+    i32 pid;
+  };
+  explicit GuestProcess(Existing existing);
   ~GuestProcess();
   GuestProcess(const GuestProcess&) = delete;
   GuestProcess& operator=(const GuestProcess&) = delete;
