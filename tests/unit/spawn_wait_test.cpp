@@ -116,8 +116,12 @@ TEST_F(SpawnTest, ScriptsRunTheirInterpreterWithItsArgument) {
   ASSERT_GT(pid, 0);
   EXPECT_EQ(p().host().starts().back().image, wasm_image); // the interpreter's image
   GuestProcess child(GuestProcess::Existing{static_cast<i32>(pid)});
-  std::string expected = dir() + "/interp" + '\0' + "-x" + '\0' + dir() + "/script" + '\0' + "arg" + '\0';
-  EXPECT_EQ(child.read_file("/proc/self/cmdline"), expected);
+  // interpreter, its one argument, the script (see the DISABLED_ test for its form), args.
+  std::string cmdline = child.read_file("/proc/self/cmdline");
+  std::string head = dir() + "/interp" + '\0' + "-x" + '\0', tail = std::string("script") + '\0' + "arg" + '\0';
+  EXPECT_EQ(cmdline.substr(0, head.size()), head);
+  ASSERT_GE(cmdline.size(), head.size() + tail.size());
+  EXPECT_EQ(cmdline.substr(cmdline.size() - tail.size()), tail);
   program("empty", "#!   \n");
   EXPECT_EQ(spawn("empty", {"empty"}), err(Errno::enoexec));
   program("loop", "#!" + dir() + "/loop\n"); // BINPRM_MAX_RECURSION
@@ -221,6 +225,47 @@ TEST_F(SpawnTest, ProcessGroupsAndSessions) {
   EXPECT_EQ(sys(nr::setpgid, pid, -1), err(Errno::einval));
   GuestProcess child(GuestProcess::Existing{static_cast<i32>(pid)});
   EXPECT_EQ(child.sys(nr::setsid), err(Errno::eperm)); // a group leader cannot
+}
+
+TEST_F(SpawnTest, ExecveReplacesArgumentsAndClosesCloexecDescriptors) {
+  program("prog", wasm_image);
+  program("text", "not a program");
+  i64 kept = p().open(".", abi::o_rdonly);
+  i64 dropped = p().open(".", abi::o_rdonly | abi::o_cloexec);
+  // Failures happen before the point of no return: nothing changes.
+  EXPECT_EQ(sys(nr::execve, p().str("missing"), strings({"x"}), 0), err(Errno::enoent));
+  EXPECT_EQ(sys(nr::execve, p().str("text"), strings({"x"}), 0), err(Errno::enoexec));
+  EXPECT_EQ(sys(nr::fcntl, dropped, abi::f_getfd), abi::fd_cloexec);
+  ASSERT_EQ(sys(nr::execve, p().str("prog"), strings({"prog", "new"}), strings({"A=1"})), 0);
+  EXPECT_EQ(p().read_file("/proc/self/cmdline"), std::string("prog\0new\0", 9));
+  EXPECT_EQ(sys(nr::fcntl, kept, abi::f_getfd), 0);
+  EXPECT_EQ(sys(nr::fcntl, dropped, abi::f_getfd), err(Errno::ebadf));
+  p().enter();
+  LockGuard lock;
+  Vector<u8>& image = p().thread().exec_image(); // what the worker will start
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(image.data()), image.size()), wasm_image);
+}
+
+TEST_F(SpawnTest, ExecveatRefusesSymlinksWithNofollow) {
+  program("prog", wasm_image);
+  ASSERT_EQ(p().symlink("prog", "link"), 0);
+  EXPECT_EQ(sys(nr::execveat, abi::at_fdcwd, p().str("link"), strings({"l"}), 0, abi::at_symlink_nofollow),
+            err(Errno::eloop));
+  EXPECT_EQ(sys(nr::execveat, abi::at_fdcwd, p().str("link"), strings({"l"}), 0, 0x1), err(Errno::einval));
+  EXPECT_EQ(sys(nr::execveat, abi::at_fdcwd, p().str("link"), strings({"l"}), 0, 0), 0);
+}
+
+// Linux fs/binfmt_script.c passes the script as the caller named it (bprm->filename:
+// "script", or "bin/script" after a PATH search), not as an absolute path. The kernel
+// passes Custody::absolute_path(); matching Linux needs find_program to hand back the
+// name it tried, for spawn and exec alike. Reported, not fixed here.
+TEST_F(SpawnTest, DISABLED_ScriptArgumentIsThePathAsGiven) {
+  program("interp", wasm_image);
+  program("script", "#!" + dir() + "/interp\n");
+  i64 pid = spawn("script", {"script"});
+  ASSERT_GT(pid, 0);
+  GuestProcess child(GuestProcess::Existing{static_cast<i32>(pid)});
+  EXPECT_EQ(child.read_file("/proc/self/cmdline"), dir() + "/interp" + '\0' + "script" + '\0');
 }
 
 } // namespace
