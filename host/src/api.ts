@@ -115,6 +115,7 @@ export class Wasmux {
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         onSpawn: (pid, image) => this.startChild(pid, image),
+        onFork: (request) => void this.runRequest(request),
       },
       options.spareWorkers ?? 1,
     );
@@ -233,9 +234,14 @@ export class Wasmux {
 
   // Runs process pid's main thread on a pooled worker; resolves with its wait status.
   private run(pid: number, program: Program, label: string): Promise<number> {
-    const worker = this.pool.acquire();
     const memory = program.info.memory!;
     const maximumPages = memory.maximumPages ?? 16384;
+    return this.runRequest({ type: 'run', pid, module: program.module, initialPages: memory.initialPages, maximumPages, label });
+  }
+
+  private runRequest(req: RunRequest): Promise<number> {
+    const pid = req.pid;
+    const worker = this.pool.acquire();
     this.running++;
     worker.worker.ref(); // a running process keeps the host alive; idle workers don't
     const done = new Promise<number>((resolve) => {
@@ -247,10 +253,7 @@ export class Wasmux {
         resolve(msg.status);
       };
     });
-    void worker.ready.then(() => {
-      const req: RunRequest = { type: 'run', pid, module: program.module, initialPages: memory.initialPages, maximumPages, label };
-      worker.worker.postMessage(req);
-    });
+    void worker.ready.then(() => worker.worker.postMessage(req));
     return done;
   }
 

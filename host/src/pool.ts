@@ -2,7 +2,7 @@
 // wait ready, each with its kernel instance already made, and come back after each run.
 import { Worker } from 'node:worker_threads';
 import type { HostMounts } from './node/host_fs.js';
-import type { WorkerInit, WorkerReply } from './kernel/messages.js';
+import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 
 export interface PoolContext {
   kernelModule: WebAssembly.Module;
@@ -11,6 +11,7 @@ export interface PoolContext {
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
   onSpawn(pid: number, image: Uint8Array<ArrayBuffer>): void;
+  onFork(request: RunRequest): void;
 }
 
 export class PooledWorker {
@@ -25,6 +26,7 @@ export class PooledWorker {
           worker.on('message', (m: WorkerReply) => {
             if (m.type === 'output') ctx.onOutput(m.channel, m.data);
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.image);
+            else if (m.type === 'fork') ctx.onFork(m.request);
             else this.onReply?.(m);
           });
           resolve();

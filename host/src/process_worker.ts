@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { KernelThread, writeAllSync } from './kernel/kernel_instance.js';
 import { ABI_VERSION } from './generated/abi.js';
-import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
+import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { inspectWasm } from './kernel/wasm_info.js';
 
 const init = workerData as WorkerInit;
@@ -14,6 +14,7 @@ kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, dat
 kernel.onStartProcess = (pid, image) => parentPort!.postMessage({ type: 'spawn', pid, image }, [image.buffer]);
 
 const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
+const ENOSYS = 38;
 
 // The signal Linux would deliver for the fault behind a wasm trap: ud2-like traps are
 // SIGILL, arithmetic faults SIGFPE, bad memory and stack exhaustion SIGSEGV.
@@ -51,40 +52,132 @@ function execImage(): Image | string {
   }
 }
 
-// Runs process pid's main thread: its first image, then each image an execve brings.
+interface GuestExports {
+  _start?: () => void;
+  __heap_base?: WebAssembly.Global;
+  __stack_pointer?: WebAssembly.Global;
+  __tls_base?: WebAssembly.Global;
+  asyncify_start_unwind?: (buffer: number) => void;
+  asyncify_stop_unwind?: () => void;
+  asyncify_start_rewind?: (buffer: number) => void;
+  asyncify_stop_rewind?: () => void;
+}
+
+// The guest's fork import (docs/guest-abi.md, "Fork"): the first call starts unwinding the
+// stack into the state buffer and the run loop takes over; when the loop rewinds, the
+// call returns its result (the child's pid, 0 in the child, or -errno).
+class Forker {
+  rewinding = false;
+  unwinding = false;
+  result = 0;
+  stateBuffer = 0;
+  exports: GuestExports = {};
+  memory: WebAssembly.Memory | undefined;
+
+  readonly importFn = (buffer: number, size: number): number => {
+    if (this.rewinding) {
+      this.exports.asyncify_stop_rewind!();
+      this.rewinding = false;
+      return this.result;
+    }
+    if (!this.exports.asyncify_start_unwind) return -ENOSYS; // not built for fork
+    // Asyncify's state header: where saved data goes, and where the buffer ends.
+    const words = new Int32Array(this.memory!.buffer, buffer, 2);
+    words[0] = buffer + 8;
+    words[1] = buffer + size;
+    this.stateBuffer = buffer;
+    this.unwinding = true;
+    this.exports.asyncify_start_unwind(buffer);
+    return 0;
+  }
+
+  rewind(result: number): void {
+    this.result = result;
+    this.rewinding = true;
+    this.exports.asyncify_start_rewind!(this.stateBuffer);
+  }
+}
+
+// The guest has unwound for a fork: make the child process and its copy of memory, and
+// hand the child to the main thread to run on another worker. Returns the result the
+// parent's fork sees.
+function forkChild(forker: Forker, image: Image, req: RunRequest): number {
+  forker.exports.asyncify_stop_unwind!();
+  forker.unwinding = false;
+  const child = kernel.exports.wasmux_fork();
+  if (child < 0) return child;
+  const parent = forker.memory!;
+  const copy = new WebAssembly.Memory({ initial: parent.buffer.byteLength / 65536, maximum: image.maximumPages, shared: true });
+  new Uint8Array(copy.buffer).set(new Uint8Array(parent.buffer));
+  const resume: ForkResume = {
+    memory: copy,
+    stackPointer: Number(forker.exports.__stack_pointer!.value),
+    tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
+    stateBuffer: forker.stateBuffer,
+  };
+  const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
+    maximumPages: image.maximumPages, label: req.label, resume };
+  reply({ type: 'fork', request });
+  return child;
+}
+
+// Runs process pid's main thread: its first image (or, for a forked child, its parent's
+// stack rewound), then each image an execve brings.
 function run(req: RunRequest): void {
   const k = kernel.exports;
   let image: Image = req;
+  let resume = req.resume;
   let attached = false;
   let crash: string | undefined;
   let signal = 0;
   for (;;) {
-    const memory = new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
+    const memory = resume?.memory ?? new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
     kernel.bindUserMemory(memory);
-    let exports: { _start?: () => void; __heap_base?: WebAssembly.Global };
+    const forker = new Forker();
+    forker.memory = memory;
+    let exports: GuestExports;
     try {
-      exports = new WebAssembly.Instance(image.module, { env: { memory }, wasmux: { syscall: k.wasmux_syscall } })
-        .exports as typeof exports;
+      exports = new WebAssembly.Instance(image.module, {
+        env: { memory },
+        wasmux: { syscall: k.wasmux_syscall, fork: forker.importFn },
+      }).exports as GuestExports;
     } catch (e) {
       if (!attached) k.wasmux_thread_attach(req.pid, 0);
       signal = SIGSEGV;
       crash = `cannot instantiate: ${(e as Error).message}`;
       break;
     }
+    forker.exports = exports;
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
-    if (attached) k.wasmux_thread_exec_start(heapBase);
-    else k.wasmux_thread_attach(req.pid, heapBase);
+    if (resume) {
+      // A forked child: the parent's registers, then rewind into its fork call.
+      exports.__stack_pointer!.value = resume.stackPointer;
+      if (resume.tlsBase !== undefined && exports.__tls_base) exports.__tls_base.value = resume.tlsBase;
+      k.wasmux_thread_attach(req.pid, 0); // the kernel copied the parent's address space
+      forker.stateBuffer = resume.stateBuffer;
+      forker.rewind(0);
+      resume = undefined;
+    } else if (attached) {
+      k.wasmux_thread_exec_start(heapBase);
+    } else {
+      k.wasmux_thread_attach(req.pid, heapBase);
+    }
     attached = true;
-    try {
-      if (!exports._start) throw new Error('the program exports no _start');
-      exports._start();
-    } catch (e) {
-      // The glue traps right after exit_group and after a successful execve; any other
-      // trap is a crash.
-      if (!k.wasmux_thread_process_exited() && !k.wasmux_thread_exec_image_size()) {
-        signal = signalForTrap(e);
-        crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+    for (;;) {
+      try {
+        if (!exports._start) throw new Error('the program exports no _start');
+        exports._start();
+      } catch (e) {
+        // The glue traps right after exit_group and after a successful execve; any other
+        // trap is a crash.
+        if (!k.wasmux_thread_process_exited() && !k.wasmux_thread_exec_image_size()) {
+          signal = signalForTrap(e);
+          crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+        }
+        break;
       }
+      if (!forker.unwinding) break; // _start returned: the process is over
+      forker.rewind(forkChild(forker, image, req));
     }
     if (crash !== undefined || !k.wasmux_thread_exec_image_size()) break;
     const next = execImage();

@@ -36,6 +36,25 @@ ErrorOr kernel_boot(const BootOptions& options) {
   return {};
 }
 
+Result<i32> fork_current_process() {
+  Thread* t = current_thread();
+  if (!t) return Errno::esrch;
+  Process& parent = t->process();
+  // RLIMIT_NPROC counts the processes of the real user; privileged callers pass
+  // (kernel/fork.c copy_process, setrlimit(2)).
+  u32 uid = parent.credentials().uid;
+  if (uid != 0) {
+    u64 count = 0;
+    ProcessTable::the().for_each([&](Process& q) { count += q.credentials().uid == uid && !q.has_exited(); });
+    if (count >= parent.rlimit(abi::rlimit_nproc).cur) return Errno::eagain;
+  }
+  auto child = TRY(ProcessTable::the().create_child(parent));
+  child->memory() = parent.memory();
+  child->argv() = parent.argv();
+  child->envp() = parent.envp();
+  return child->pid();
+}
+
 Result<RefPtr<Custody>> make_directories(std::string_view path) {
   RefPtr<Custody> at = Vfs::the().root();
   while (!path.empty()) {

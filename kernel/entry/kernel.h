@@ -27,6 +27,11 @@ Result<Thread*> attach_thread(Process& process, u32 heap_base);
 // wait status.
 i32 finish_thread(i32 signal);
 
+// fork(2) of the calling thread's process, driven by its worker once the guest's stack is
+// unwound: a child sharing the open file descriptions and copying everything else the
+// kernel keeps (the worker copies the memory). Returns the child's pid.
+Result<i32> fork_current_process();
+
 // Creates directories along path in the root file system (mkdir -p).
 Result<RefPtr<Custody>> make_directories(std::string_view path);
 

@@ -106,6 +106,13 @@ EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
   return t && t->process().has_exited();
 }
 
+// fork: the worker has unwound the guest's stack; make the child process.
+EXPORT(wasmux_fork) int wasmux_fork() {
+  LockGuard lock;
+  auto r = fork_current_process();
+  return r.is_error() ? -static_cast<int>(r.error()) : r.value();
+}
+
 // ---- execve: the worker replaces the guest (syscalls/exec.cpp) ----
 
 // Size of the image an execve left for this thread (0: none); its bytes are at

@@ -206,12 +206,14 @@ TEST(IntrusiveList, KeepsInsertionOrderAndUnlinks) {
 TEST(IntrusiveList, ForEachMayUnlinkTheCurrentElement) {
   ItemList list;
   Item items[4] = {{0, {}}, {1, {}}, {2, {}}, {3, {}}};
-  for (auto& i : items) list.push_back(i);
+  for (auto& i : items)
+    list.push_back(i);
   list.for_each([](Item& i) {
     if (i.id % 2 == 0) i.node.unlink();
   });
   EXPECT_EQ(ids(list), (std::vector<int>{1, 3}));
-  for (auto& i : items) i.node.unlink();
+  for (auto& i : items)
+    i.node.unlink();
 }
 
 // ---- Vector and String ----
@@ -219,7 +221,8 @@ TEST(IntrusiveList, ForEachMayUnlinkTheCurrentElement) {
 TEST(Vector, GrowsInsertsAndRemoves) {
   Vector<int> v;
   EXPECT_TRUE(v.empty());
-  for (int i = 0; i < 100; ++i) v.append(i);
+  for (int i = 0; i < 100; ++i)
+    v.append(i);
   EXPECT_EQ(v.size(), 100u);
   EXPECT_EQ(v[99], 99);
   EXPECT_EQ(v.last(), 99);
@@ -236,7 +239,8 @@ TEST(Vector, GrowsInsertsAndRemoves) {
   EXPECT_EQ(v[49], 49);
   EXPECT_EQ(v.size(), 101u);
   int sum = 0;
-  for (int x : v) sum += x;
+  for (int x : v)
+    sum += x;
   EXPECT_EQ(sum, 4950 + 2000);
 }
 
@@ -244,7 +248,8 @@ TEST(Vector, ConstructsAndDestroysElementsExactlyOnce) {
   Tracked::live = 0;
   {
     Vector<Tracked> v;
-    for (int i = 0; i < 20; ++i) v.append(Tracked(i)); // crosses several reallocations
+    for (int i = 0; i < 20; ++i)
+      v.append(Tracked(i)); // crosses several reallocations
     EXPECT_EQ(Tracked::live, 20);
     v.resize(5);
     EXPECT_EQ(Tracked::live, 5);
@@ -356,7 +361,7 @@ TEST_F(UserCopy, TypedCopiesFaultOutsideMemory) {
   EXPECT_EQ(copy_in<u64>(end - 4).error(), Errno::efault);
   EXPECT_EQ(copy_in<u32>(0).error(), Errno::efault);
   EXPECT_EQ(copy_in<u32>(0xfffffffe).error(), Errno::efault); // no wrap-around
-  EXPECT_TRUE(host().copy_to_user(0, nullptr, 0));           // empty copies never fault
+  EXPECT_TRUE(host().copy_to_user(0, nullptr, 0));            // empty copies never fault
 }
 
 TEST_F(UserCopy, IoBufferSlicesUserAndKernelMemory) {
@@ -382,7 +387,7 @@ TEST_F(UserCopy, MemoryGrowsInWasmPages) {
   EXPECT_TRUE(host().user_memory_grow(2));
   EXPECT_EQ(host().user_memory_size(), before + 2 * 65536);
   EXPECT_EQ(*m.at(static_cast<UserAddr>(before + 65536)), 0); // fresh pages read zero
-  EXPECT_FALSE(host().user_memory_grow(1u << 20));           // past the 1 GiB maximum
+  EXPECT_FALSE(host().user_memory_grow(1u << 20));            // past the 1 GiB maximum
   EXPECT_EQ(host().user_memory_size(), before + 2 * 65536);
 }
 

@@ -37,9 +37,7 @@ TEST_F(KernelTest, DevZeroFullAndUrandom) {
   EXPECT_EQ(sys(nr::read, random, 0x10, 8), err(Errno::efault));
 }
 
-TEST_F(KernelTest, DevTtyWithoutATerminalIsEnxio) {
-  EXPECT_EQ(p().open("/dev/tty", abi::o_rdwr), err(Errno::enxio));
-}
+TEST_F(KernelTest, DevTtyWithoutATerminalIsEnxio) { EXPECT_EQ(p().open("/dev/tty", abi::o_rdwr), err(Errno::enxio)); }
 
 TEST_F(KernelTest, DevStdoutIsTheProcesssDescriptorOne) {
   i64 fd = p().open("/dev/stdout", abi::o_wronly);

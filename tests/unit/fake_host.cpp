@@ -1,5 +1,6 @@
 #include "fake_host.h"
 #include <wasmux/abi.h> // before system headers (see kernel_fixture.h)
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -205,7 +206,7 @@ std::vector<ProcessStart> FakeHost::starts() {
 i32 FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
   std::string p;
   if (i32 r = host_path(mount, path, p)) return r;
-  struct stat st{};
+  struct stat st {};
   if (lstat(p.c_str(), &st) < 0) return fail();
   out.mode = st.st_mode;
   out.nlink = static_cast<u32>(st.st_nlink);
@@ -266,7 +267,8 @@ i32 FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& names
   while (dirent* e = readdir(dir)) {
     std::string_view name(e->d_name);
     if (name == "." || name == "..") continue; // fs.readdirSync leaves them out
-    for (char c : name) names.append(c);
+    for (char c : name)
+      names.append(c);
     names.append('\0');
   }
   closedir(dir);
@@ -307,7 +309,8 @@ i32 FakeHost::host_readlink(u32 mount, std::string_view path, Vector<char>& targ
     if (n < 0) return fail();
     if (static_cast<usize>(n) < buf.size()) {
       target.clear();
-      for (ssize_t i = 0; i < n; ++i) target.append(buf[static_cast<usize>(i)]);
+      for (ssize_t i = 0; i < n; ++i)
+        target.append(buf[static_cast<usize>(i)]);
       return 0;
     }
     buf.resize(buf.size() * 2);
@@ -324,7 +327,7 @@ i32 FakeHost::host_link(u32 mount, std::string_view from, std::string_view to) {
 i32 FakeHost::host_chmod(u32 mount, std::string_view path, u32 mode) {
   std::string p;
   if (i32 r = host_path(mount, path, p)) return r;
-  struct stat st{};
+  struct stat st {};
   if (lstat(p.c_str(), &st) < 0) return fail();
   if (S_ISLNK(st.st_mode)) return -ENOENT; // host_fs.ts refuses to chmod through a link
   return chmod(p.c_str(), mode) < 0 ? fail() : 0;
@@ -362,8 +365,8 @@ HostTempDir::~HostTempDir() {
       [](const char* p, const struct stat*, int, FTW*) {
         remove(p); // best effort: a leftover directory must not fail the test
         return 0;
-      }, 16,
-      FTW_DEPTH | FTW_PHYS);
+      },
+      16, FTW_DEPTH | FTW_PHYS);
 }
 
 } // namespace wasmux::test

@@ -6,6 +6,7 @@
 // One FakeHost stands for one kernel instance bound to one process's memory. Threads of
 // the same process share that memory: build the second thread's port with the sibling
 // constructor. Install a port on the calling thread with wasmux::set_host(&port).
+#include "host/host_port.h"
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -14,7 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include "host/host_port.h"
 
 namespace wasmux::test {
 

@@ -40,7 +40,8 @@ TEST_F(FdTableTest, AllocatesTheLowestFreeDescriptor) {
 
 TEST_F(FdTableTest, RunsOutAtTheLimit) {
   FdTable t;
-  for (u64 i = 0; i < limit; ++i) ASSERT_EQ(t.allocate(describe(file), false, 0, limit).value(), static_cast<i32>(i));
+  for (u64 i = 0; i < limit; ++i)
+    ASSERT_EQ(t.allocate(describe(file), false, 0, limit).value(), static_cast<i32>(i));
   EXPECT_EQ(t.allocate(describe(file), false, 0, limit).error(), Errno::emfile);
   EXPECT_EQ(t.allocate(describe(file), false, static_cast<i32>(limit), limit).error(), Errno::emfile);
   EXPECT_EQ(t.allocate(describe(file), false, -1, limit).error(), Errno::einval);
@@ -98,7 +99,7 @@ TEST_F(FdTableTest, CloneSharesDescriptionsAndOffsets) {
   i32 fd = parent.allocate(d, true, 0, limit).value();
   FdTable child = parent.clone();
   EXPECT_EQ(child.get(fd).value().ptr(), d.ptr()); // one description, as after fork(2)
-  EXPECT_TRUE(child.entry(fd)->cloexec);          // fd flags are copied per table
+  EXPECT_TRUE(child.entry(fd)->cloexec);           // fd flags are copied per table
   child.entry(fd)->cloexec = false;
   EXPECT_TRUE(parent.entry(fd)->cloexec);
   child.get(fd).value()->set_offset(42);

@@ -25,7 +25,7 @@ void host_write(const std::string& path, const std::string& data) {
 }
 
 bool host_exists(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return lstat(path.c_str(), &st) == 0;
 }
 
@@ -69,7 +69,7 @@ TEST_F(HostfsTest, GuestChangesShowOnTheHost) {
   p().write_file("mnt/new.txt", "written by the guest");
   EXPECT_EQ(host_read(host / "new.txt"), "written by the guest");
   ASSERT_EQ(p().mkdir("mnt/d", 0750), 0);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat((host / "d").c_str(), &st), 0);
   EXPECT_TRUE(S_ISDIR(st.st_mode));
   ASSERT_EQ(p().rename("mnt/new.txt", "mnt/d/moved.txt"), 0);
@@ -103,7 +103,8 @@ TEST_F(HostfsTest, WritesTruncatesAndAppendsReachTheHostFile) {
   EXPECT_EQ(host_read(host / "f"), "");
   // Big transfers cross the kernel's bounce buffer several times.
   std::string big(100000, ' ');
-  for (usize i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+  for (usize i = 0; i < big.size(); ++i)
+    big[i] = static_cast<char>('a' + i % 26);
   EXPECT_EQ(p().write(tr, big), static_cast<i64>(big.size()));
   EXPECT_EQ(host_read(host / "f"), big);
   EXPECT_EQ(p().read_file("mnt/f"), big);
@@ -221,7 +222,8 @@ TEST_F(HostfsTest, LinkAndSymlinkOntoDotNamesAreEexist) {
   host_write(host / "f", "x");
   EXPECT_EQ(p().symlink("target", "mnt/d/.."), err(Errno::eexist));
   EXPECT_EQ(p().symlink("target", "mnt/d/."), err(Errno::eexist));
-  EXPECT_EQ(sys(nr::linkat, abi::at_fdcwd, p().str("mnt/f"), abi::at_fdcwd, p().str("mnt/d/.."), 0), err(Errno::eexist));
+  EXPECT_EQ(sys(nr::linkat, abi::at_fdcwd, p().str("mnt/f"), abi::at_fdcwd, p().str("mnt/d/.."), 0),
+            err(Errno::eexist));
   // The same on tmpfs, for comparison.
   ASSERT_EQ(p().mkdir("t"), 0);
   EXPECT_EQ(p().symlink("target", "t/.."), err(Errno::eexist));

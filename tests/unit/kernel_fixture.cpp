@@ -1,10 +1,10 @@
 #include "kernel_fixture.h"
-#include <atomic>
-#include <chrono>
-#include <thread>
-#include <mutex>
 #include "fd/file_description.h"
 #include "proc/process.h"
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 namespace wasmux::test {
 

@@ -6,10 +6,10 @@
 // macros (si_pid ...), which system headers pulled in by gtest would otherwise rewrite.
 #include "entry/big_lock.h"
 #include "entry/kernel.h"
-#include "syscalls/syscall.h"
 #include "fake_host.h"
-#include <gtest/gtest.h>
+#include "syscalls/syscall.h"
 #include <cstring>
+#include <gtest/gtest.h>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -71,14 +71,12 @@ public:
   // ---- guest memory: a bump arena; every call returns fresh, zeroed space (thread-safe) ----
   UserAddr alloc(usize n, usize align = 16);
   UserAddr str(std::string_view s); // NUL-terminated copy
-  template <typename T>
-  UserAddr put(const T& value) {
+  template <typename T> UserAddr put(const T& value) {
     UserAddr a = alloc(sizeof(T), alignof(T) < 8 ? 8 : alignof(T));
     memcpy(m_host.memory().at(a), &value, sizeof(T));
     return a;
   }
-  template <typename T>
-  T get(UserAddr a) {
+  template <typename T> T get(UserAddr a) {
     T value;
     memcpy(&value, m_host.memory().at(a), sizeof(T));
     return value;

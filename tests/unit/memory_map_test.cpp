@@ -63,7 +63,8 @@ TEST_F(MemoryMapTest, MunmapFreesRangesThatMmapReusesZeroed) {
   EXPECT_FALSE(map.is_mapped(a, 4096));
   u32 again = map.map_anonymous(8 * kib).value();
   EXPECT_EQ(again, a); // first fit
-  for (u32 i = 0; i < 8 * kib; ++i) ASSERT_EQ(byte(again + i), 0) << i; // mmap(2): zero-filled
+  for (u32 i = 0; i < 8 * kib; ++i)
+    ASSERT_EQ(byte(again + i), 0) << i; // mmap(2): zero-filled
 }
 
 TEST_F(MemoryMapTest, MunmapSplitsAMapping) {
@@ -155,7 +156,7 @@ TEST_F(MemoryMapTest, MunmapPastTheAddressSpaceIsEinval) {
   u32 a = map.map_anonymous(4096).value();
   EXPECT_EQ(map.unmap(0xffff0000u, 0x20000).error(), Errno::einval);
   EXPECT_EQ(map.unmap(a, 0xffffffffu).error(), Errno::einval);
-  EXPECT_TRUE(map.is_mapped(a, 4096)); // nothing was unmapped
+  EXPECT_TRUE(map.is_mapped(a, 4096));                   // nothing was unmapped
   EXPECT_FALSE(map.unmap(0xfffff000u, 4096).is_error()); // the last page is a valid range
 }
 

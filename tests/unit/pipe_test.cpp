@@ -18,7 +18,8 @@ protected:
   }
   static std::string pattern(usize n, char seed) {
     std::string s(n, ' ');
-    for (usize i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i % 23);
+    for (usize i = 0; i < n; ++i)
+      s[i] = static_cast<char>(seed + i % 23);
     return s;
   }
 };
@@ -34,7 +35,7 @@ TEST_F(PipeTest, DataWrapsAroundTheRingInOrder) {
   EXPECT_EQ(p->available(), 6000u);
   EXPECT_EQ(take(*p, 8192), a.substr(5000) + b);
   EXPECT_EQ(take(*p, 10), "error:EAGAIN"); // empty with a writer: would block
-  EXPECT_EQ(take(*p, 0), "");               // a zero-length read never blocks
+  EXPECT_EQ(take(*p, 0), "");              // a zero-length read never blocks
 }
 
 TEST_F(PipeTest, SmallWritesAreAtomicLargeOnesPartial) {
@@ -137,7 +138,7 @@ TEST_F(KernelTest, NonblockingPipeSaysEagainAndKeepsAtomicity) {
   std::string big(65536 - 100, 'b');
   EXPECT_EQ(p().write(fds[1], big), static_cast<i64>(big.size()));
   EXPECT_EQ(p().write(fds[1], std::string(200, 's')), err(Errno::eagain)); // atomic: nothing
-  EXPECT_EQ(p().write(fds[1], std::string(5000, 'L')), 100);              // partial
+  EXPECT_EQ(p().write(fds[1], std::string(5000, 'L')), 100);               // partial
   EXPECT_EQ(p().write(fds[1], "x"), err(Errno::eagain));
   EXPECT_EQ(p().read(fds[0], 65536).size(), 65536u);
   EXPECT_EQ(p().read_result(fds[0], 1), err(Errno::eagain));

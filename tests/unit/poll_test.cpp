@@ -21,7 +21,8 @@ protected:
     UserAddr a = p().alloc(fds.size() * sizeof(abi::Pollfd) + 8);
     memcpy(p().host().memory().at(a), fds.data(), fds.size() * sizeof(abi::Pollfd));
     UserAddr ts = 0;
-    if (timeout_ns >= 0) ts = p().put(abi::Timespec{timeout_ns / 1000000000, static_cast<i32>(timeout_ns % 1000000000), 0});
+    if (timeout_ns >= 0)
+      ts = p().put(abi::Timespec{timeout_ns / 1000000000, static_cast<i32>(timeout_ns % 1000000000), 0});
     i64 r = sys(nr::ppoll, a, static_cast<i64>(fds.size()), ts, 0, 0);
     memcpy(fds.data(), p().host().memory().at(a), fds.size() * sizeof(abi::Pollfd));
     return r;

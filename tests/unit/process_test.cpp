@@ -138,7 +138,9 @@ TEST_F(KernelTest, StartupBlockLaysOutArgvEnvpAndAuxv) {
     proc = create_host_process(std::move(argv), std::move(envp), "/").release_value();
     (void)attach_thread(*proc, heap_base); // bind this OS thread to it for the calls below
   }
-  auto call = [&](UserAddr buf, i64 size) { return syscall_entry(nr::wasmux_startup_block, SyscallArgs{{buf, size, 0, 0, 0, 0}}); };
+  auto call = [&](UserAddr buf, i64 size) {
+    return syscall_entry(nr::wasmux_startup_block, SyscallArgs{{buf, size, 0, 0, 0, 0}});
+  };
   i64 need = call(0, 0); // too small: nothing written, the size comes back
   ASSERT_GT(need, 0);
   UserAddr buf = p().alloc(static_cast<usize>(need));

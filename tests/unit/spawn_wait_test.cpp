@@ -28,7 +28,8 @@ protected:
   }
   i64 spawn(std::string_view path, const std::vector<std::string>& argv, UserAddr actions = 0, UserAddr attr = 0,
             const char* search = nullptr) {
-    return sys(nr::wasmux_spawn, p().str(path), strings(argv), strings({"K=V"}), actions, attr, search ? p().str(search) : 0);
+    return sys(nr::wasmux_spawn, p().str(path), strings(argv), strings({"K=V"}), actions, attr,
+               search ? p().str(search) : 0);
   }
   // File actions in the kernel's layout: total size, then each action and its path.
   struct Actions {
@@ -196,9 +197,7 @@ TEST_F(SpawnTest, WaitidReportsAndWnowaitKeepsTheZombie) {
 
 // waitpid(2) with pid INT_MIN names process group -INT_MIN, which cannot exist: ESRCH
 // (Linux kernel/exit.c), and negating it must not overflow first.
-TEST_F(SpawnTest, WaitForGroupIntMinIsEsrch) {
-  EXPECT_EQ(wait4(INT32_MIN, 0, abi::wnohang), err(Errno::esrch));
-}
+TEST_F(SpawnTest, WaitForGroupIntMinIsEsrch) { EXPECT_EQ(wait4(INT32_MIN, 0, abi::wnohang), err(Errno::esrch)); }
 
 TEST_F(SpawnTest, OrphansGoToInit) {
   program("prog", wasm_image);

@@ -80,7 +80,7 @@ TEST_F(KernelTest, AccessForRootAndForOthers) {
     c.gid = c.egid = 1000;
   }
   EXPECT_EQ(sys(nr::faccessat, abi::at_fdcwd, p().str("f"), abi::r_ok), err(Errno::eacces)); // "other": ---
-  EXPECT_EQ(sys(nr::fchmodat, abi::at_fdcwd, p().str("f"), 0777), err(Errno::eperm));       // not the owner
+  EXPECT_EQ(sys(nr::fchmodat, abi::at_fdcwd, p().str("f"), 0777), err(Errno::eperm));        // not the owner
   EXPECT_EQ(sys(nr::fchownat, abi::at_fdcwd, p().str("f"), 1000, 1000, 0), err(Errno::eperm));
 }
 
@@ -190,17 +190,17 @@ TEST_F(KernelTest, BadBuffersAreEfault) {
   u64 end = p().host().memory().size();
   p().write_file("f", "contents");
   i64 fd = p().open("f", abi::o_rdwr);
-  EXPECT_EQ(sys(nr::read, fd, 0, 4), err(Errno::efault));           // NULL
-  EXPECT_EQ(sys(nr::read, fd, 4095, 4), err(Errno::efault));        // still the NULL page
-  EXPECT_EQ(sys(nr::read, fd, end - 2, 4), err(Errno::efault));     // runs off the end
-  EXPECT_EQ(sys(nr::read, fd, end + 4096, 4), err(Errno::efault));  // wholly outside
-  EXPECT_EQ(sys(nr::read, fd, 0xfffffffe, 4), err(Errno::efault));  // would wrap
-  EXPECT_EQ(sys(nr::read, fd, 0, 0), 0);                             // nothing to copy
-  EXPECT_EQ(sys(nr::lseek, fd, 0, abi::seek_cur), 0);               // the offset did not move
+  EXPECT_EQ(sys(nr::read, fd, 0, 4), err(Errno::efault));          // NULL
+  EXPECT_EQ(sys(nr::read, fd, 4095, 4), err(Errno::efault));       // still the NULL page
+  EXPECT_EQ(sys(nr::read, fd, end - 2, 4), err(Errno::efault));    // runs off the end
+  EXPECT_EQ(sys(nr::read, fd, end + 4096, 4), err(Errno::efault)); // wholly outside
+  EXPECT_EQ(sys(nr::read, fd, 0xfffffffe, 4), err(Errno::efault)); // would wrap
+  EXPECT_EQ(sys(nr::read, fd, 0, 0), 0);                           // nothing to copy
+  EXPECT_EQ(sys(nr::lseek, fd, 0, abi::seek_cur), 0);              // the offset did not move
   EXPECT_EQ(sys(nr::write, fd, 16, 4), err(Errno::efault));
   EXPECT_EQ(sys(nr::write, fd, end - 1, 2), err(Errno::efault));
-  EXPECT_EQ(p().read_file("f"), "contents");                          // unchanged
-  EXPECT_EQ(sys(nr::write, 1, 0, 5), err(Errno::efault));            // stdout too
+  EXPECT_EQ(p().read_file("f"), "contents");              // unchanged
+  EXPECT_EQ(sys(nr::write, 1, 0, 5), err(Errno::efault)); // stdout too
   EXPECT_EQ(sys(nr::write, 1, end - 1, 5), err(Errno::efault));
   EXPECT_EQ(p().host().stdout_text(), "");
   EXPECT_EQ(sys(nr::fstat, fd, 0), err(Errno::efault));

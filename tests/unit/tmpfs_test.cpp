@@ -46,7 +46,8 @@ TEST_F(TmpfsTest, HolesReadAsZeros) {
 TEST_F(TmpfsTest, WritesSpanPages) {
   auto f = root->create("f", 0644, 0, 0).release_value();
   std::string data;
-  for (int i = 0; i < 3 * 4096 + 123; ++i) data += static_cast<char>('a' + i % 26);
+  for (int i = 0; i < 3 * 4096 + 123; ++i)
+    data += static_cast<char>('a' + i % 26);
   EXPECT_EQ(write(*f, 4000, data), data.size());
   EXPECT_EQ(read(*f, 4000, data.size()), data);
   EXPECT_EQ(write(*f, 4090, "XYZXYZXYZXYZ"), 12u); // across a page edge
@@ -165,7 +166,8 @@ TEST_F(TmpfsTest, RenameExchangeWithAnAncestorIsEinval) {
 
 TEST_F(TmpfsTest, EnumerateGivesDotEntriesThenCreationOrder) {
   auto d = root->mkdir("d", 0755, 0, 0).release_value();
-  for (const char* n : {"one", "two", "three"}) d->create(n, 0644, 0, 0).release_value();
+  for (const char* n : {"one", "two", "three"})
+    d->create(n, 0644, 0, 0).release_value();
   std::vector<std::string> names;
   std::vector<i64> cookies;
   ASSERT_FALSE(d->enumerate(0, [&](const DirEntry& e) {
@@ -174,7 +176,8 @@ TEST_F(TmpfsTest, EnumerateGivesDotEntriesThenCreationOrder) {
                   return true;
                 }).is_error());
   EXPECT_EQ(names, (std::vector<std::string>{".", "..", "one", "two", "three"}));
-  for (usize i = 1; i < cookies.size(); ++i) EXPECT_GT(cookies[i], cookies[i - 1]);
+  for (usize i = 1; i < cookies.size(); ++i)
+    EXPECT_GT(cookies[i], cookies[i - 1]);
   // Resuming after a cookie skips everything up to it, even once that entry is gone.
   ASSERT_FALSE(d->unlink("two", false).is_error());
   names.clear();

@@ -111,11 +111,11 @@ TEST_F(VfsTest, FollowsSymlinkChains) {
   dir("a");
   dir("a/b");
   file("a/b/f");
-  link("a/rel", "b/f");    // relative: from the directory holding the link
-  link("abs", "/a/b/f");   // absolute: from the root
-  link("c1", "a/rel");     // a chain through both
+  link("a/rel", "b/f");  // relative: from the directory holding the link
+  link("abs", "/a/b/f"); // absolute: from the root
+  link("c1", "a/rel");   // a chain through both
   link("c2", "c1");
-  link("up", "a/b/..");    // through ".."
+  link("up", "a/b/.."); // through ".."
   link("a/b/back", "../rel");
   EXPECT_EQ(walk("a/rel"), "/a/b/f");
   EXPECT_EQ(walk("abs"), "/a/b/f");
@@ -144,11 +144,12 @@ TEST_F(VfsTest, FortySymlinksResolveAndTheFortyFirstIsEloop) {
   file("target");
   // l0 → target, l1 → l0, ... : resolving lN follows N+1 links.
   link("l0", "target");
-  for (int i = 1; i <= 40; ++i) link("l" + std::to_string(i), "l" + std::to_string(i - 1));
-  EXPECT_EQ(walk("l39"), "/target"); // 40 links: Linux MAXSYMLINKS
-  EXPECT_EQ(walk("l40"), "ELOOP");   // 41
+  for (int i = 1; i <= 40; ++i)
+    link("l" + std::to_string(i), "l" + std::to_string(i - 1));
+  EXPECT_EQ(walk("l39"), "/target");                 // 40 links: Linux MAXSYMLINKS
+  EXPECT_EQ(walk("l40"), "ELOOP");                   // 41
   EXPECT_TRUE(meta("l40", Follow::no).is_symlink()); // not following the last is fine
-  EXPECT_EQ(walk("l40/x", Follow::no), "ELOOP");      // ... unless it is not the last
+  EXPECT_EQ(walk("l40/x", Follow::no), "ELOOP");     // ... unless it is not the last
   link("self", "self");
   EXPECT_EQ(walk("self"), "ELOOP");
   link("ping", "pong");
@@ -214,7 +215,8 @@ TEST_F(VfsTest, ResolveParentSplitsTheLastComponent) {
 TEST_F(KernelTest, PathMaxCountsTheTerminatingNul) {
   // PATH_MAX (4096) includes the NUL: 4095 characters is a valid length, 4096 is not.
   std::string path = dir();
-  while (path.size() < 4095) path += "/.";
+  while (path.size() < 4095)
+    path += "/.";
   path.resize(4095);
   if (path.back() == '/') path.back() = '.';
   abi::Stat st{};

@@ -65,7 +65,8 @@ TEST(Arch, NotifyWakesAWaiter) {
     word.store(1);
     arch::notify(&word, 1);
   });
-  while (word.load() == 0) arch::wait32(&word, 0, -1); // woken, or the value moved first
+  while (word.load() == 0)
+    arch::wait32(&word, 0, -1); // woken, or the value moved first
   waker.join();
   EXPECT_EQ(word.load(), 1);
 }
@@ -126,7 +127,8 @@ TEST_F(BlockTest, WakeAllWakesEveryWaiterOfAQueue) {
   std::atomic<bool> registered[2] = {false, false};
   std::thread a = blocker(*threads[0], -1, &results[0], &registered[0], &queue);
   std::thread b = blocker(*threads[1], -1, &results[1], &registered[1], &queue);
-  while (!registered[0] || !registered[1]) std::this_thread::sleep_for(milliseconds(1));
+  while (!registered[0] || !registered[1])
+    std::this_thread::sleep_for(milliseconds(1));
   {
     LockGuard lock; // both are now inside block(), or about to wait: no wake-up is lost
     EXPECT_TRUE(queue.has_waiters());
@@ -229,7 +231,8 @@ TEST_F(KernelTest, LargeWriteBlocksUntilAReaderDrainsIt) {
   ASSERT_EQ(p().pipe(fds), 0);
   const usize total = 300000; // several pipe capacities
   std::string data(total, ' ');
-  for (usize i = 0; i < total; ++i) data[i] = static_cast<char>('a' + i % 26);
+  for (usize i = 0; i < total; ++i)
+    data[i] = static_cast<char>('a' + i % 26);
   i64 written = 0;
   std::thread writer([&] {
     GuestThread t(p());
@@ -240,7 +243,7 @@ TEST_F(KernelTest, LargeWriteBlocksUntilAReaderDrainsIt) {
   std::string got;
   while (got.size() < total) {
     std::string chunk = p().read(fds[0], 10000); // blocks while the pipe is empty
-    if (chunk.empty()) break;                     // EOF or an error: stop, and compare below
+    if (chunk.empty()) break;                    // EOF or an error: stop, and compare below
     got += chunk;
   }
   writer.join();

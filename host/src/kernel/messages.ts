@@ -9,6 +9,14 @@ export interface WorkerInit {
   mounts: HostMounts;
 }
 
+// Where a forked child resumes: its parent's stack unwound into its (copied) memory.
+export interface ForkResume {
+  memory: WebAssembly.Memory; // the copy of the parent's memory
+  stackPointer: number;
+  tlsBase: number | undefined;
+  stateBuffer: number; // the Asyncify state inside that memory
+}
+
 export interface RunRequest {
   type: 'run';
   pid: number;
@@ -16,10 +24,12 @@ export interface RunRequest {
   initialPages: number;
   maximumPages: number;
   label: string; // for crash messages
+  resume?: ForkResume;
 }
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'exit'; pid: number; status: number; crash?: string }
   | { type: 'output'; channel: number; data: Uint8Array }
-  | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> };
+  | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> }
+  | { type: 'fork'; request: RunRequest };

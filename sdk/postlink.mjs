@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The SDK's post-link step (run by bin/wasmux-cc after a link). A module that imports
+// wasmux.fork is instrumented with Binaryen Asyncify, limited to what can reach that one
+// import, so fork can unwind and rewind its stack (docs/guest-abi.md, "Fork"). Modules
+// that never fork are left as they are: they pay nothing.
+// Usage: postlink.mjs MODULE.wasm
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: postlink.mjs MODULE.wasm');
+  process.exit(2);
+}
+const bytes = fs.readFileSync(file);
+let module;
+try {
+  module = new WebAssembly.Module(bytes);
+} catch (e) {
+  console.error(`wasmux-cc: ${file}: the linker's output is not a valid module: ${e.message}`);
+  process.exit(1);
+}
+const forks = WebAssembly.Module.imports(module).some((i) => i.module === 'wasmux' && i.name === 'fork');
+if (!forks) process.exit(0);
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const wasmOpt = path.join(root, 'node_modules/binaryen/bin/wasm-opt');
+if (!fs.existsSync(wasmOpt)) {
+  console.error('wasmux-cc: binaryen is not installed (run scripts/setup.sh): needed for programs that fork');
+  process.exit(1);
+}
+const out = `${file}.asyncify.tmp`;
+// -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
+execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
+  '--enable-exception-handling', '--enable-mutable-globals', '--enable-sign-ext',
+  '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-reference-types',
+  '--asyncify', '--pass-arg=asyncify-imports@wasmux.fork', '-O1', '-o', out], { stdio: 'inherit' });
+fs.chmodSync(out, fs.statSync(file).mode & 0o7777); // the linker made it executable
+fs.renameSync(out, file);

@@ -1,0 +1,222 @@
+/* fork and vfork: copied memory, shared open file descriptions, fork inside setjmp frames,
+ * fork+exec, pipelines between forked processes, orphans, and a fork bomb stopped by
+ * RLIMIT_NPROC. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "check.h"
+
+extern char **environ;
+
+static int wait_status(pid_t pid)
+{
+    int st = -1;
+    if (waitpid(pid, &st, 0) != pid) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int deep_fork(int depth)
+{
+    /* A few frames of real stack between main and fork. */
+    volatile char pad[512];
+    pad[0] = (char)depth;
+    if (depth > 0) return deep_fork(depth - 1) + pad[0] - (char)depth;
+    pid_t p = fork();
+    if (p == 0) _exit(depth + 40);
+    return wait_status(p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "exit") == 0) return atoi(argv[2]);
+    /* Our own path, for exec after the chdir below. */
+    static char self[4096];
+    if (!realpath(argv[0], self)) { perror("realpath"); return 1; }
+    char dir[] = "/tmp/wasmux-fork-XXXXXX";
+    if (!mkdtemp(dir) || chdir(dir)) { perror("scratch"); return 1; }
+
+    /* fork(2): "The child process and the parent process run in separate memory spaces." */
+    {
+        static int global = 10;
+        int local = 20;
+        char *heap = malloc(64);
+        strcpy(heap, "parent");
+        pid_t p = fork();
+        if (p == 0) {
+            global++;
+            local++;
+            strcpy(heap, "child");
+            _exit(global == 11 && local == 21 && strcmp(heap, "child") == 0 ? 0 : 1);
+        }
+        CHECK(p > 0, "fork returns the child's pid to the parent");
+        CHECK_EQ(wait_status(p), 0, "the child sees and changes its own copy");
+        CHECK(global == 10 && local == 20 && strcmp(heap, "parent") == 0, "the parent's memory is untouched");
+        free(heap);
+    }
+
+    /* The child's getppid is the parent; pids differ. */
+    {
+        pid_t me = getpid();
+        pid_t p = fork();
+        if (p == 0) _exit(getppid() == me && getpid() != me ? 0 : 1);
+        CHECK_EQ(wait_status(p), 0, "the child's parent is the forking process");
+    }
+
+    /* Open file descriptions are shared: one offset for both (fork(2)). */
+    {
+        int fd = open("shared", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        pid_t p = fork();
+        if (p == 0) _exit(write(fd, "12345", 5) == 5 ? 0 : 1);
+        wait_status(p);
+        CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5, "the child's write moved the shared offset");
+        close(fd);
+        unlink("shared");
+    }
+
+    /* A pipe between parent and child. */
+    {
+        int pfd[2];
+        pipe(pfd);
+        pid_t p = fork();
+        if (p == 0) {
+            close(pfd[0]);
+            const char *msg = "through the pipe";
+            write(pfd[1], msg, strlen(msg));
+            _exit(0);
+        }
+        close(pfd[1]);
+        char buf[64] = {0};
+        ssize_t n = 0, r;
+        while ((r = read(pfd[0], buf + n, sizeof buf - 1 - n)) > 0) n += r;
+        close(pfd[0]);
+        wait_status(p);
+        CHECK_STR(buf, "through the pipe", "data from the child, then EOF when it exits");
+    }
+
+    /* fork inside a setjmp frame: the child longjmps out of the frame that forked... */
+    {
+        jmp_buf jb;
+        volatile pid_t p = -1;
+        if (setjmp(jb) == 0) {
+            p = fork();
+            if (p == 0) longjmp(jb, 1);
+        } else {
+            _exit(33); /* only the child lands here */
+        }
+        CHECK_EQ(wait_status(p), 33, "the child longjmps out of the frame that forked");
+    }
+    /* ...and so may the parent, once the child is gone. */
+    {
+        jmp_buf jb;
+        volatile pid_t p = -1;
+        volatile int landed = 0;
+        if (setjmp(jb) == 0) {
+            p = fork();
+            if (p == 0) _exit(34);
+            longjmp(jb, 1);
+        } else {
+            landed = 1;
+        }
+        CHECK(landed == 1 && wait_status(p) == 34, "the parent longjmps out of the frame that forked");
+    }
+
+    /* Deeper stacks unwind and rewind intact. */
+    CHECK_EQ(deep_fork(12), 40, "fork twelve frames deep");
+
+    /* Many children, reaped in any order. */
+    {
+        int sum = 0;
+        pid_t kids[20];
+        for (int i = 0; i < 20; i++) {
+            kids[i] = fork();
+            if (kids[i] == 0) _exit(i);
+        }
+        for (int i = 0; i < 20; i++) {
+            int st;
+            pid_t got = waitpid(-1, &st, 0);
+            if (got > 0 && WIFEXITED(st)) sum += WEXITSTATUS(st);
+        }
+        CHECK_EQ(sum, 190, "twenty children reaped with waitpid(-1)");
+    }
+
+    /* fork then exec. */
+    {
+        pid_t p = fork();
+        if (p == 0) {
+            char *args[] = {self, "exit", "9", NULL};
+            execve(self, args, environ);
+            _exit(100);
+        }
+        CHECK_EQ(wait_status(p), 9, "fork then execve: the new image's status");
+    }
+
+    /* vfork then _exit and vfork then exec. */
+    {
+        pid_t p = vfork();
+        if (p == 0) _exit(5);
+        CHECK_EQ(wait_status(p), 5, "vfork then _exit");
+        p = vfork();
+        if (p == 0) {
+            char *args[] = {self, "exit", "6", NULL};
+            execve(self, args, environ);
+            _exit(100);
+        }
+        CHECK_EQ(wait_status(p), 6, "vfork then execve");
+    }
+
+    /* An orphan is re-parented when its parent exits. */
+    {
+        int pfd[2];
+        pipe(pfd);
+        pid_t p = fork();
+        if (p == 0) {
+            pid_t parent = getpid();
+            if (fork() == 0) {
+                struct timespec pause = {0, 2000000};
+                for (int i = 0; i < 2500 && getppid() == parent; i++) nanosleep(&pause, NULL);
+                const char *r = getppid() != parent ? "reparented" : "still attached";
+                write(pfd[1], r, strlen(r));
+                _exit(0);
+            }
+            _exit(0);
+        }
+        close(pfd[1]);
+        wait_status(p);
+        char buf[32] = {0};
+        read(pfd[0], buf, sizeof buf - 1);
+        close(pfd[0]);
+        CHECK_STR(buf, "reparented", "a grandchild outlives its parent and is re-parented");
+    }
+
+    /* A fork bomb under RLIMIT_NPROC (an unprivileged user: root is exempt). */
+    {
+        int pfd[2];
+        pipe(pfd);
+        pid_t p = fork();
+        if (p == 0) {
+            if (setgid(65534) || setuid(65534)) _exit(10);
+            struct rlimit rl = {16, 16};
+            if (setrlimit(RLIMIT_NPROC, &rl)) _exit(11);
+            int made = 0, err = 0;
+            for (int i = 0; i < 1000; i++) {
+                pid_t c = fork();
+                if (c == 0) { char b; close(pfd[1]); read(pfd[0], &b, 1); _exit(0); } /* wait for the end */
+                if (c < 0) { err = errno; break; }
+                made++;
+            }
+            close(pfd[1]); /* release the children */
+            while (wait(NULL) > 0) {}
+            _exit(err == EAGAIN && made < 16 ? 0 : 12);
+        }
+        close(pfd[0]);
+        close(pfd[1]);
+        CHECK_EQ(wait_status(p), 0, "RLIMIT_NPROC stops a fork bomb with EAGAIN");
+    }
+
+    chdir("/");
+    CHECK_OK(rmdir(dir), "scratch directory removed");
+    return check_failures != 0;
+}
