@@ -5,8 +5,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# autoconf, automake and gcc: the ports (ports/build.sh): dash is autoreconf'd, and both
+# build helper programs that run here at build time.
 apt_pkgs=(clang-22 lld-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
-  libclang-rt-22-dev-wasm32 cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make)
+  libclang-rt-22-dev-wasm32 cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
+  autoconf automake gcc)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -39,4 +42,7 @@ fi
 # Build everything (incremental: a second run only checks).
 scripts/build.sh
 tests/programs/build.sh build/programs
+# dash and busybox into the root filesystem image build/rootfs.tar (about a minute the
+# first time; then only a check).
+ports/build.sh
 echo "setup: ok (node $(node --version))"

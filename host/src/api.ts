@@ -14,6 +14,7 @@ import { ProgramError } from './kernel/wasm_info.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
 import { WorkerPool } from './pool.js';
+import { loadRootfsImage } from './rootfs_image.js';
 
 export { ProgramError } from './kernel/wasm_info.js';
 
@@ -24,6 +25,9 @@ export interface Mount {
 
 export interface BootOptions {
   kernelPath?: string;
+  // The root filesystem image (a ustar archive) whose entries fill the root tmpfs at boot.
+  // Default: the project's build/rootfs.tar when it exists; false: an empty root.
+  rootfs?: string | false;
   mounts?: Mount[];
   trace?: 'all' | 'unimplemented' | 'off';
   spareWorkers?: number;
@@ -55,6 +59,15 @@ export interface ExitInfo {
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 export const defaultKernelPath = path.resolve(here, '../../build/kernel-wasm/kernel.wasm');
+export const defaultRootfsPath = path.resolve(here, '../../build/rootfs.tar');
+
+const execErrors: Record<number, [string, number]> = {
+  2: ['No such file or directory', 127],
+  8: ['Exec format error', 126],
+  13: ['Permission denied', 126],
+  20: ['Not a directory', 127],
+  40: ['Too many levels of symbolic links', 126],
+};
 
 function decodeStatus(status: number): ExitInfo {
   const sig = status & 0x7f;
@@ -101,6 +114,9 @@ export class Wasmux {
     const size = process.stdout.isTTY ? process.stdout.getWindowSize() : [80, 24];
     const r = k.wasmux_boot(flags, size[1] ?? 24, size[0] ?? 80);
     if (r < 0) throw new Error(`kernel boot failed: errno ${-r}`);
+    // Before the mounts: a mount point may be a directory of the image.
+    const rootfs = options.rootfs ?? (fs.existsSync(defaultRootfsPath) ? defaultRootfsPath : false);
+    if (rootfs !== false) loadRootfsImage(this.kernel, rootfs);
     options.mounts?.forEach((m, i) => {
       const p = this.kernel.allocString(m.guest);
       const err = k.wasmux_mount_host(p, i + 1);
@@ -202,6 +218,52 @@ export class Wasmux {
   // Runs a wasm program from the host's file system as a new process.
   spawn(programPath: string, argv: string[], options: SpawnOptions = {}): ProcessHandle {
     const program = this.modules.load(programPath);
+    const pid = this.prepareProcess(argv, options);
+    return this.startProcess(pid, program, programPath, options);
+  }
+
+  // Runs a program from the guest's own file systems (the root image's /bin/sh, say) as a
+  // new process, found as execve(2) finds it: a "#!" script runs its interpreter.
+  spawnGuest(guestPath: string, argv: string[], options: SpawnOptions = {}): ProcessHandle {
+    const pid = this.prepareProcess(argv, options);
+    let program: Program;
+    try {
+      program = this.loadGuestProgram(pid, guestPath);
+    } catch (e) {
+      if (options.pid === undefined) this.kernel.exports.wasmux_process_reap(pid);
+      throw e;
+    }
+    return this.startProcess(pid, program, guestPath, options);
+  }
+
+  private loadGuestProgram(pid: number, guestPath: string): Program {
+    const k = this.kernel.exports;
+    const p = this.kernel.allocString(guestPath);
+    const out = k.wasmux_alloc(8);
+    const r = k.wasmux_process_load_program(pid, p, out);
+    k.wasmux_free(p);
+    if (r < 0) {
+      k.wasmux_free(out);
+      const [message, exitCode] = execErrors[-r] ?? [`cannot load: errno ${-r}`, 126];
+      throw new ProgramError(`${guestPath}: ${message}`, exitCode);
+    }
+    const view = new DataView(this.kernel.kernel().buffer, out, 8);
+    const data = view.getUint32(0, true);
+    const size = view.getUint32(4, true);
+    k.wasmux_free(out);
+    const image = new Uint8Array(size);
+    image.set(this.kernel.kernel().subarray(data, data + size));
+    k.wasmux_free(data);
+    try {
+      return this.modules.fromBytes(image);
+    } catch (e) {
+      if (e instanceof ProgramError) throw new ProgramError(`${guestPath}: ${e.message}`, e.exitCode);
+      throw e;
+    }
+  }
+
+  // The process a spawn runs in: made now, or the one allocatePid() gave, with argv/env/cwd.
+  private prepareProcess(argv: string[], options: SpawnOptions): number {
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
     let pid: number;
     if (options.pid !== undefined) {
@@ -214,6 +276,10 @@ export class Wasmux {
     } else {
       pid = this.createProcess(argv, env, options.cwd ?? '/');
     }
+    return pid;
+  }
+
+  private startProcess(pid: number, program: Program, label: string, options: SpawnOptions): ProcessHandle {
     const stdio = options.stdio ?? {};
     if (stdio.stdin !== undefined && stdio.stdin !== 'inherit') {
       if (stdio.stdin === 'pipe') this.stdinChannel(pid);
@@ -224,7 +290,7 @@ export class Wasmux {
     if (typeof stdio.stderr === 'function') callbacks.stderr = stdio.stderr;
     this.setOutputCallbacks(pid, callbacks);
     if (!this.stdinChannels.has(pid)) this.ensureStdinReader();
-    const done = this.run(pid, program, programPath).then((status) => {
+    const done = this.run(pid, program, label).then((status) => {
       this.kernel.exports.wasmux_process_reap(pid);
       this.stdinChannels.delete(pid);
       return decodeStatus(status);

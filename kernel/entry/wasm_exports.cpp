@@ -6,6 +6,7 @@
 #include "../host/host_channels.h"
 #include "../vfs/vfs.h"
 #include "../fs/hostfs/hostfs.h"
+#include "../syscalls/program.h"
 #include "../syscalls/syscall.h"
 #include "kernel.h"
 
@@ -167,6 +168,66 @@ EXPORT(wasmux_write_file) int wasmux_write_file(const char* path, const void* da
   if (inode.is_error()) return -static_cast<int>(inode.error());
   auto w = inode.value()->write_at(0, IoBuffer::kernel(const_cast<void*>(data), len));
   return w.is_error() ? -static_cast<int>(w.error()) : 0;
+}
+
+// ---- the root filesystem image (the host creates one entry per call at boot) ----
+
+namespace {
+// The directory holding path's last component (made as needed, as mkdir -p), and that name.
+Result<RefPtr<Custody>> parent_directory(std::string_view path, std::string_view& name) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  usize slash = path.rfind('/');
+  name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  if (name.empty() || name == "." || name == "..") return Errno::einval;
+  return make_directories(path.substr(0, slash == std::string_view::npos ? 0 : slash));
+}
+} // namespace
+
+// A directory with this mode; one that exists already (/tmp, /etc ...) takes the mode.
+EXPORT(wasmux_make_directory) int wasmux_make_directory(const char* path, unsigned mode) {
+  LockGuard lock;
+  std::string_view name;
+  auto dir = parent_directory(std::string_view(path), name);
+  if (dir.is_error()) return -static_cast<int>(dir.error());
+  auto made = dir.value()->inode().mkdir(name, mode & 07777, 0, 0);
+  if (!made.is_error()) return 0;
+  if (made.error() != Errno::eexist) return -static_cast<int>(made.error());
+  auto existing = Vfs::the().resolve(*dir.value(), name, Follow::no);
+  if (existing.is_error()) return -static_cast<int>(existing.error());
+  if (!existing.value()->inode().metadata().is_dir()) return -static_cast<int>(Errno::eexist);
+  auto r = existing.value()->inode().chmod(mode & 07777);
+  return r.is_error() ? -static_cast<int>(r.error()) : 0;
+}
+
+EXPORT(wasmux_make_symlink) int wasmux_make_symlink(const char* path, const char* target) {
+  LockGuard lock;
+  std::string_view name;
+  auto dir = parent_directory(std::string_view(path), name);
+  if (dir.is_error()) return -static_cast<int>(dir.error());
+  auto r = dir.value()->inode().symlink(name, std::string_view(target), 0, 0);
+  return r.is_error() ? -static_cast<int>(r.error()) : 0;
+}
+
+// The program at path in the guest's own file systems, for process pid not started yet, as
+// execve finds it (executable check, "#!" interpreters, which rewrite the process's argv).
+// Writes the image's address and size to out[0..1]; the host frees it with wasmux_free.
+EXPORT(wasmux_process_load_program) int wasmux_process_load_program(int pid, const char* path, unsigned* out) {
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(pid);
+  if (!p) return -static_cast<int>(Errno::esrch);
+  auto program = check_program(*p, std::string_view(path));
+  if (program.is_error()) return -static_cast<int>(program.error());
+  RefPtr<Custody> custody = program.release_value();
+  auto image = read_image(custody->inode());
+  if (image.is_error()) return -static_cast<int>(image.error());
+  Vector<u8> bytes = image.release_value();
+  auto r = apply_interpreter(*p, custody, bytes, p->argv());
+  if (r.is_error()) return -static_cast<int>(r.error());
+  void* copy = operator new(bytes.size());
+  __builtin_memcpy(copy, bytes.data(), bytes.size());
+  out[0] = static_cast<unsigned>(reinterpret_cast<uintptr_t>(copy));
+  out[1] = static_cast<unsigned>(bytes.size());
+  return 0;
 }
 
 EXPORT(wasmux_console_want_word) unsigned wasmux_console_want_word() {

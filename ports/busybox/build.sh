@@ -3,8 +3,10 @@
 # switched on in busybox.config, one static busybox.wasm, a /bin symlink per applet.
 set -euo pipefail
 cc="$WASMUX_ROOT/bin"
+# LDLIBS empty: libm and the rest are all in libc.a (musl), and scripts/trylink relinks,
+# Asyncify pass included (~10 s), once per library it tries to drop.
 make_args=(CC="$cc/wasmux-cc" AR="$cc/wasmux-ar" RANLIB="$cc/wasmux-ranlib" HOSTCC=cc
-  SKIP_STRIP=y)
+  SKIP_STRIP=y LDLIBS=)
 
 # Debian's platform-linux.diff hides Linux-only applets unless the compiler defines
 # __linux__. wasmux-cc does not (the target is wasm32-unknown-unknown), but the guest ABI

@@ -1,15 +1,26 @@
-// bin/wasmux: run wasm programs under the wasmux kernel.
+// bin/wasmux: a shell on the root filesystem image, or a wasm program from the host, under
+// a fresh wasmux kernel.
+import fs from 'node:fs';
 import path from 'node:path';
-import { boot, ProgramError, type Mount } from '../api.js';
+import { boot, defaultRootfsPath, ProgramError, type BootOptions, type Mount } from '../api.js';
 
-const usage = `usage: wasmux run [--mount HOSTDIR:GUESTDIR]... PROGRAM.wasm [ARG]...
+const usage = `usage: wasmux run [OPTION]... PROGRAM.wasm [ARG]...
+       wasmux sh [OPTION]... [-c COMMAND | SCRIPT] [ARG]...
+       wasmux                 (the same as wasmux sh: an interactive shell)
        wasmux --help
 
-Runs PROGRAM.wasm (built with bin/wasmux-cc) as a process of a fresh wasmux kernel, with
-its standard streams on this terminal or pipe, and exits with its exit status.
+wasmux sh runs /bin/sh (dash) from the root filesystem image, with busybox's commands in
+/bin: "wasmux sh -c 'ls /bin | wc -l'" runs one command line, "wasmux sh" reads commands
+from this terminal or pipe. wasmux run runs PROGRAM.wasm (a host file built with
+bin/wasmux-cc). Either way the standard streams are this process's, and wasmux exits with
+the program's exit status.
 
+Options:
   --mount HOSTDIR:GUESTDIR   show the host directory HOSTDIR at GUESTDIR inside wasmux
                              (only there: nothing else of the host is visible)
+  --rootfs IMAGE             the root filesystem image, a ustar archive
+                             (default: build/rootfs.tar, made by ports/build.sh)
+  --no-rootfs                start with an empty root file system
 Environment:
   WASMUX_TRACE=1             print every system call (strace style) on stderr
   WASMUX_TRACE=enosys        report each unimplemented system call once
@@ -20,9 +31,21 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-async function run(args: string[]): Promise<number> {
-  const mounts: Mount[] = [];
+interface Options {
+  mounts: Mount[];
+  rootfs: string | false | undefined; // undefined: the default image, when it exists
+  rest: string[]; // the program (run) or the shell's arguments (sh)
+}
+
+// Our options come first; the first argument that is not one of them starts the rest.
+function parseOptions(command: string, args: string[]): Options {
+  const options: Options = { mounts: [], rootfs: undefined, rest: [] };
   let i = 0;
+  const value = (a: string, name: string): string => {
+    const v = a === name ? args[++i] : a.slice(name.length + 1);
+    if (!v) fail(`${name} needs a value\n${usage}`);
+    return v;
+  };
   for (; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
@@ -30,52 +53,88 @@ async function run(args: string[]): Promise<number> {
       break;
     }
     if (a === '--mount' || a.startsWith('--mount=')) {
-      const spec = a === '--mount' ? args[++i] : a.slice('--mount='.length);
-      if (!spec) fail('--mount needs HOSTDIR:GUESTDIR');
+      const spec = value(a, '--mount');
       const colon = spec.lastIndexOf(':');
       if (colon <= 0 || colon === spec.length - 1) fail(`--mount ${spec}: expected HOSTDIR:GUESTDIR`);
       const guest = spec.slice(colon + 1);
       if (!guest.startsWith('/')) fail(`--mount ${spec}: GUESTDIR must be an absolute path`);
-      mounts.push({ host: spec.slice(0, colon), guest });
+      options.mounts.push({ host: spec.slice(0, colon), guest });
       continue;
     }
-    if (a.startsWith('-')) fail(`run: unknown option ${a}\n${usage}`);
+    if (a === '--rootfs' || a.startsWith('--rootfs=')) {
+      options.rootfs = path.resolve(value(a, '--rootfs'));
+      continue;
+    }
+    if (a === '--no-rootfs') {
+      options.rootfs = false;
+      continue;
+    }
+    // The shell's own options are single-dash (-c, -e, -x ...); ours are all long.
+    if (a.startsWith('--') || (command === 'run' && a.startsWith('-'))) fail(`${command}: unknown option ${a}\n${usage}`);
     break;
   }
-  const program = args[i];
-  if (!program) fail(`run: no program given\n${usage}`);
-  const traceEnv = process.env.WASMUX_TRACE;
-  const trace = traceEnv === 'enosys' ? 'unimplemented' : traceEnv && traceEnv !== '0' ? 'all' : 'off';
-  try {
-    return await start(program, args.slice(i + 1), mounts, trace);
-  } catch (e) {
-    if (e instanceof ProgramError) fail(`${program}: ${e.message}`, e.exitCode);
-    throw e;
-  }
+  options.rest = args.slice(i);
+  return options;
 }
 
-async function start(program: string, programArgs: string[], mounts: Mount[], trace: 'all' | 'unimplemented' | 'off'): Promise<number> {
-  const w = await boot({ mounts, trace });
+function traceOption(): BootOptions['trace'] {
+  const t = process.env.WASMUX_TRACE;
+  return t === 'enosys' ? 'unimplemented' : t && t !== '0' ? 'all' : 'off';
+}
+
+async function run(args: string[]): Promise<number> {
+  const o = parseOptions('run', args);
+  const program = o.rest[0];
+  if (!program) fail(`run: no program given\n${usage}`);
+  const w = await boot({ mounts: o.mounts, rootfs: o.rootfs, trace: traceOption() });
   const env: Record<string, string> = {
     PATH: '/bin:/usr/bin',
     HOME: '/home',
     TERM: process.env.TERM ?? 'xterm',
     LANG: process.env.LANG ?? 'C.UTF-8',
   };
-  const handle = w.spawn(path.resolve(program), [program, ...programArgs], { env });
-  const exit = await handle.wait();
+  try {
+    const handle = w.spawn(path.resolve(program), [program, ...o.rest.slice(1)], { env });
+    return exitCodeOf(await handle.wait());
+  } catch (e) {
+    if (e instanceof ProgramError) fail(`${program}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+}
+
+async function shell(args: string[]): Promise<number> {
+  const o = parseOptions('sh', args);
+  if (o.rootfs === false) fail('sh: the shell lives in the root filesystem image; drop --no-rootfs');
+  if (o.rootfs === undefined && !fs.existsSync(defaultRootfsPath))
+    fail(`sh: no root filesystem image at ${defaultRootfsPath} (scripts/setup.sh builds it)`);
+  const w = await boot({ mounts: o.mounts, rootfs: o.rootfs, trace: traceOption() });
+  const env: Record<string, string> = {
+    PATH: '/bin:/usr/bin',
+    HOME: '/root',
+    USER: 'root',
+    LOGNAME: 'root',
+    SHELL: '/bin/sh',
+    TERM: process.env.TERM ?? 'xterm',
+    LANG: process.env.LANG ?? 'C.UTF-8',
+  };
+  const handle = w.spawnGuest('/bin/sh', ['sh', ...o.rest], { env, cwd: '/root' });
+  return exitCodeOf(await handle.wait());
+}
+
+function exitCodeOf(exit: { exitCode: number | null; signal: number | null }): number {
   return exit.exitCode ?? 128 + (exit.signal ?? 0);
 }
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(usage);
-    process.exit(command ? 0 : 2);
+    process.exit(0);
   }
-  if (command !== 'run') fail(`unknown command ${command}\n${usage}`);
   try {
-    process.exit(await run(rest));
+    if (command === undefined || command === 'sh') process.exit(await shell(rest));
+    if (command === 'run') process.exit(await run(rest));
+    fail(`unknown command ${command}\n${usage}`);
   } catch (e) {
     if (e instanceof ProgramError) fail(e.message, e.exitCode);
     if (e instanceof Error) fail(e.message, 1);

@@ -28,6 +28,9 @@ export interface KernelExports {
   wasmux_process_fail(pid: number, status: number): void;
   wasmux_mount_host(path: number, mountId: number): number;
   wasmux_write_file(path: number, data: number, len: number, mode: number): number;
+  wasmux_make_directory(path: number, mode: number): number;
+  wasmux_make_symlink(path: number, target: number): number;
+  wasmux_process_load_program(pid: number, path: number, out: number): number;
   wasmux_console_want_word(): number;
   wasmux_channel_create(): number;
   wasmux_channel_input(channel: number, data: number, len: number): number;
