@@ -58,8 +58,12 @@ build_port() {
       patch -d "$work/src" -p1 --quiet --forward < "$p" || { echo "ports: $p does not apply" >&2; exit 1; }
     done
   fi
+  # The package's own date stands in for "now" (busybox's banner would show the build
+  # time), so the same inputs give the same image: Debian's reproducible-builds convention.
+  local epoch
+  epoch="$(cd "$work/src" && dpkg-parsechangelog -STimestamp)"
   if ! WASMUX_ROOT="$root" PORT_DIR="$root/ports/$pkg" PORT_SRC="$root/$work/src" \
-    PORT_STAGE="$root/$work/stage" JOBS=2 \
+    PORT_STAGE="$root/$work/stage" JOBS=2 SOURCE_DATE_EPOCH="$epoch" \
     bash -c 'cd "$PORT_SRC" && "$PORT_DIR/build.sh"' >"$work/build.log" 2>&1; then
     tail -n 30 "$work/build.log" >&2
     echo "ports: $pkg failed (whole log: $work/build.log)" >&2
