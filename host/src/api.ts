@@ -13,7 +13,7 @@ import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { ProgramError } from './kernel/wasm_info.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
-import { WorkerPool } from './pool.js';
+import { type PooledWorker, WorkerPool } from './pool.js';
 
 export { ProgramError } from './kernel/wasm_info.js';
 
@@ -83,6 +83,9 @@ export class Wasmux {
   private readonly modules = new ModuleCache();
   private readonly mounts: HostMounts = {};
   private stdinWorker: Worker | undefined;
+  private timerWorker: Worker | undefined;
+  // The worker running each process's main thread, and how to end its run.
+  private readonly runs = new Map<number, { worker: PooledWorker; finish: (status: number) => void }>();
   private running = 0;
   private readonly outputs = new Map<number, OutputCallback>(); // channel → callback
   private readonly stdinChannels = new Map<number, number>(); // pid → channel
@@ -91,6 +94,8 @@ export class Wasmux {
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
     options.mounts?.forEach((m, i) => (this.mounts[i + 1] = fs.realpathSync(m.host)));
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
+    this.kernel.onTerminateThread = (pid, _tid, status) => this.terminateProcessThread(pid, status);
+    this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
     const k = this.kernel.exports;
     // The main thread's instance runs on the kernel's link-time stack; it alone does.
     k.__wasm_call_ctors();
@@ -116,6 +121,9 @@ export class Wasmux {
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         onSpawn: (pid, image) => this.startChild(pid, image),
         onFork: (request) => void this.runRequest(request),
+        onTerminate: (pid, _tid, status) => this.terminateProcessThread(pid, status),
+        onTimerService: () => this.startTimerService(),
+        freeRegion: (region) => k.wasmux_kthread_free(region),
       },
       options.spareWorkers ?? 1,
     );
@@ -245,12 +253,18 @@ export class Wasmux {
     this.running++;
     worker.worker.ref(); // a running process keeps the host alive; idle workers don't
     const done = new Promise<number>((resolve) => {
+      const finish = (status: number, reuse: boolean): void => {
+        this.runs.delete(pid);
+        worker.worker.unref();
+        if (reuse) this.pool.release(worker);
+        else this.pool.discard(worker);
+        this.running--;
+        resolve(status);
+      };
+      this.runs.set(pid, { worker, finish: (status) => finish(status, false) });
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit' || msg.pid !== pid) return;
-        worker.worker.unref();
-        this.pool.release(worker);
-        this.running--;
-        resolve(msg.status);
+        finish(msg.status, true);
       };
     });
     void worker.ready.then(() => worker.worker.postMessage(req));
@@ -270,6 +284,35 @@ export class Wasmux {
       return;
     }
     void this.run(pid, program, `pid ${pid}`);
+  }
+
+  // A process's thread was killed while it ran user code (a fatal signal, SIGKILL): its
+  // worker is terminated and its run ends with the process's wait status (DESIGN §4).
+  // Deferred: the kernel asks for it with its lock held.
+  private terminateProcessThread(pid: number, status: number): void {
+    setImmediate(() => this.runs.get(pid)?.finish(status));
+  }
+
+  // The kernel's timer service thread (alarm, setitimer), started on first use.
+  private startTimerService(): void {
+    if (this.timerWorker) return; // the kernel asks once; a second request changes nothing
+    const init: WorkerInit = {
+      role: 'timer',
+      kernelModule: this.kernelModule,
+      kernelMemory: this.kernel.kernelMemory,
+      region: this.kernel.exports.wasmux_kthread_alloc(),
+      mounts: this.mounts,
+    };
+    this.timerWorker = new Worker(new URL('./timer_worker.js', import.meta.url), { workerData: init });
+    this.timerWorker.on('message', (m: WorkerReply) => {
+      if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.status);
+    });
+    this.timerWorker.unref();
+  }
+
+  // kill(2) from the host: signal sig to process pid (a negative pid: that process group).
+  kill(pid: number, sig: number): void {
+    this.check(this.kernel.exports.wasmux_kill(pid, sig), 'kill');
   }
 
   private createProcess(argv: string[], env: string[], cwd: string): number {
@@ -297,6 +340,7 @@ export class Wasmux {
   async shutdown(): Promise<void> {
     await this.pool.close();
     await this.stdinWorker?.terminate();
+    await this.timerWorker?.terminate();
   }
 }
 

@@ -12,13 +12,16 @@ export interface PoolContext {
   onOutput(channel: number, data: Uint8Array): void;
   onSpawn(pid: number, image: Uint8Array<ArrayBuffer>): void;
   onFork(request: RunRequest): void;
+  onTerminate(pid: number, tid: number, status: number): void;
+  onTimerService(): void;
+  freeRegion(region: number): void;
 }
 
 export class PooledWorker {
   readonly ready: Promise<void>;
   onReply: ((msg: WorkerReply) => void) | undefined;
 
-  constructor(readonly worker: Worker, ctx: PoolContext) {
+  constructor(readonly worker: Worker, readonly region: number, ctx: PoolContext) {
     this.ready = new Promise((resolve, reject) => {
       const first = (msg: WorkerReply): void => {
         if (msg.type === 'ready') {
@@ -27,6 +30,8 @@ export class PooledWorker {
             if (m.type === 'output') ctx.onOutput(m.channel, m.data);
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.image);
             else if (m.type === 'fork') ctx.onFork(m.request);
+            else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
+            else if (m.type === 'timer-service') ctx.onTimerService();
             else this.onReply?.(m);
           });
           resolve();
@@ -54,7 +59,7 @@ export class WorkerPool {
       region: this.ctx.allocRegion(),
       mounts: this.ctx.mounts,
     };
-    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), this.ctx);
+    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();
     this.all.add(w);
     return w;
@@ -74,6 +79,15 @@ export class WorkerPool {
     w.onReply = undefined;
     if (this.idle.length < this.spare * 2) this.idle.push(w);
     else this.retire(w);
+  }
+
+  // A worker whose thread was killed in user code: it is terminated, never reused, and its
+  // kernel region freed once it is gone (it can no longer be inside the kernel).
+  discard(w: PooledWorker): void {
+    w.onReply = undefined;
+    this.all.delete(w);
+    this.idle = this.idle.filter((x) => x !== w);
+    void w.worker.terminate().then(() => this.ctx.freeRegion(w.region));
   }
 
   private retire(w: PooledWorker): void {

@@ -2,7 +2,7 @@
 // a time. The guest's syscall import is bound straight to the kernel instance's export, so
 // a syscall is a wasm→wasm call on this thread (DESIGN §1).
 import { parentPort, workerData } from 'node:worker_threads';
-import { KernelThread, writeAllSync } from './kernel/kernel_instance.js';
+import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
 import { ABI_VERSION } from './generated/abi.js';
 import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { inspectWasm } from './kernel/wasm_info.js';
@@ -12,6 +12,8 @@ const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mount
 kernel.enterRegion(init.region);
 kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
 kernel.onStartProcess = (pid, image) => parentPort!.postMessage({ type: 'spawn', pid, image }, [image.buffer]);
+kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid, tid, status });
+kernel.onStartTimerService = () => reply({ type: 'timer-service' });
 
 const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
 const ENOSYS = 38;
@@ -104,7 +106,7 @@ class Forker {
 function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   forker.exports.asyncify_stop_unwind!();
   forker.unwinding = false;
-  const child = kernel.exports.wasmux_fork();
+  const child = live(kernel.exports.wasmux_fork());
   if (child < 0) return child;
   const parent = forker.memory!;
   const copy = new WebAssembly.Memory({ initial: parent.buffer.byteLength / 65536, maximum: image.maximumPages, shared: true });
@@ -121,6 +123,21 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   return child;
 }
 
+// Thrown when the kernel says this thread was killed while it ran user code: the main
+// thread is terminating this worker, which must not enter the kernel again meanwhile.
+class ThreadKilled extends Error {}
+
+function live(value: number): number {
+  if (value === THREAD_KILLED) throw new ThreadKilled();
+  return value;
+}
+
+// Waits to be terminated (Atomics.wait is interrupted by Worker.terminate).
+function awaitTermination(): never {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) Atomics.wait(cell, 0, 0);
+}
+
 // Runs process pid's main thread: its first image (or, for a forked child, its parent's
 // stack rewound), then each image an execve brings.
 function run(req: RunRequest): void {
@@ -130,6 +147,8 @@ function run(req: RunRequest): void {
   let attached = false;
   let crash: string | undefined;
   let signal = 0;
+  // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
+  const kernelStack = kernel.stackPointer;
   for (;;) {
     const memory = resume?.memory ?? new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
     kernel.bindUserMemory(memory);
@@ -142,7 +161,7 @@ function run(req: RunRequest): void {
         wasmux: { syscall: k.wasmux_syscall, fork: forker.importFn },
       }).exports as GuestExports;
     } catch (e) {
-      if (!attached) k.wasmux_thread_attach(req.pid, 0);
+      if (!attached && k.wasmux_thread_attach(req.pid, 0) < 0) return endedBeforeStart(req);
       signal = SIGSEGV;
       crash = `cannot instantiate: ${(e as Error).message}`;
       break;
@@ -150,17 +169,18 @@ function run(req: RunRequest): void {
     forker.exports = exports;
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
     if (resume) {
-      // A forked child: the parent's registers, then rewind into its fork call.
+      // A forked child: the parent's registers, then rewind into its fork call. The kernel
+      // copied the parent's address space.
       exports.__stack_pointer!.value = resume.stackPointer;
       if (resume.tlsBase !== undefined && exports.__tls_base) exports.__tls_base.value = resume.tlsBase;
-      k.wasmux_thread_attach(req.pid, 0); // the kernel copied the parent's address space
+      if (k.wasmux_thread_attach(req.pid, 0) < 0) return endedBeforeStart(req);
       forker.stateBuffer = resume.stateBuffer;
       forker.rewind(0);
       resume = undefined;
     } else if (attached) {
-      k.wasmux_thread_exec_start(heapBase);
-    } else {
-      k.wasmux_thread_attach(req.pid, heapBase);
+      live(k.wasmux_thread_exec_start(heapBase));
+    } else if (k.wasmux_thread_attach(req.pid, heapBase) < 0) {
+      return endedBeforeStart(req);
     }
     attached = true;
     for (;;) {
@@ -168,9 +188,10 @@ function run(req: RunRequest): void {
         if (!exports._start) throw new Error('the program exports no _start');
         exports._start();
       } catch (e) {
-        // The glue traps right after exit_group and after a successful execve; any other
-        // trap is a crash.
-        if (!k.wasmux_thread_process_exited() && !k.wasmux_thread_exec_image_size()) {
+        kernel.stackPointer = kernelStack;
+        // The glue traps right after exit_group and after a successful execve, and the
+        // kernel traps out of a call whose process ended; any other trap is a crash.
+        if (!live(k.wasmux_thread_process_exited()) && !live(k.wasmux_thread_exec_image_size())) {
           signal = signalForTrap(e);
           crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
         }
@@ -179,7 +200,7 @@ function run(req: RunRequest): void {
       if (!forker.unwinding) break; // _start returned: the process is over
       forker.rewind(forkChild(forker, image, req));
     }
-    if (crash !== undefined || !k.wasmux_thread_exec_image_size()) break;
+    if (crash !== undefined || !live(k.wasmux_thread_exec_image_size())) break;
     const next = execImage();
     if (typeof next === 'string') {
       // Past the point of no return: the process dies (fs/exec.c sends SIGSEGV).
@@ -189,13 +210,26 @@ function run(req: RunRequest): void {
     }
     image = next;
   }
-  const status = k.wasmux_thread_finish(signal);
+  const status = live(k.wasmux_thread_finish(signal));
   kernel.bindUserMemory(undefined);
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
   reply(crash === undefined ? { type: 'exit', pid: req.pid, status } : { type: 'exit', pid: req.pid, status, crash });
 }
 
+// The process ended (killed) before this thread could attach: report how it ended.
+function endedBeforeStart(req: RunRequest): void {
+  kernel.bindUserMemory(undefined);
+  const status = kernel.exports.wasmux_process_status(req.pid);
+  reply({ type: 'exit', pid: req.pid, status: status < 0 ? 9 : status });
+}
+
 parentPort!.on('message', (msg: RunRequest) => {
-  if (msg.type === 'run') run(msg);
+  if (msg.type !== 'run') return;
+  try {
+    run(msg);
+  } catch (e) {
+    if (e instanceof ThreadKilled) awaitTermination();
+    throw e;
+  }
 });
 reply({ type: 'ready' });

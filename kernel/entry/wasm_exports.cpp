@@ -6,6 +6,8 @@
 #include "../host/host_channels.h"
 #include "../vfs/vfs.h"
 #include "../fs/hostfs/hostfs.h"
+#include "../signal/signal.h"
+#include "../signal/timers.h"
 #include "../syscalls/syscall.h"
 #include "kernel.h"
 
@@ -16,6 +18,25 @@ using namespace wasmux;
 namespace {
 constexpr u32 kthread_stack_size = 256 * 1024;
 constexpr u32 kthread_tls_room = 4096;
+
+// What the exports below return when the calling thread was killed while it ran user code:
+// its worker is being terminated and must not touch the kernel again (DESIGN §4).
+constexpr int thread_killed = -1000000;
+
+// The exports a process's worker calls between guest runs (fork, exec, finish) enter the
+// kernel as a syscall does: only while the thread has not been killed.
+class ThreadEntry {
+public:
+  ThreadEntry() : m_thread(current_thread()) { m_ok = !m_thread || m_thread->enter_kernel(); }
+  ~ThreadEntry() {
+    if (m_thread && m_ok) m_thread->leave_kernel();
+  }
+  bool ok() const { return m_ok; }
+
+private:
+  RefPtr<Thread> m_thread; // finish_thread may drop the process's reference
+  bool m_ok;
+};
 
 Vector<String> unpack_strings(const char*& p, u32 count) {
   Vector<String> out;
@@ -30,7 +51,13 @@ Vector<String> unpack_strings(const char*& p, u32 count) {
 
 EXPORT(wasmux_syscall) long long wasmux_syscall(int nr, long long a1, long long a2, long long a3, long long a4, long long a5, long long a6) {
   SyscallArgs args{{a1, a2, a3, a4, a5, a6}};
-  return syscall_entry(static_cast<u32>(nr), args);
+  bool must_stop = false;
+  i64 r = syscall_entry(static_cast<u32>(nr), args, must_stop);
+  // The process ended (exit_group, a fatal signal): the guest must not run on. Every kernel
+  // frame has unwound and the lock is free, so trapping here is safe; the worker resets
+  // this instance's stack pointer and finishes the thread.
+  if (must_stop) __builtin_trap();
+  return r;
 }
 
 EXPORT(wasmux_abi_version) unsigned wasmux_abi_version() { return abi::abi_version; }
@@ -93,6 +120,8 @@ EXPORT(wasmux_thread_attach) int wasmux_thread_attach(int pid, unsigned heap_bas
 
 // signal: 0 when the guest returned, else the signal its trap stands for.
 EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   if (signal < 0 || signal >= 64) signal = abi::sigsegv;
   return finish_thread(signal);
@@ -101,6 +130,8 @@ EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
 // Whether the calling thread's process exited through exit/exit_group (a trap after that is
 // the glue's). Asked of the thread, not a pid: a parent may already have reaped the pid.
 EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
   return t && t->process().has_exited();
@@ -108,6 +139,8 @@ EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
 
 // fork: the worker has unwound the guest's stack; make the child process.
 EXPORT(wasmux_fork) int wasmux_fork() {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   auto r = fork_current_process();
   return r.is_error() ? -static_cast<int>(r.error()) : r.value();
@@ -117,25 +150,64 @@ EXPORT(wasmux_fork) int wasmux_fork() {
 
 // Size of the image an execve left for this thread (0: none); its bytes are at
 // wasmux_thread_exec_image_data().
-EXPORT(wasmux_thread_exec_image_size) unsigned wasmux_thread_exec_image_size() {
+EXPORT(wasmux_thread_exec_image_size) int wasmux_thread_exec_image_size() {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
-  return t ? static_cast<unsigned>(t->exec_image().size()) : 0;
+  return t ? static_cast<int>(t->exec_image().size()) : 0;
 }
 
 EXPORT(wasmux_thread_exec_image_data) unsigned wasmux_thread_exec_image_data() {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
   LockGuard lock;
   Thread* t = current_thread();
   return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(t->exec_image().data())) : 0;
 }
 
 // The new image is instantiated: drop the kernel's copy and start its address space.
-EXPORT(wasmux_thread_exec_start) void wasmux_thread_exec_start(unsigned heap_base) {
+EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base) {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
-  if (!t) return;
+  if (!t) return 0;
   t->set_exec_image({});
   t->process().memory().reset(heap_base);
+  return 0;
+}
+
+// The wait status of a process still in the table (-ESRCH otherwise): what a worker
+// reports when the process ended before its first thread could start.
+EXPORT(wasmux_process_status) int wasmux_process_status(int pid) {
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(pid);
+  if (!p) return -static_cast<int>(Errno::esrch);
+  return p->wait_status();
+}
+
+// kill(2) from the host (the embedder's API, the CLI forwarding its own signals): the
+// kernel is the sender (SI_USER, pid 0). Negative pid: a process group.
+EXPORT(wasmux_kill) int wasmux_kill(int pid, int sig) {
+  LockGuard lock;
+  if (sig < 0 || sig > max_signal) return -static_cast<int>(Errno::einval);
+  Vector<RefPtr<Process>> targets;
+  ProcessTable::the().for_each([&](Process& p) {
+    if (p.has_exited()) return;
+    if (pid > 0 ? p.pid() == pid : p.pgid() == -pid) targets.append(RefPtr<Process>(&p));
+  });
+  if (targets.empty()) return -static_cast<int>(Errno::esrch);
+  if (sig)
+    for (auto& p : targets) send_signal(*p, make_siginfo(sig, abi::si_user));
+  return 0;
+}
+
+// The timer service thread (signal/timers.h): attached to init, never returns.
+EXPORT(wasmux_timer_service) void wasmux_timer_service() {
+  LockGuard lock;
+  if (attach_thread(init_process(), 0).is_error()) return;
+  run_timer_service();
 }
 
 // The host could not start a process the kernel made: it ends with this wait status.

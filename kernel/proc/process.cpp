@@ -1,5 +1,6 @@
 #include "process.h"
 
+#include "../signal/signal.h"
 #include "../vfs/vfs.h"
 
 namespace wasmux {
@@ -39,8 +40,12 @@ void Process::exit(i32 wait_status) {
   if (m_exited) return;
   m_exited = true;
   m_wait_status = wait_status;
+  m_stopped = false;
+  m_real_timer_deadline = -1;
+  m_shared_pending.clear();
   m_fds.close_all();
   m_exit_waiters.wake_all();
+  m_resume_waiters.wake_all();
   ProcessTable& table = ProcessTable::the();
   // Orphans go to init (pid 1), which reaps the ones already dead (kernel/exit.c
   // forget_original_parent).
@@ -57,7 +62,14 @@ void Process::exit(i32 wait_status) {
     table.remove(m_pid);
     return;
   }
-  if (Process* parent = table.find(m_ppid)) parent->child_waiters().wake_all();
+  notify_parent_of_exit(*this);
+}
+
+void Process::reset_caught_signals() {
+  for (auto& a : m_actions) {
+    if (a.handler == abi::sig_ign || a.handler == abi::sig_dfl) continue;
+    a = SigAction{};
+  }
 }
 
 ProcessTable& ProcessTable::the() {
@@ -88,6 +100,14 @@ Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
   for (u32 i = 0; i < Process::rlimit_count; ++i) child->m_rlimits[i] = parent.m_rlimits[i];
   child->m_pgid = parent.m_pgid;
   child->m_sid = parent.m_sid;
+  // fork(2): dispositions are inherited; the child's thread starts with the mask and the
+  // alternate stack of the thread that forked; nothing is pending in the child.
+  for (i32 i = 0; i < max_signal; ++i) child->m_actions[i] = parent.m_actions[i];
+  Thread* t = current_thread();
+  if (t && &t->process() == &parent) {
+    child->m_initial_mask = t->blocked();
+    child->m_initial_altstack = t->altstack();
+  }
   return child;
 }
 

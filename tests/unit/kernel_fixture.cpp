@@ -102,7 +102,13 @@ UserAddr GuestProcess::str(std::string_view s) {
 i64 GuestProcess::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5) {
   enter();
   SyscallArgs args{{a0, a1, a2, a3, a4, a5}};
-  return syscall_entry(static_cast<u32>(number), args);
+  bool must_stop = false;
+  return syscall_entry(static_cast<u32>(number), args, must_stop);
+}
+
+i64 GuestProcess::set_action(i32 sig, u32 handler, u32 flags, u64 mask) {
+  abi::KSigaction k{handler, flags, 0, {static_cast<u32>(mask), static_cast<u32>(mask >> 32)}};
+  return sys(nr::rt_sigaction, sig, put(k), 0, 8);
 }
 
 i64 GuestProcess::open(std::string_view path, i64 flags, i64 mode) {
@@ -213,7 +219,8 @@ i64 GuestThread::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5)
   set_host(&m_host);
   set_current_thread(m_thread.ptr());
   SyscallArgs args{{a0, a1, a2, a3, a4, a5}};
-  return syscall_entry(static_cast<u32>(number), args);
+  bool must_stop = false;
+  return syscall_entry(static_cast<u32>(number), args, must_stop);
 }
 
 void share_fd(GuestProcess& from, i32 fd, GuestProcess& to, i32 to_fd) {

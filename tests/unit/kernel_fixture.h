@@ -85,6 +85,9 @@ public:
 
   // ---- syscalls ----
   i64 sys(int number, i64 a0 = 0, i64 a1 = 0, i64 a2 = 0, i64 a3 = 0, i64 a4 = 0, i64 a5 = 0);
+  // rt_sigaction with SIG_IGN (or any handler index) and flags.
+  i64 set_action(i32 sig, u32 handler, u32 flags = 0, u64 mask = 0);
+  i64 ignore_signal(i32 sig) { return set_action(sig, abi::sig_ign); }
   i64 open(std::string_view path, i64 flags, i64 mode = 0644);
   i64 close(i64 fd) { return sys(nr::close, fd); }
   i64 write(i64 fd, std::string_view data);

@@ -2,7 +2,7 @@
 import type { HostMounts } from '../node/host_fs.js';
 
 export interface WorkerInit {
-  role: 'process' | 'stdin';
+  role: 'process' | 'stdin' | 'timer';
   kernelModule: WebAssembly.Module;
   kernelMemory: WebAssembly.Memory;
   region: number; // this worker's kernel stack + TLS region
@@ -32,4 +32,6 @@ export type WorkerReply =
   | { type: 'exit'; pid: number; status: number; crash?: string }
   | { type: 'output'; channel: number; data: Uint8Array }
   | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> }
-  | { type: 'fork'; request: RunRequest };
+  | { type: 'fork'; request: RunRequest }
+  | { type: 'terminate'; pid: number; tid: number; status: number }
+  | { type: 'timer-service' };
