@@ -13,7 +13,7 @@ import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { ProgramError } from './kernel/wasm_info.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
-import { type PooledWorker, WorkerPool } from './pool.js';
+import { WorkerPool } from './pool.js';
 
 export { ProgramError } from './kernel/wasm_info.js';
 
@@ -84,8 +84,9 @@ export class Wasmux {
   private readonly mounts: HostMounts = {};
   private stdinWorker: Worker | undefined;
   private timerWorker: Worker | undefined;
-  // The worker running each process's main thread, and how to end its run.
-  private readonly runs = new Map<number, { worker: PooledWorker; finish: (status: number) => void }>();
+  // How to end the run of each process whose main thread runs on a worker, when that
+  // thread is killed in user code.
+  private readonly runs = new Map<number, (tid: number, status: number) => void>();
   private running = 0;
   private readonly outputs = new Map<number, OutputCallback>(); // channel → callback
   private readonly stdinChannels = new Map<number, number>(); // pid → channel
@@ -94,7 +95,7 @@ export class Wasmux {
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
     options.mounts?.forEach((m, i) => (this.mounts[i + 1] = fs.realpathSync(m.host)));
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
-    this.kernel.onTerminateThread = (pid, _tid, status) => this.terminateProcessThread(pid, status);
+    this.kernel.onTerminateThread = (pid, tid, status) => this.terminateProcessThread(pid, tid, status);
     this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
     const k = this.kernel.exports;
     // The main thread's instance runs on the kernel's link-time stack; it alone does.
@@ -121,9 +122,10 @@ export class Wasmux {
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         onSpawn: (pid, image) => this.startChild(pid, image),
         onFork: (request) => void this.runRequest(request),
-        onTerminate: (pid, _tid, status) => this.terminateProcessThread(pid, status),
+        onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
         onTimerService: () => this.startTimerService(),
         freeRegion: (region) => k.wasmux_kthread_free(region),
+        releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
       options.spareWorkers ?? 1,
     );
@@ -253,18 +255,18 @@ export class Wasmux {
     this.running++;
     worker.worker.ref(); // a running process keeps the host alive; idle workers don't
     const done = new Promise<number>((resolve) => {
-      const finish = (status: number, reuse: boolean): void => {
+      const finish = (status: number, killedTid?: number): void => {
         this.runs.delete(pid);
         worker.worker.unref();
-        if (reuse) this.pool.release(worker);
-        else this.pool.discard(worker);
+        if (killedTid === undefined) this.pool.release(worker);
+        else this.pool.discard(worker, killedTid);
         this.running--;
         resolve(status);
       };
-      this.runs.set(pid, { worker, finish: (status) => finish(status, false) });
+      this.runs.set(pid, (tid, status) => finish(status, tid));
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit' || msg.pid !== pid) return;
-        finish(msg.status, true);
+        finish(msg.status);
       };
     });
     void worker.ready.then(() => worker.worker.postMessage(req));
@@ -289,8 +291,8 @@ export class Wasmux {
   // A process's thread was killed while it ran user code (a fatal signal, SIGKILL): its
   // worker is terminated and its run ends with the process's wait status (DESIGN §4).
   // Deferred: the kernel asks for it with its lock held.
-  private terminateProcessThread(pid: number, status: number): void {
-    setImmediate(() => this.runs.get(pid)?.finish(status));
+  private terminateProcessThread(pid: number, tid: number, status: number): void {
+    setImmediate(() => this.runs.get(pid)?.(tid, status));
   }
 
   // The kernel's timer service thread (alarm, setitimer), started on first use.
@@ -305,7 +307,7 @@ export class Wasmux {
     };
     this.timerWorker = new Worker(new URL('./timer_worker.js', import.meta.url), { workerData: init });
     this.timerWorker.on('message', (m: WorkerReply) => {
-      if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.status);
+      if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.tid, m.status);
     });
     this.timerWorker.unref();
   }

@@ -15,6 +15,7 @@ export interface PoolContext {
   onTerminate(pid: number, tid: number, status: number): void;
   onTimerService(): void;
   freeRegion(region: number): void;
+  releaseKilledThread(tid: number): void;
 }
 
 export class PooledWorker {
@@ -81,13 +82,17 @@ export class WorkerPool {
     else this.retire(w);
   }
 
-  // A worker whose thread was killed in user code: it is terminated, never reused, and its
-  // kernel region freed once it is gone (it can no longer be inside the kernel).
-  discard(w: PooledWorker): void {
+  // A worker whose thread tid was killed in user code: it is terminated, never reused, and
+  // once it is gone (it could not be inside the kernel) its kernel region and the kernel's
+  // record of the thread are freed.
+  discard(w: PooledWorker, tid: number): void {
     w.onReply = undefined;
     this.all.delete(w);
     this.idle = this.idle.filter((x) => x !== w);
-    void w.worker.terminate().then(() => this.ctx.freeRegion(w.region));
+    void w.worker.terminate().then(() => {
+      this.ctx.releaseKilledThread(tid);
+      this.ctx.freeRegion(w.region);
+    });
   }
 
   private retire(w: PooledWorker): void {

@@ -203,6 +203,12 @@ EXPORT(wasmux_kill) int wasmux_kill(int pid, int sig) {
   return 0;
 }
 
+// The worker of a thread killed in user code is gone (signal.h release_killed_thread).
+EXPORT(wasmux_killed_thread_release) void wasmux_killed_thread_release(int tid) {
+  LockGuard lock;
+  release_killed_thread(tid);
+}
+
 // The timer service thread (signal/timers.h): attached to init, never returns.
 EXPORT(wasmux_timer_service) void wasmux_timer_service() {
   LockGuard lock;

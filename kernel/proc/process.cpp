@@ -50,12 +50,15 @@ void Process::exit(i32 wait_status) {
   // Orphans go to init (pid 1), which reaps the ones already dead (kernel/exit.c
   // forget_original_parent).
   Vector<i32> dead_orphans;
+  Vector<RefPtr<Process>> children;
   table.for_each([&](Process& child) {
     if (child.m_ppid != m_pid || &child == this) return;
     child.m_ppid = 1;
+    children.append(RefPtr<Process>(&child));
     if (child.has_exited() && !child.host_owned()) dead_orphans.append(child.pid());
   });
   for (i32 pid : dead_orphans) table.remove(pid);
+  hang_up_orphaned_groups(*this, children);
   if (m_host_owned) return;
   if (m_ppid == 1) {
     RefPtr<Process> keep(this);

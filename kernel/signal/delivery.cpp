@@ -18,20 +18,6 @@ void take_signal(Thread& t, i32 sig, abi::Siginfo& info) {
   if (!t.pending().take(sig, info)) t.process().shared_pending().take(sig, info);
 }
 
-// Job-control stops other than SIGSTOP are not acted on in an orphaned process group,
-// one where no member has a parent in another group of the same session (POSIX, "Orphaned
-// Process Group"; Linux is_current_pgrp_orphaned).
-bool in_orphaned_group(Process& p) {
-  bool orphaned = true;
-  ProcessTable& table = ProcessTable::the();
-  table.for_each([&](Process& q) {
-    if (q.pgid() != p.pgid() || q.has_exited()) return;
-    Process* parent = table.find(q.ppid());
-    if (parent && parent->pgid() != q.pgid() && parent->sid() == q.sid()) orphaned = false;
-  });
-  return orphaned;
-}
-
 constexpr i64 restart_sys_result = -static_cast<i64>(Errno::restart_sys);
 constexpr i64 restart_nohand_result = -static_cast<i64>(Errno::restart_nohand);
 
@@ -60,7 +46,9 @@ i32 next_signal_for_handler(Thread& t, abi::Siginfo& info, bool peek) {
     case DefaultAction::ignore:
     case DefaultAction::resume: continue;
     case DefaultAction::stop:
-      if (sig != abi::sigstop && in_orphaned_group(p)) continue;
+      // Job-control stops other than SIGSTOP are not acted on in an orphaned process group
+      // (POSIX "Orphaned Process Group"; Linux is_current_pgrp_orphaned).
+      if (sig != abi::sigstop && is_orphaned_group(p.pgid(), nullptr)) continue;
       stop_process(p, sig);
       continue; // parks at the top of the loop
     case DefaultAction::terminate:

@@ -64,7 +64,9 @@ void prepare(Process& p, i32 sig) {
 
 bool generate(Process& p, Thread* target, const abi::Siginfo& info) {
   i32 sig = info.si_signo;
-  if (p.has_exited()) return true;
+  // init (the kernel's own pid 1) takes no signal: it has no handlers, and Linux drops
+  // signals with default actions for init (SIGNAL_UNKILLABLE).
+  if (p.has_exited() || p.pid() == 1) return true;
   if (sig == abi::sigkill) {
     kill_process(p, wait_status_signaled(sig));
     return true;
@@ -107,7 +109,21 @@ void notify_parent_of_job(Process& child, i32 code, i32 status) {
   parent->child_waiters().wake_all();
 }
 
+Vector<RefPtr<Thread>>& killed_threads() {
+  static Vector<RefPtr<Thread>>* list = new Vector<RefPtr<Thread>>;
+  return *list;
+}
+
 } // namespace
+
+void release_killed_thread(i32 tid) {
+  auto& list = killed_threads();
+  for (usize i = 0; i < list.size(); ++i) {
+    if (list[i]->tid() != tid) continue;
+    list.remove(i);
+    return;
+  }
+}
 
 abi::Siginfo make_siginfo(i32 sig, i32 code) {
   abi::Siginfo info{};
@@ -148,6 +164,7 @@ void kill_process(Process& p, i32 wait_status) {
       // will never enter the kernel again, so it leaves its process here.
       host().terminate_thread(p.pid(), t->tid(), wait_status);
       p.remove_thread(*t);
+      killed_threads().append(t);
     } else {
       t->wake(); // in the kernel: it sees the end at its next wake-up or kernel exit
     }
@@ -184,6 +201,43 @@ void notify_parent_of_exit(Process& child) {
   send_signal(*parent, info);
   if (reap_now) ProcessTable::the().remove(child.pid());
   parent->child_waiters().wake_all();
+}
+
+bool is_orphaned_group(i32 pgid, Process* ignore) {
+  bool orphaned = true;
+  ProcessTable& table = ProcessTable::the();
+  table.for_each([&](Process& q) {
+    if (q.pgid() != pgid || q.has_exited() || &q == ignore) return;
+    Process* parent = table.find(q.ppid());
+    if (parent && parent != ignore && parent->pgid() != pgid && parent->sid() == q.sid()) orphaned = false;
+  });
+  return orphaned;
+}
+
+namespace {
+
+void hang_up_if_orphaned(i32 pgid, Process& exiting) {
+  bool stopped = false;
+  ProcessTable::the().for_each([&](Process& q) { stopped |= q.pgid() == pgid && q.stopped(); });
+  if (!stopped || !is_orphaned_group(pgid, &exiting)) return;
+  Vector<RefPtr<Process>> members;
+  ProcessTable::the().for_each([&](Process& q) {
+    if (q.pgid() == pgid && !q.has_exited()) members.append(RefPtr<Process>(&q));
+  });
+  for (auto& q : members) send_signal(*q, make_siginfo(abi::sighup, abi::si_kernel));
+  for (auto& q : members) send_signal(*q, make_siginfo(abi::sigcont, abi::si_kernel));
+}
+
+} // namespace
+
+void hang_up_orphaned_groups(Process& exiting, const Vector<RefPtr<Process>>& children) {
+  ProcessTable& table = ProcessTable::the();
+  Process* parent = table.find(exiting.ppid());
+  if (parent && parent->pgid() != exiting.pgid() && parent->sid() == exiting.sid())
+    hang_up_if_orphaned(exiting.pgid(), exiting);
+  for (auto& child : children) {
+    if (child->pgid() != exiting.pgid() && child->sid() == exiting.sid()) hang_up_if_orphaned(child->pgid(), exiting);
+  }
 }
 
 SigSet deliverable_signals(Thread& t) {

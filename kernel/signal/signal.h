@@ -1,6 +1,7 @@
 #pragma once
 // Signal generation, job control and parent notification (Linux kernel/signal.c), and the
 // kernel's side of delivery (delivery.cpp). Everything here runs with the big lock held.
+#include "../base/refptr.h"
 #include "signal_state.h"
 
 namespace wasmux {
@@ -27,6 +28,11 @@ bool send_signal_to_thread(Thread& target, const abi::Siginfo& info);
 // have their workers terminated by the host, those in the kernel leave at kernel exit.
 void kill_process(Process& p, i32 wait_status);
 
+// A thread killed in user code stays allocated until the host has terminated its worker:
+// until then that worker may still look at the thread's run state (and find it killed).
+// The host says when it is gone.
+void release_killed_thread(i32 tid);
+
 // Job control: stops (the parent learns it: SIGCHLD with CLD_STOPPED unless SA_NOCLDSTOP,
 // and wait's WUNTRACED) or resumes (CLD_CONTINUED, WCONTINUED) a process.
 void stop_process(Process& p, i32 sig);
@@ -35,6 +41,15 @@ void continue_process(Process& p);
 // A child ended: SIGCHLD for the parent, its waiters woken; a parent that ignores SIGCHLD
 // or set SA_NOCLDWAIT does not keep zombies (wait(2) NOTES), so the child is reaped now.
 void notify_parent_of_exit(Process& child);
+
+// POSIX "orphaned process group": no member (but ignore) has a parent in another group
+// of the same session.
+bool is_orphaned_group(i32 pgid, Process* ignore);
+
+// exiting has just ended and handed its children to init: a process group orphaned by that
+// which has a stopped member gets SIGHUP then SIGCONT (POSIX "_exit", Linux
+// kill_orphaned_pgrp): its own group, and each former child's.
+void hang_up_orphaned_groups(Process& exiting, const Vector<RefPtr<Process>>& children);
 
 // Signals thread could take now (pending for it or its process, not blocked).
 SigSet deliverable_signals(Thread& t);

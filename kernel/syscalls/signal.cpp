@@ -1,6 +1,7 @@
 // rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigtimedwait, kill, tkill,
 // tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, sigaltstack, rt_sigreturn, wasmux_sigdeliver.
 // The semantics are signal(7) and the man pages of each call; the machinery is in signal/.
+#include "../entry/kernel.h"
 #include "../signal/delivery.h"
 #include "syscall.h"
 
@@ -44,7 +45,7 @@ SyscallResult send_to_pid(i32 pid, i32 sig, const abi::Siginfo& info) {
   Process& self = current_process();
   if (!valid_signal(sig) && sig != 0) return Errno::einval;
   if (pid > 0) {
-    Process* target = ProcessTable::the().find(pid);
+    Process* target = pid == 1 ? &init_process() : ProcessTable::the().find(pid);
     if (!target) return Errno::esrch;
     if (!may_signal(self, *target, sig)) return Errno::eperm;
     if (sig && !send_signal(*target, info)) return Errno::eagain;

@@ -1,6 +1,7 @@
 #include "kernel_fixture.h"
 #include "fd/file_description.h"
 #include "proc/process.h"
+#include "signal/signal.h"
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -45,7 +46,7 @@ GuestProcess::GuestProcess(std::string_view cwd) {
   m_pid = m_process->pid();
   auto t = attach_thread(*m_process, heap_base);
   if (t.is_error()) abort();
-  m_thread = t.value();
+  m_thread = RefPtr<Thread>(t.value());
 }
 
 GuestProcess::GuestProcess(Existing existing) {
@@ -61,15 +62,20 @@ GuestProcess::GuestProcess(Existing existing) {
   m_pid = existing.pid;
   auto t = attach_thread(*m_process, heap_base);
   if (t.is_error()) abort();
-  m_thread = t.value();
+  m_thread = RefPtr<Thread>(t.value());
 }
 
 GuestProcess::~GuestProcess() {
   {
     enter();
     LockGuard lock;
-    (void)finish_thread(false);
+    // A thread killed in user code is the host's to end (its worker is terminated): the
+    // kernel already took it out of its process.
+    if (!m_thread->killed()) (void)finish_thread(false);
+    release_killed_thread(m_thread->tid());
+    set_current_thread(nullptr);
     ProcessTable::the().remove(m_pid);
+    m_thread = nullptr;
     m_process = nullptr;
   }
   set_host(&idle_host());
@@ -77,7 +83,7 @@ GuestProcess::~GuestProcess() {
 
 void GuestProcess::enter() {
   set_host(&m_host);
-  set_current_thread(m_thread);
+  set_current_thread(m_thread.ptr());
 }
 
 UserAddr GuestProcess::alloc(usize n, usize align) {

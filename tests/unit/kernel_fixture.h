@@ -65,6 +65,8 @@ public:
   Process& process() { return *m_process; }
   Thread& thread() { return *m_thread; }
   i32 pid() const { return m_pid; }
+  // The kernel ended this process while its thread ran "user code" (between calls).
+  bool killed() const { return m_thread->killed(); }
   // Binds the calling OS thread to this process (host port + current thread).
   void enter();
 
@@ -118,7 +120,7 @@ public:
 private:
   FakeHost m_host;
   RefPtr<Process> m_process;
-  Thread* m_thread{nullptr};
+  RefPtr<Thread> m_thread; // kept: a thread killed in user code stays readable, as in wasm
   i32 m_pid{0};
   std::mutex m_arena_lock; // threads of one process share its arena
   UserAddr m_arena{arena_start};
