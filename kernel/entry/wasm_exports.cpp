@@ -146,6 +146,31 @@ EXPORT(wasmux_fork) int wasmux_fork() {
   return r.is_error() ? -static_cast<int>(r.error()) : r.value();
 }
 
+// What fork must copy of the calling process's memory besides its stack: the ranges in use
+// (data and brk heap, then each mapping), as [count, start0, end0, start1, end1, ...] in
+// kernel memory, valid until the next call on this instance. Freed ranges are left out:
+// mmap zero-fills a range when it hands it out again.
+EXPORT(wasmux_memory_ranges) unsigned wasmux_memory_ranges() {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
+  LockGuard lock;
+  static thread_local Vector<u32>* out = nullptr;
+  if (!out) out = new Vector<u32>;
+  out->clear();
+  out->append(0);
+  Thread* t = current_thread();
+  if (!t) return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+  MemoryMap& m = t->process().memory();
+  out->append(m.heap_base());
+  out->append(m.brk());
+  m.for_each_mapping([&](u32 start, u32 end) {
+    out->append(start);
+    out->append(end);
+  });
+  (*out)[0] = static_cast<u32>((out->size() - 1) / 2);
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+}
+
 // ---- execve: the worker replaces the guest (syscalls/exec.cpp) ----
 
 // Size of the image an execve left for this thread (0: none); its bytes are at
