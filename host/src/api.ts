@@ -22,11 +22,21 @@ export interface Mount {
   guest: string; // where it appears inside wasmux
 }
 
+// Observers of process lifecycles (the seed's onFork/onExec/onSpawn/onExit, for an
+// embedder that watches rather than implements them: the kernel does the work).
+export interface LifecycleHooks {
+  onFork?(parentPid: number, childPid: number): void;
+  onExec?(pid: number, argv: string[]): void;
+  onSpawn?(parentPid: number, childPid: number, argv: string[]): void;
+  onExit?(pid: number, exit: ExitInfo): void;
+}
+
 export interface BootOptions {
   kernelPath?: string;
   mounts?: Mount[];
   trace?: 'all' | 'unimplemented' | 'off';
   spareWorkers?: number;
+  hooks?: LifecycleHooks;
 }
 
 export type OutputCallback = (data: Uint8Array) => void;
@@ -82,6 +92,7 @@ export class Wasmux {
   private readonly pool: WorkerPool;
   private readonly modules = new ModuleCache();
   private readonly mounts: HostMounts = {};
+  private readonly hooks: LifecycleHooks;
   private stdinWorker: Worker | undefined;
   private timerWorker: Worker | undefined;
   // How to end the run of each process whose main thread runs on a worker, when that
@@ -92,6 +103,7 @@ export class Wasmux {
   private readonly stdinChannels = new Map<number, number>(); // pid → channel
 
   constructor(private readonly kernelModule: WebAssembly.Module, options: BootOptions) {
+    this.hooks = options.hooks ?? {};
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
     options.mounts?.forEach((m, i) => (this.mounts[i + 1] = fs.realpathSync(m.host)));
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
@@ -121,7 +133,11 @@ export class Wasmux {
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         onSpawn: (pid, image) => this.startChild(pid, image),
-        onFork: (request) => void this.runRequest(request),
+        onFork: (parentPid, request) => {
+          void this.runRequest(request);
+          this.hooks.onFork?.(parentPid, request.pid);
+        },
+        onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
         onTimerService: () => this.startTimerService(),
         freeRegion: (region) => k.wasmux_kthread_free(region),
@@ -129,6 +145,21 @@ export class Wasmux {
       },
       options.spareWorkers ?? 1,
     );
+  }
+
+  // How many children process pid has forked so far (0 for a process that is gone).
+  getForkCount(pid: number): number {
+    return this.describe(pid)?.forkCount ?? 0;
+  }
+
+  private describe(pid: number): { ppid: number; forkCount: number; argv: string[] } | undefined {
+    const at = this.kernel.exports.wasmux_process_describe(pid);
+    if (!at) return undefined;
+    const view = new DataView(this.kernel.kernelMemory.buffer);
+    const len = view.getUint32(at + 8, true);
+    const bytes = this.kernel.kernel().slice(at + 12, at + 12 + len);
+    const argv = new TextDecoder().decode(bytes).split('\0').slice(0, -1);
+    return { ppid: view.getUint32(at, true), forkCount: view.getUint32(at + 4, true), argv };
   }
 
   getAbiVersion(): number {
@@ -257,6 +288,7 @@ export class Wasmux {
     const done = new Promise<number>((resolve) => {
       const finish = (status: number, killedTid?: number): void => {
         this.runs.delete(pid);
+        this.hooks.onExit?.(pid, decodeStatus(status));
         worker.worker.unref();
         if (killedTid === undefined) this.pool.release(worker);
         else this.pool.discard(worker, killedTid);
@@ -284,6 +316,10 @@ export class Wasmux {
       writeAllSync(2, new TextEncoder().encode(`wasmux: pid ${pid}: ${message}\n`));
       this.kernel.exports.wasmux_process_fail(pid, 127 << 8);
       return;
+    }
+    if (this.hooks.onSpawn) {
+      const d = this.describe(pid);
+      if (d) this.hooks.onSpawn(d.ppid, pid, d.argv);
     }
     void this.run(pid, program, `pid ${pid}`);
   }

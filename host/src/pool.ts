@@ -11,7 +11,8 @@ export interface PoolContext {
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
   onSpawn(pid: number, image: Uint8Array<ArrayBuffer>): void;
-  onFork(request: RunRequest): void;
+  onFork(parentPid: number, request: RunRequest): void;
+  onExec(pid: number): void;
   onTerminate(pid: number, tid: number, status: number): void;
   onTimerService(): void;
   freeRegion(region: number): void;
@@ -30,7 +31,8 @@ export class PooledWorker {
           worker.on('message', (m: WorkerReply) => {
             if (m.type === 'output') ctx.onOutput(m.channel, m.data);
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.image);
-            else if (m.type === 'fork') ctx.onFork(m.request);
+            else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
+            else if (m.type === 'exec') ctx.onExec(m.pid);
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
             else if (m.type === 'timer-service') ctx.onTimerService();
             else this.onReply?.(m);

@@ -143,7 +143,7 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   };
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
-  reply({ type: 'fork', request });
+  reply({ type: 'fork', parentPid: req.pid, request });
   return child;
 }
 
@@ -233,6 +233,7 @@ function run(req: RunRequest): void {
       break;
     }
     image = next;
+    reply({ type: 'exec', pid: req.pid });
   }
   const status = live(k.wasmux_thread_finish(signal));
   kernel.bindUserMemory(undefined);

@@ -49,6 +49,7 @@ Result<i32> fork_current_process() {
     if (count >= parent.rlimit(abi::rlimit_nproc).cur) return Errno::eagain;
   }
   auto child = TRY(ProcessTable::the().create_child(parent));
+  parent.count_fork();
   child->memory() = parent.memory();
   child->argv() = parent.argv();
   child->envp() = parent.envp();

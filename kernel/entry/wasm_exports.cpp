@@ -212,6 +212,30 @@ EXPORT(wasmux_process_status) int wasmux_process_status(int pid) {
   return p->wait_status();
 }
 
+// What the host API tells embedders about a process: [ppid, fork count, argv bytes
+// length, argv as NUL-terminated strings] in kernel memory, valid until the next call on
+// this instance; 0 when there is no such process.
+EXPORT(wasmux_process_describe) unsigned wasmux_process_describe(int pid) {
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(pid);
+  if (!p) return 0;
+  static Vector<u8>* out = new Vector<u8>;
+  out->clear();
+  auto put32 = [&](u32 v) {
+    for (int i = 0; i < 4; ++i) out->append(static_cast<u8>(v >> (8 * i)));
+  };
+  put32(static_cast<u32>(p->ppid()));
+  put32(p->fork_count());
+  u32 len = 0;
+  for (auto& a : p->argv()) len += static_cast<u32>(a.length() + 1);
+  put32(len);
+  for (auto& a : p->argv()) {
+    for (char c : a.view()) out->append(static_cast<u8>(c));
+    out->append(0);
+  }
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+}
+
 // kill(2) from the host (the embedder's API, the CLI forwarding its own signals): the
 // kernel is the sender (SI_USER, pid 0). Negative pid: a process group.
 EXPORT(wasmux_kill) int wasmux_kill(int pid, int sig) {

@@ -40,6 +40,9 @@ public:
   i64 cpu_ns() const { return m_cpu_ns; }
   void add_cpu_ns(i64 ns) { m_cpu_ns += ns; }
   i64 children_cpu_ns() const { return m_children_cpu_ns; }
+  // How many children this process has forked (the host API's getForkCount).
+  u32 fork_count() const { return m_fork_count; }
+  void count_fork() { ++m_fork_count; }
   void add_children_cpu_ns(i64 ns) { m_children_cpu_ns += ns; }
   FdTable& fds() { return m_fds; }
   Custody& cwd() { return *m_cwd; }
@@ -140,6 +143,7 @@ private:
   WaitQueue m_child_waiters;
   i64 m_cpu_ns{0};
   i64 m_children_cpu_ns{0};
+  u32 m_fork_count{0};
   i32 m_wait_status{0};
   WaitQueue m_exit_waiters;
 };

@@ -1,6 +1,6 @@
 // bin/wasmux: run wasm programs under the wasmux kernel.
 import path from 'node:path';
-import { boot, ProgramError, type Mount } from '../api.js';
+import { boot, ProgramError, type Mount, type Wasmux } from '../api.js';
 
 const usage = `usage: wasmux run [--mount HOSTDIR:GUESTDIR]... PROGRAM.wasm [ARG]...
        wasmux --help
@@ -63,8 +63,25 @@ async function start(program: string, programArgs: string[], mounts: Mount[], tr
     LANG: process.env.LANG ?? 'C.UTF-8',
   };
   const handle = w.spawn(path.resolve(program), [program, ...programArgs], { env });
+  forwardSignals(w, handle.pid);
   const exit = await handle.wait();
   return exit.exitCode ?? 128 + (exit.signal ?? 0);
+}
+
+// The signals a terminal or a supervisor sends to this command go on to the program's
+// process group, as a terminal sends them to its foreground group: the program decides
+// (it may catch or ignore them) and its exit status tells the rest.
+function forwardSignals(w: Wasmux, pid: number): void {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+  for (const [name, sig] of Object.entries(numbers)) {
+    process.on(name as NodeJS.Signals, () => {
+      try {
+        w.kill(-pid, sig);
+      } catch {
+        // the group is gone: the program is ending anyway
+      }
+    });
+  }
 }
 
 async function main(): Promise<void> {

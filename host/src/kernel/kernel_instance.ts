@@ -27,6 +27,7 @@ export interface KernelExports {
   wasmux_thread_exec_start(heapBase: number): number;
   wasmux_process_status(pid: number): number;
   wasmux_kill(pid: number, sig: number): number;
+  wasmux_process_describe(pid: number): number;
   wasmux_killed_thread_release(tid: number): void;
   wasmux_timer_service(): void;
   wasmux_process_reap(pid: number): void;

@@ -32,6 +32,7 @@ export type WorkerReply =
   | { type: 'exit'; pid: number; status: number; crash?: string }
   | { type: 'output'; channel: number; data: Uint8Array }
   | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> }
-  | { type: 'fork'; request: RunRequest }
+  | { type: 'fork'; parentPid: number; request: RunRequest }
+  | { type: 'exec'; pid: number }
   | { type: 'terminate'; pid: number; tid: number; status: number }
   | { type: 'timer-service' };
