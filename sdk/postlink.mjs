@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { forkPaths } from './callgraph.mjs';
 
 const file = process.argv[2];
 if (!file) {
@@ -31,10 +32,29 @@ if (!fs.existsSync(wasmOpt)) {
   process.exit(1);
 }
 const out = `${file}.asyncify.tmp`;
-// -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
-execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
-  '--enable-exception-handling', '--enable-mutable-globals', '--enable-sign-ext',
-  '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-reference-types',
-  '--asyncify', '--pass-arg=asyncify-imports@wasmux.fork', '-O1', '-o', out], { stdio: 'inherit' });
+// Only the functions that can be on the stack when fork is called are instrumented: found
+// from the call graph, indirect calls narrowed by signature (sdk/callgraph.mjs). Without
+// that list (an instruction the decoder does not know), Asyncify's own analysis counts
+// every indirect call as a way to fork: correct, and slower.
+const onlyList = process.env.WASMUX_POSTLINK_CONSERVATIVE ? null : forkPaths(bytes, 'wasmux', 'fork');
+const listFile = `${file}.asyncify-list.tmp`;
+const listArgs = [];
+if (onlyList) {
+  fs.writeFileSync(listFile, onlyList.join('\n'));
+  listArgs.push(`--pass-arg=asyncify-onlylist@@${listFile}`);
+}
+if (process.env.WASMUX_POSTLINK_VERBOSE) {
+  console.error(`postlink: ${file}: ${onlyList ? `${onlyList.length} functions on fork paths` : 'whole-module analysis'}`);
+  if (onlyList && process.env.WASMUX_POSTLINK_VERBOSE === '2') console.error(onlyList.join('\n'));
+}
+try {
+  // -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
+  execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
+    '--enable-exception-handling', '--enable-mutable-globals', '--enable-sign-ext',
+    '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-reference-types',
+    '--asyncify', '--pass-arg=asyncify-imports@wasmux.fork', ...listArgs, '-O1', '-o', out], { stdio: 'inherit' });
+} finally {
+  fs.rmSync(listFile, { force: true });
+}
 fs.chmodSync(out, fs.statSync(file).mode & 0o7777); // the linker made it executable
 fs.renameSync(out, file);

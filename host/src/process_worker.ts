@@ -73,6 +73,7 @@ class Forker {
   unwinding = false;
   result = 0;
   stateBuffer = 0;
+  stackAtFork = 0;
   exports: GuestExports = {};
   memory: WebAssembly.Memory | undefined;
 
@@ -88,6 +89,7 @@ class Forker {
     words[0] = buffer + 8;
     words[1] = buffer + size;
     this.stateBuffer = buffer;
+    this.stackAtFork = Number(this.exports.__stack_pointer!.value);
     this.unwinding = true;
     this.exports.asyncify_start_unwind(buffer);
     return 0;
@@ -129,6 +131,12 @@ function copyLiveMemory(from: Uint8Array, to: Uint8Array, stackPointer: number):
 function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   forker.exports.asyncify_stop_unwind!();
   forker.unwinding = false;
+  // An unwind leaves the stack pointer where the fork call had it (no epilogue runs). A
+  // function the post-link step failed to instrument would have returned normally instead,
+  // moving it: better a crash than a child resumed in the wrong place.
+  if (Number(forker.exports.__stack_pointer!.value) !== forker.stackAtFork) {
+    throw new Error('fork: a function on the stack was not instrumented for fork (sdk/postlink.mjs)');
+  }
   const child = live(kernel.exports.wasmux_fork());
   if (child < 0) return child;
   const parent = forker.memory!;
@@ -222,7 +230,16 @@ function run(req: RunRequest): void {
         break;
       }
       if (!forker.unwinding) break; // _start returned: the process is over
-      forker.rewind(forkChild(forker, image, req));
+      let child: number;
+      try {
+        child = forkChild(forker, image, req);
+      } catch (e) {
+        if (e instanceof ThreadKilled) throw e;
+        signal = SIGSEGV;
+        crash = (e as Error).message;
+        break;
+      }
+      forker.rewind(child);
     }
     if (crash !== undefined || !live(k.wasmux_thread_exec_image_size())) break;
     const next = execImage();

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { after, test } from 'node:test';
 import { boot } from '../../host/dist/api.js';
-import { program, wasmux } from './helpers.mjs';
+import { program, run, wasmux } from './helpers.mjs';
 
 const events = [];
 const w = await boot({
@@ -72,4 +72,9 @@ test('the CLI passes SIGINT on to the program', async () => {
   child.kill('SIGINT');
   const code = await new Promise((r) => child.on('close', (c) => r(c)));
   assert.equal(code, 130); // 128 + SIGINT, as a shell reports it
+});
+
+test('a handler that is the only function with its address taken still runs', async () => {
+  const r = await run(['run', program('one_handler')]);
+  assert.deepEqual({ code: r.code, out: r.stdout.toString() }, { code: 0, out: 'handled 1\n' });
 });
