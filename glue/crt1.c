@@ -43,6 +43,24 @@ void _init(void)
 	__wasm_call_ctors();
 }
 
+/* The interrupt word: the host sets it when the kernel has a signal for this thread while
+ * it runs user code; every loop tests it (sdk/interrupts.mjs) and then calls the check,
+ * a system call that clears the word and lets the kernel stop the thread or have its
+ * handlers run (docs/guest-abi.md, "Signals"). Exported by wasmux-cc. */
+volatile int __wasmux_interrupt;
+
+__attribute__((__visibility__("hidden")))
+long long __wasmux_signal_return(long long, long, long long, long long, long long,
+                                 long long, long long, long long);
+
+void __wasmux_interrupt_check(void)
+{
+	long long word = (uintptr_t)&__wasmux_interrupt;
+	long long r = __wasmux_syscall(WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
+	if (r < -4095)
+		__wasmux_signal_return(r, WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
+}
+
 /* Larger start-up blocks are mapped rather than put on the 1 MiB stack. */
 enum { STACK_BLOCK_MAX = 64 * 1024 };
 

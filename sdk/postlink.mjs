@@ -1,26 +1,37 @@
 #!/usr/bin/env node
-// The SDK's post-link step (run by bin/wasmux-cc after a link). A module that imports
-// wasmux.fork is instrumented with Binaryen Asyncify, limited to what can reach that one
-// import, so fork can unwind and rewind its stack (docs/guest-abi.md, "Fork"). Modules
-// that never fork are left as they are: they pay nothing.
+// The SDK's post-link step (run by bin/wasmux-cc after a link), two rewrites:
+//  - every loop gets a test of the interrupt word, so a thread spinning in user code can
+//    be stopped or run its signal handlers (sdk/interrupts.mjs);
+//  - a module that imports wasmux.fork is instrumented with Binaryen Asyncify, limited to
+//    the functions that can be on the stack at fork (sdk/callgraph.mjs), so fork can unwind
+//    and rewind its stack (docs/guest-abi.md, "Fork"). Modules that never fork skip it.
 // Usage: postlink.mjs MODULE.wasm
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { forkPaths } from './callgraph.mjs';
+import { instrumentLoops } from './interrupts.mjs';
 
 const file = process.argv[2];
 if (!file) {
   console.error('usage: postlink.mjs MODULE.wasm');
   process.exit(2);
 }
-const bytes = fs.readFileSync(file);
+let bytes = fs.readFileSync(file);
 let module;
 try {
   module = new WebAssembly.Module(bytes);
 } catch (e) {
   console.error(`wasmux-cc: ${file}: the linker's output is not a valid module: ${e.message}`);
   process.exit(1);
+}
+const probed = process.env.WASMUX_NO_PROBES ? null : instrumentLoops(bytes);
+if (probed) {
+  bytes = Buffer.from(probed);
+  // Replaced whole; the linker made the file executable: keep its mode.
+  const tmp = `${file}.probes.tmp`;
+  fs.writeFileSync(tmp, bytes, { mode: fs.statSync(file).mode & 0o7777 });
+  fs.renameSync(tmp, file);
 }
 const forks = WebAssembly.Module.imports(module).some((i) => i.module === 'wasmux' && i.name === 'fork');
 if (!forks) process.exit(0);

@@ -98,6 +98,10 @@ export class Wasmux {
   // How to end the run of each process whose main thread runs on a worker, when that
   // thread is killed in user code.
   private readonly runs = new Map<number, (tid: number, status: number) => void>();
+  // Each running process's interrupt word (sdk/interrupts.mjs), as a view and an index;
+  // and the interrupts asked for before the process's worker said where its word is.
+  private readonly interruptWords = new Map<number, { view: Int32Array; index: number }>();
+  private readonly earlyInterrupts = new Set<number>();
   private running = 0;
   private readonly outputs = new Map<number, OutputCallback>(); // channel → callback
   private readonly stdinChannels = new Map<number, number>(); // pid → channel
@@ -109,6 +113,7 @@ export class Wasmux {
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
     this.kernel.onTerminateThread = (pid, tid, status) => this.terminateProcessThread(pid, tid, status);
     this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
+    this.kernel.onInterruptThread = (pid) => this.interruptProcess(pid);
     const k = this.kernel.exports;
     // The main thread's instance runs on the kernel's link-time stack; it alone does.
     k.__wasm_call_ctors();
@@ -140,6 +145,8 @@ export class Wasmux {
         onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
         onTimerService: () => this.startTimerService(),
+        onInterrupt: (pid) => this.interruptProcess(pid),
+        onMemory: (pid, memory, word) => this.registerMemory(pid, memory, word),
         freeRegion: (region) => k.wasmux_kthread_free(region),
         releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
@@ -288,6 +295,8 @@ export class Wasmux {
     const done = new Promise<number>((resolve) => {
       const finish = (status: number, killedTid?: number): void => {
         this.runs.delete(pid);
+        this.interruptWords.delete(pid);
+        this.earlyInterrupts.delete(pid);
         this.hooks.onExit?.(pid, decodeStatus(status));
         worker.worker.unref();
         if (killedTid === undefined) this.pool.release(worker);
@@ -331,6 +340,23 @@ export class Wasmux {
     setImmediate(() => this.runs.get(pid)?.(tid, status));
   }
 
+  // The kernel has a signal for a thread of pid running user code: set its interrupt word
+  // (one thread a process so far: the word is the process's).
+  private interruptProcess(pid: number): void {
+    const w = this.interruptWords.get(pid);
+    if (!w) {
+      if (this.runs.has(pid)) this.earlyInterrupts.add(pid);
+      return;
+    }
+    Atomics.store(w.view, w.index, 1);
+  }
+
+  private registerMemory(pid: number, memory: WebAssembly.Memory, word: number): void {
+    if (!this.runs.has(pid)) return; // already over
+    this.interruptWords.set(pid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
+    if (this.earlyInterrupts.delete(pid)) this.interruptProcess(pid);
+  }
+
   // The kernel's timer service thread (alarm, setitimer), started on first use.
   private startTimerService(): void {
     if (this.timerWorker) return; // the kernel asks once; a second request changes nothing
@@ -344,6 +370,7 @@ export class Wasmux {
     this.timerWorker = new Worker(new URL('./timer_worker.js', import.meta.url), { workerData: init });
     this.timerWorker.on('message', (m: WorkerReply) => {
       if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.tid, m.status);
+      else if (m.type === 'interrupt') this.interruptProcess(m.pid);
     });
     this.timerWorker.unref();
   }

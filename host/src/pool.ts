@@ -15,6 +15,8 @@ export interface PoolContext {
   onExec(pid: number): void;
   onTerminate(pid: number, tid: number, status: number): void;
   onTimerService(): void;
+  onInterrupt(pid: number): void;
+  onMemory(pid: number, memory: WebAssembly.Memory, word: number): void;
   freeRegion(region: number): void;
   releaseKilledThread(tid: number): void;
 }
@@ -35,6 +37,8 @@ export class PooledWorker {
             else if (m.type === 'exec') ctx.onExec(m.pid);
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
             else if (m.type === 'timer-service') ctx.onTimerService();
+            else if (m.type === 'interrupt') ctx.onInterrupt(m.pid);
+            else if (m.type === 'memory') ctx.onMemory(m.pid, m.memory, m.word);
             else this.onReply?.(m);
           });
           resolve();

@@ -14,6 +14,7 @@ kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, dat
 kernel.onStartProcess = (pid, image) => parentPort!.postMessage({ type: 'spawn', pid, image }, [image.buffer]);
 kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid, tid, status });
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
+kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });
 
 const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
 const ENOSYS = 38;
@@ -59,6 +60,7 @@ interface GuestExports {
   __heap_base?: WebAssembly.Global;
   __stack_pointer?: WebAssembly.Global;
   __tls_base?: WebAssembly.Global;
+  __wasmux_interrupt?: WebAssembly.Global;
   asyncify_start_unwind?: (buffer: number) => void;
   asyncify_stop_unwind?: () => void;
   asyncify_start_rewind?: (buffer: number) => void;
@@ -199,6 +201,7 @@ function run(req: RunRequest): void {
       break;
     }
     forker.exports = exports;
+    if (exports.__wasmux_interrupt) reply({ type: 'memory', pid: req.pid, memory, word: Number(exports.__wasmux_interrupt.value) });
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
     if (resume) {
       // A forked child: the parent's registers, then rewind into its fork call. The kernel

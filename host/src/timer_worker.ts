@@ -13,4 +13,8 @@ kernel.onTerminateThread = (pid, tid, status) => {
   const message: WorkerReply = { type: 'terminate', pid, tid, status };
   parentPort!.postMessage(message);
 };
+kernel.onInterruptThread = (pid, tid) => {
+  const message: WorkerReply = { type: 'interrupt', pid, tid };
+  parentPort!.postMessage(message);
+};
 kernel.exports.wasmux_timer_service();

@@ -59,6 +59,8 @@ public:
   // Terminates the worker of thread tid of process pid, which runs user code and can no
   // longer enter the kernel (DESIGN §4); the process ended with wait_status.
   virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;
+  // Sets the interrupt word of thread tid of process pid, which runs user code.
+  virtual void interrupt_thread(i32 pid, i32 tid) = 0;
   // Starts the kernel's timer service thread (once: the first timer armed).
   virtual void start_timer_service() = 0;
 

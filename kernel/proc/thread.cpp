@@ -65,6 +65,10 @@ bool Thread::mark_killed() {
   return m_run_state.compare_exchange_strong(expected, run_killed, std::memory_order_acq_rel);
 }
 
+void Thread::interrupt() {
+  if (m_run_state.load(std::memory_order_acquire) == run_user) host().interrupt_thread(process().pid(), m_tid);
+}
+
 void Thread::set_temporary_mask(SigSet set) {
   if (!m_restore_mask) m_saved_mask = m_blocked;
   m_restore_mask = true;

@@ -45,6 +45,10 @@ public:
   // Claims a thread in user code for termination; false when it is in the kernel.
   bool mark_killed();
   bool killed() const { return m_run_state.load(std::memory_order_acquire) == run_killed; }
+  // Draws the attention of a thread running user code to its signals: the host sets its
+  // interrupt word, which its loops test (docs/guest-abi.md, "Signals"). A thread in the
+  // kernel needs no such thing: it sees its signals on the way out.
+  void interrupt();
 
   // ---- signals (signal(7)) ----
   SigSet blocked() const { return m_blocked; }

@@ -84,7 +84,10 @@ bool generate(Process& p, Thread* target, const abi::Siginfo& info) {
     kill_process(p, wait_status_signaled(sig));
     return true;
   }
-  if (t) t->wake();
+  if (t) {
+    t->wake();      // blocked in the kernel: the wait ends
+    t->interrupt(); // spinning in user code: its loops look
+  }
   return true;
 }
 
@@ -175,7 +178,10 @@ void stop_process(Process& p, i32 sig) {
   if (p.stopped() || p.has_exited()) return;
   p.set_stopped(true);
   p.set_job_report(Process::JobReport::stopped, sig);
-  p.for_each_thread([](Thread& t) { t.wake(); });
+  p.for_each_thread([](Thread& t) {
+    t.wake();
+    t.interrupt(); // a thread spinning in user code stops at its next loop test
+  });
   notify_parent_of_job(p, abi::cld_stopped, sig);
 }
 

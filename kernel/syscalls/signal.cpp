@@ -232,6 +232,13 @@ SyscallResult sys_sigaltstack(const SyscallArgs& a) {
   return 0;
 }
 
+// A thread spinning in user code saw its interrupt word set: clear it. What the kernel
+// had for the thread (a stop, handlers to run) happens on the way out, as after any call.
+SyscallResult sys_wasmux_interrupted(const SyscallArgs& a) {
+  TRY(copy_out(a.ptr(0), u32{0}));
+  return 0;
+}
+
 SyscallResult sys_rt_sigreturn(const SyscallArgs& a) { return return_from_handler(current(), a.ptr(0)); }
 
 SyscallResult sys_wasmux_sigdeliver(const SyscallArgs& a) { return deliver_to_handler(current(), a.ptr(0), a.ptr(1)); }

@@ -76,6 +76,13 @@ static int reap(pid_t p)
     return st;
 }
 
+static volatile sig_atomic_t usr1_seen;
+static void on_usr1(int sig)
+{
+    (void)sig;
+    usr1_seen = 1;
+}
+
 static int hup_pipe;
 static void on_hup(int sig)
 {
@@ -221,6 +228,44 @@ int main(void)
         kill(p, SIGTERM);
         st = reap(p);
         CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "so does a default SIGTERM");
+    }
+
+    /* ---- a process spinning in user code still takes handlers and stops ---- */
+    {
+        int pfd[2];
+        pipe(pfd);
+        pid_t p = fork();
+        if (p == 0) {
+            signal(SIGUSR1, on_usr1);
+            close(pfd[0]);
+            write(pfd[1], "r", 1);
+            close(pfd[1]);
+            while (!usr1_seen) {}
+            _exit(0);
+        }
+        close(pfd[1]);
+        char c;
+        read(pfd[0], &c, 1);
+        close(pfd[0]);
+        kill(p, SIGUSR1);
+        int st = reap(p);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a handler runs in a process spinning on its flag");
+        p = fork();
+        if (p == 0) {
+            signal(SIGALRM, on_usr1);
+            alarm(1);
+            while (!usr1_seen) {}
+            _exit(0);
+        }
+        st = reap(p);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "so does a SIGALRM handler (alarm, then a spin)");
+        p = busy_child();
+        kill(p, SIGSTOP);
+        CHECK(waitpid(p, &st, WUNTRACED) == p && WIFSTOPPED(st), "SIGSTOP stops a spinning process");
+        kill(p, SIGCONT);
+        CHECK(waitpid(p, &st, WCONTINUED) == p && WIFCONTINUED(st), "and SIGCONT lets it spin again");
+        kill(p, SIGKILL);
+        reap(p);
     }
 
     /* ---- an orphaned process group with a stopped member gets SIGHUP and SIGCONT ---- */

@@ -212,6 +212,21 @@ void FakeHost::clear_terminations() {
 }
 
 void FakeHost::start_timer_service() { ++g_timer_service_starts; }
+
+namespace {
+std::mutex g_interrupts_lock;
+std::map<i32, int> g_interrupts;
+} // namespace
+
+void FakeHost::interrupt_thread(i32 pid, i32 tid) {
+  std::lock_guard<std::mutex> g(g_interrupts_lock);
+  ++g_interrupts[tid];
+}
+
+int FakeHost::interrupts_of(i32 tid) {
+  std::lock_guard<std::mutex> g(g_interrupts_lock);
+  return g_interrupts[tid];
+}
 int FakeHost::timer_service_starts() { return g_timer_service_starts; }
 
 i32 FakeHost::start_process(i32 pid, const void* image, usize len) {

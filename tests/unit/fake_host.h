@@ -100,6 +100,8 @@ public:
   static std::vector<Termination> terminations();
   static void clear_terminations();
   void start_timer_service() override;
+  void interrupt_thread(i32 pid, i32 tid) override;
+  static int interrupts_of(i32 tid);
   static int timer_service_starts();
   i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
   i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;

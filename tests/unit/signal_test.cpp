@@ -232,6 +232,22 @@ TEST_F(SignalTest, AKilledThreadNeverEntersTheKernelAgain) {
   EXPECT_TRUE(must_stop);
 }
 
+TEST_F(SignalTest, AThreadInUserCodeIsInterruptedForAHandlerOrAStop) {
+  GuestProcess target;
+  ASSERT_EQ(target.set_action(abi::sigusr1, some_handler), 0);
+  int before = FakeHost::interrupts_of(target.thread().tid());
+  EXPECT_EQ(sys(nr::kill, target.pid(), abi::sigusr1), 0);
+  EXPECT_EQ(FakeHost::interrupts_of(target.thread().tid()), before + 1);
+  EXPECT_EQ(sys(nr::kill, target.pid(), abi::sigstop), 0);
+  EXPECT_EQ(FakeHost::interrupts_of(target.thread().tid()), before + 2);
+  // Its check clears the word; on the way out the handler is due first (SIGUSR1, 10, is
+  // taken before SIGSTOP, 19).
+  UserAddr word = target.put(u32{1});
+  EXPECT_EQ(target.sys(nr::wasmux_interrupted, word), abi::signal_pending);
+  EXPECT_EQ(target.get<u32>(word), 0u);
+  EXPECT_EQ(sys(nr::kill, target.pid(), abi::sigkill), 0);
+}
+
 TEST_F(SignalTest, ABlockedFatalSignalWaitsAndKillsWhenUnblocked) {
   ASSERT_EQ(block(sig_bit(abi::sigterm)), 0);
   ASSERT_EQ(kill(p().pid(), abi::sigterm), 0);

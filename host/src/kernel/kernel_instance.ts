@@ -74,6 +74,9 @@ export class KernelThread {
   onTerminateThread: ((pid: number, tid: number, status: number) => void) | undefined;
   // The kernel wants its timer service thread started.
   onStartTimerService: (() => void) | undefined;
+  // The interrupt word of thread tid of process pid is to be set (it runs user code and
+  // has a signal to see to). Every instance that can send signals needs it.
+  onInterruptThread: ((pid: number, tid: number) => void) | undefined;
 
   constructor(module: WebAssembly.Module, readonly kernelMemory: WebAssembly.Memory, mounts: HostMounts) {
     this.kernelBytes = new Uint8Array(kernelMemory.buffer);
@@ -211,6 +214,9 @@ export class KernelThread {
       },
       start_timer_service: (): void => {
         this.onStartTimerService?.();
+      },
+      interrupt_thread: (pid: number, tid: number): void => {
+        this.onInterruptThread?.(pid, tid);
       },
       log: (ktext: number, len: number): void => {
         const k = this.kernel();

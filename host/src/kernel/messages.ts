@@ -35,4 +35,8 @@ export type WorkerReply =
   | { type: 'fork'; parentPid: number; request: RunRequest }
   | { type: 'exec'; pid: number }
   | { type: 'terminate'; pid: number; tid: number; status: number }
-  | { type: 'timer-service' };
+  | { type: 'timer-service' }
+  | { type: 'interrupt'; pid: number; tid: number }
+  // A process's memory and the address of its interrupt word (sdk/interrupts.mjs), for
+  // the main thread to set when the kernel asks.
+  | { type: 'memory'; pid: number; memory: WebAssembly.Memory; word: number };
