@@ -74,7 +74,21 @@ export const constants = {
     SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20,
     SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26,
     SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPWR: 30, SIGSYS: 31, SIG_BLOCK: 0,
-    SIG_UNBLOCK: 1, SIG_SETMASK: 2,
+    SIG_UNBLOCK: 1, SIG_SETMASK: 2, NSIG: 64, SIG_DFL: 0, SIG_IGN: 1,
+    SA_NOCLDSTOP: 1, SA_NOCLDWAIT: 2, SA_SIGINFO: 4, SA_RESTORER: 0x04000000,
+    SA_ONSTACK: 0x08000000, SA_RESTART: 0x10000000, SA_NODEFER: 0x40000000,
+    SA_RESETHAND: 0x80000000,
+    SI_USER: 0, SI_KERNEL: 0x80, SI_QUEUE: -1, SI_TIMER: -2, SI_MESGQ: -3, SI_ASYNCIO: -4,
+    SI_SIGIO: -5, SI_TKILL: -6,
+    SS_ONSTACK: 1, SS_DISABLE: 2, MINSIGSTKSZ: 2048,
+    ITIMER_REAL: 0, ITIMER_VIRTUAL: 1, ITIMER_PROF: 2,
+  },
+  // What the kernel returns instead of a result when the guest has signal work to do
+  // (docs/guest-abi.md, "Signals"). Real results are never below -4095.
+  guest: {
+    SIGNAL_PENDING: -8192, // deliverable signals: call wasmux_sigdeliver
+    SIGNAL_HANDLER: -8193, // wasmux_sigdeliver filled the frame: run the handler
+    SIGNAL_RESTART: -8194, // reissue the interrupted call
   },
   wait: {
     WNOHANG: 1, WUNTRACED: 2, WSTOPPED: 2, WEXITED: 4, WCONTINUED: 8, WNOWAIT: 0x1000000,
@@ -139,6 +153,26 @@ export const structs = {
     ['mem_unit', 'u32'], ['__reserved', ['u8', 8]],
   ],
   Rlimit: [['rlim_cur', 'u64'], ['rlim_max', 'u64']],
+  // siginfo_t as ILP32 musl lays it out (128 bytes): the union starts at offset 12. Kill,
+  // tkill and queued signals use pid/uid/value; SIGCHLD pid/uid/status/utime/stime; faults
+  // put si_addr where si_pid is; timers si_timerid/si_overrun there.
+  Siginfo: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_pid', 'i32'],
+    ['si_uid', 'u32'], ['si_value', 'i32'], ['si_utime', 'i32'], ['si_stime', 'i32'], ['__pad', ['u8', 96]]],
+  // The kernel's struct sigaction (musl's struct k_sigaction; mask as two words).
+  KSigaction: [['handler', 'u32'], ['flags', 'u32'], ['restorer', 'u32'], ['mask', ['u32', 2]]],
+  StackT: [['ss_sp', 'u32'], ['ss_flags', 'i32'], ['ss_size', 'u32']],
+  // ucontext_t (arch/wasm32/bits/signal.h): sigset_t is 128 bytes, mcontext_t 16 words.
+  Ucontext: [['uc_flags', 'u32'], ['uc_link', 'u32'], ['uc_stack', 'StackT'], ['uc_sigmask', ['u32', 32]],
+    ['uc_mcontext', ['u32', 16]]],
+  // What wasmux_sigdeliver fills in for the guest's signal glue and rt_sigreturn reads back
+  // (docs/guest-abi.md, "Signals"). result: the interrupted call's result, or
+  // SIGNAL_RESTART; stack_top: where the handler's stack starts (0: the current stack);
+  // more: other signals are deliverable under the handler's mask (their frames go on top,
+  // so their handlers run first, as on Linux).
+  SignalFrame: [['handler', 'u32'], ['flags', 'u32'], ['signo', 'i32'], ['stack_top', 'u32'],
+    ['more', 'u32'], ['__pad', 'u32'], ['result', 'i64'], ['info', 'Siginfo'], ['uc', 'Ucontext']],
+  // setitimer/getitimer values: musl passes longs (32-bit here) because time_t is wider.
+  Itimerval32: [['interval_sec', 'i32'], ['interval_usec', 'i32'], ['value_sec', 'i32'], ['value_usec', 'i32']],
   // siginfo_t as ILP32 musl lays it out for SIGCHLD (128 bytes in all).
   SiginfoChild: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_pid', 'i32'],
     ['si_uid', 'u32'], ['si_status', 'i32'], ['si_utime', 'i32'], ['si_stime', 'i32'], ['__pad', ['u8', 96]]],

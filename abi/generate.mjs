@@ -87,9 +87,17 @@ for (const s of syscalls)
 write('include/wasmux/syscall_table.inc', tbl);
 
 // ---- C header for the guest glue ----
-let c = banner.replace('//', '/*').replace('\n', ' */\n') + '#ifndef WASMUX_ABI_C_H\n#define WASMUX_ABI_C_H\n';
+let c = banner.replace('//', '/*').replace('\n', ' */\n') + '#ifndef WASMUX_ABI_C_H\n#define WASMUX_ABI_C_H\n#include <stdint.h>\n';
 c += `#define WASMUX_ABI_VERSION ${ABI_VERSION}\n`;
 for (const s of syscalls.filter((s) => s.nr >= 1024)) c += `#define WASMUX_SYS_${s.name.replace(/^wasmux_/, '')} ${s.nr}\n`;
+for (const [k, v] of Object.entries(constants.guest)) c += `#define WASMUX_${k} (${v}LL)\n`;
+// The structs the glue shares with the kernel, as C (struct wasmux_Name).
+const cStructs = ['StackT', 'Siginfo', 'Ucontext', 'SignalFrame'];
+for (const name of cStructs) {
+  c += `struct wasmux_${name} {\n`;
+  for (const f of layouts[name].fields) c += `\t${prim[f.t] ? prim[f.t][1] : `struct wasmux_${f.t}`} ${f.fname}${f.count ? `[${f.count}]` : ''};\n`;
+  c += `};\n_Static_assert(sizeof(struct wasmux_${name}) == ${layouts[name].size}, "${name}");\n`;
+}
 c += '#endif\n';
 write('include/wasmux/abi_c.h', c);
 

@@ -20,8 +20,9 @@ __attribute__((__import_module__("wasmux"), __import_name__("syscall")))
 long long __wasmux_syscall(long, long long, long long, long long,
                            long long, long long, long long);
 
-int __libc_start_main(int (*)(int, char **, char **), int, char **,
-                      void (*)(void), void (*)(void), void (*)(void));
+void __init_libc(char **envp, char *progname);
+void __libc_start_init(void);
+_Noreturn void exit(int);
 void __wasm_call_ctors(void);
 
 /* clang names main by its parameters: main(int, char **) becomes
@@ -32,13 +33,6 @@ int __main_argc_argv(int, char **);
 __attribute__((__visibility__("hidden"))) int __wasmux_argc;
 __attribute__((__visibility__("hidden"))) char **__wasmux_argv, **__wasmux_envp;
 
-static int start_main(int argc, char **argv, char **envp)
-{
-	__wasmux_argc = argc;
-	__wasmux_argv = argv;
-	__wasmux_envp = envp;
-	return __main_argc_argv(argc, argv);
-}
 
 /* musl calls _init after setting up TLS, the page size and stdio, and before
  * main; in wasm the constructors are run by the linker-made
@@ -47,6 +41,24 @@ static int start_main(int argc, char **argv, char **envp)
 void _init(void)
 {
 	__wasm_call_ctors();
+}
+
+/* The interrupt word: the host sets it when the kernel has a signal for this thread while
+ * it runs user code; every loop tests it (sdk/interrupts.mjs) and then calls the check,
+ * a system call that clears the word and lets the kernel stop the thread or have its
+ * handlers run (docs/guest-abi.md, "Signals"). Exported by wasmux-cc. */
+volatile int __wasmux_interrupt;
+
+__attribute__((__visibility__("hidden")))
+long long __wasmux_signal_return(long long, long, long long, long long, long long,
+                                 long long, long long, long long);
+
+void __wasmux_interrupt_check(void)
+{
+	long long word = (uintptr_t)&__wasmux_interrupt;
+	long long r = __wasmux_syscall(WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
+	if (r < -4095)
+		__wasmux_signal_return(r, WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
 }
 
 /* Larger start-up blocks are mapped rather than put on the 1 MiB stack. */
@@ -73,7 +85,15 @@ void _start(void)
 	/* argc | argv[] | 0 | envp[] | 0 | auxv: the layout musl expects. */
 	int argc = *(int *)block;
 	char **argv = (char **)block + 1;
-	__libc_start_main(start_main, argc, argv, 0, 0, 0);
-	/* Not reached: exit ends in exit_group and a trap. */
-	__builtin_trap();
+	char **envp = argv + argc + 1;
+	/* What musl's __libc_start_main does, with main called directly rather than through
+	 * two function pointers: fork's post-link step then finds the way from _start to
+	 * main without counting every indirect call of main's signature as a way to fork
+	 * (sdk/callgraph.mjs). */
+	__init_libc(envp, argv[0]);
+	__libc_start_init();
+	__wasmux_argc = argc;
+	__wasmux_argv = argv;
+	__wasmux_envp = envp;
+	exit(__main_argc_argv(argc, argv));
 }

@@ -85,6 +85,8 @@ sed -e '1s|.*|/* Derived by libc/build.sh from bits/stat.h (generated from abi/)
     -e 's/^\tstruct timespec st_\(.\)tim;/\tlong long st_\1time_sec;\n\tlong long st_\1time_nsec;/' \
     "$gen/musl/bits/stat.h" > "$work/kstat.h"
 put "$work/kstat.h" arch/wasm32/kstat.h
+# The glue's header (struct layouts shared with the kernel), for the signal glue.
+put "$gen/include/wasmux/abi_c.h" arch/wasm32/wasmux/abi_c.h
 # Headers with nothing wasm-specific, borrowed from ports with the same Linux values:
 # aarch64's fcntl.h (generic O_* and F_GETLK=5), aarch64's float.h (binary128 long
 # double), x32's stdint.h (ILP32 limits).

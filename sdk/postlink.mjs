@@ -1,25 +1,37 @@
 #!/usr/bin/env node
-// The SDK's post-link step (run by bin/wasmux-cc after a link). A module that imports
-// wasmux.fork is instrumented with Binaryen Asyncify, limited to what can reach that one
-// import, so fork can unwind and rewind its stack (docs/guest-abi.md, "Fork"). Modules
-// that never fork are left as they are: they pay nothing.
+// The SDK's post-link step (run by bin/wasmux-cc after a link), two rewrites:
+//  - every loop gets a test of the interrupt word, so a thread spinning in user code can
+//    be stopped or run its signal handlers (sdk/interrupts.mjs);
+//  - a module that imports wasmux.fork is instrumented with Binaryen Asyncify, limited to
+//    the functions that can be on the stack at fork (sdk/callgraph.mjs), so fork can unwind
+//    and rewind its stack (docs/guest-abi.md, "Fork"). Modules that never fork skip it.
 // Usage: postlink.mjs MODULE.wasm
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { forkPaths } from './callgraph.mjs';
+import { instrumentLoops } from './interrupts.mjs';
 
 const file = process.argv[2];
 if (!file) {
   console.error('usage: postlink.mjs MODULE.wasm');
   process.exit(2);
 }
-const bytes = fs.readFileSync(file);
+let bytes = fs.readFileSync(file);
 let module;
 try {
   module = new WebAssembly.Module(bytes);
 } catch (e) {
   console.error(`wasmux-cc: ${file}: the linker's output is not a valid module: ${e.message}`);
   process.exit(1);
+}
+const probed = process.env.WASMUX_NO_PROBES ? null : instrumentLoops(bytes);
+if (probed) {
+  bytes = Buffer.from(probed);
+  // Replaced whole; the linker made the file executable: keep its mode.
+  const tmp = `${file}.probes.tmp`;
+  fs.writeFileSync(tmp, bytes, { mode: fs.statSync(file).mode & 0o7777 });
+  fs.renameSync(tmp, file);
 }
 const forks = WebAssembly.Module.imports(module).some((i) => i.module === 'wasmux' && i.name === 'fork');
 if (!forks) process.exit(0);
@@ -31,10 +43,29 @@ if (!fs.existsSync(wasmOpt)) {
   process.exit(1);
 }
 const out = `${file}.asyncify.tmp`;
-// -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
-execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
-  '--enable-exception-handling', '--enable-mutable-globals', '--enable-sign-ext',
-  '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-reference-types',
-  '--asyncify', '--pass-arg=asyncify-imports@wasmux.fork', '-O1', '-o', out], { stdio: 'inherit' });
+// Only the functions that can be on the stack when fork is called are instrumented: found
+// from the call graph, indirect calls narrowed by signature (sdk/callgraph.mjs). Without
+// that list (an instruction the decoder does not know), Asyncify's own analysis counts
+// every indirect call as a way to fork: correct, and slower.
+const onlyList = process.env.WASMUX_POSTLINK_CONSERVATIVE ? null : forkPaths(bytes, 'wasmux', 'fork');
+const listFile = `${file}.asyncify-list.tmp`;
+const listArgs = [];
+if (onlyList) {
+  fs.writeFileSync(listFile, onlyList.join('\n'));
+  listArgs.push(`--pass-arg=asyncify-onlylist@@${listFile}`);
+}
+if (process.env.WASMUX_POSTLINK_VERBOSE) {
+  console.error(`postlink: ${file}: ${onlyList ? `${onlyList.length} functions on fork paths` : 'whole-module analysis'}`);
+  if (onlyList && process.env.WASMUX_POSTLINK_VERBOSE === '2') console.error(onlyList.join('\n'));
+}
+try {
+  // -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
+  execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
+    '--enable-exception-handling', '--enable-mutable-globals', '--enable-sign-ext',
+    '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-reference-types',
+    '--asyncify', '--pass-arg=asyncify-imports@wasmux.fork', ...listArgs, '-O1', '-o', out], { stdio: 'inherit' });
+} finally {
+  fs.rmSync(listFile, { force: true });
+}
 fs.chmodSync(out, fs.statSync(file).mode & 0o7777); // the linker made it executable
 fs.renameSync(out, file);

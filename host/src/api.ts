@@ -23,6 +23,15 @@ export interface Mount {
   guest: string; // where it appears inside wasmux
 }
 
+// Observers of process lifecycles (the seed's onFork/onExec/onSpawn/onExit, for an
+// embedder that watches rather than implements them: the kernel does the work).
+export interface LifecycleHooks {
+  onFork?(parentPid: number, childPid: number): void;
+  onExec?(pid: number, argv: string[]): void;
+  onSpawn?(parentPid: number, childPid: number, argv: string[]): void;
+  onExit?(pid: number, exit: ExitInfo): void;
+}
+
 export interface BootOptions {
   kernelPath?: string;
   // The root filesystem image (a ustar archive) whose entries fill the root tmpfs at boot.
@@ -31,6 +40,7 @@ export interface BootOptions {
   mounts?: Mount[];
   trace?: 'all' | 'unimplemented' | 'off';
   spareWorkers?: number;
+  hooks?: LifecycleHooks;
 }
 
 export type OutputCallback = (data: Uint8Array) => void;
@@ -95,15 +105,28 @@ export class Wasmux {
   private readonly pool: WorkerPool;
   private readonly modules = new ModuleCache();
   private readonly mounts: HostMounts = {};
+  private readonly hooks: LifecycleHooks;
   private stdinWorker: Worker | undefined;
+  private timerWorker: Worker | undefined;
+  // How to end the run of each process whose main thread runs on a worker, when that
+  // thread is killed in user code.
+  private readonly runs = new Map<number, (tid: number, status: number) => void>();
+  // Each running process's interrupt word (sdk/interrupts.mjs), as a view and an index;
+  // and the interrupts asked for before the process's worker said where its word is.
+  private readonly interruptWords = new Map<number, { view: Int32Array; index: number }>();
+  private readonly earlyInterrupts = new Set<number>();
   private running = 0;
   private readonly outputs = new Map<number, OutputCallback>(); // channel → callback
   private readonly stdinChannels = new Map<number, number>(); // pid → channel
 
   constructor(private readonly kernelModule: WebAssembly.Module, options: BootOptions) {
+    this.hooks = options.hooks ?? {};
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
     options.mounts?.forEach((m, i) => (this.mounts[i + 1] = fs.realpathSync(m.host)));
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
+    this.kernel.onTerminateThread = (pid, tid, status) => this.terminateProcessThread(pid, tid, status);
+    this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
+    this.kernel.onInterruptThread = (pid) => this.interruptProcess(pid);
     const k = this.kernel.exports;
     // The main thread's instance runs on the kernel's link-time stack; it alone does.
     k.__wasm_call_ctors();
@@ -131,10 +154,35 @@ export class Wasmux {
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         onSpawn: (pid, image) => this.startChild(pid, image),
-        onFork: (request) => void this.runRequest(request),
+        onFork: (parentPid, request) => {
+          void this.runRequest(request);
+          this.hooks.onFork?.(parentPid, request.pid);
+        },
+        onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
+        onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
+        onTimerService: () => this.startTimerService(),
+        onInterrupt: (pid) => this.interruptProcess(pid),
+        onMemory: (pid, memory, word) => this.registerMemory(pid, memory, word),
+        freeRegion: (region) => k.wasmux_kthread_free(region),
+        releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
       options.spareWorkers ?? 1,
     );
+  }
+
+  // How many children process pid has forked so far (0 for a process that is gone).
+  getForkCount(pid: number): number {
+    return this.describe(pid)?.forkCount ?? 0;
+  }
+
+  private describe(pid: number): { ppid: number; forkCount: number; argv: string[] } | undefined {
+    const at = this.kernel.exports.wasmux_process_describe(pid);
+    if (!at) return undefined;
+    const view = new DataView(this.kernel.kernelMemory.buffer);
+    const len = view.getUint32(at + 8, true);
+    const bytes = this.kernel.kernel().slice(at + 12, at + 12 + len);
+    const argv = new TextDecoder().decode(bytes).split('\0').slice(0, -1);
+    return { ppid: view.getUint32(at, true), forkCount: view.getUint32(at + 4, true), argv };
   }
 
   getAbiVersion(): number {
@@ -311,12 +359,21 @@ export class Wasmux {
     this.running++;
     worker.worker.ref(); // a running process keeps the host alive; idle workers don't
     const done = new Promise<number>((resolve) => {
+      const finish = (status: number, killedTid?: number): void => {
+        this.runs.delete(pid);
+        this.interruptWords.delete(pid);
+        this.earlyInterrupts.delete(pid);
+        this.hooks.onExit?.(pid, decodeStatus(status));
+        worker.worker.unref();
+        if (killedTid === undefined) this.pool.release(worker);
+        else this.pool.discard(worker, killedTid);
+        this.running--;
+        resolve(status);
+      };
+      this.runs.set(pid, (tid, status) => finish(status, tid));
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit' || msg.pid !== pid) return;
-        worker.worker.unref();
-        this.pool.release(worker);
-        this.running--;
-        resolve(msg.status);
+        finish(msg.status);
       };
     });
     void worker.ready.then(() => worker.worker.postMessage(req));
@@ -335,7 +392,58 @@ export class Wasmux {
       this.kernel.exports.wasmux_process_fail(pid, 127 << 8);
       return;
     }
+    if (this.hooks.onSpawn) {
+      const d = this.describe(pid);
+      if (d) this.hooks.onSpawn(d.ppid, pid, d.argv);
+    }
     void this.run(pid, program, `pid ${pid}`);
+  }
+
+  // A process's thread was killed while it ran user code (a fatal signal, SIGKILL): its
+  // worker is terminated and its run ends with the process's wait status (DESIGN §4).
+  // Deferred: the kernel asks for it with its lock held.
+  private terminateProcessThread(pid: number, tid: number, status: number): void {
+    setImmediate(() => this.runs.get(pid)?.(tid, status));
+  }
+
+  // The kernel has a signal for a thread of pid running user code: set its interrupt word
+  // (one thread a process so far: the word is the process's).
+  private interruptProcess(pid: number): void {
+    const w = this.interruptWords.get(pid);
+    if (!w) {
+      if (this.runs.has(pid)) this.earlyInterrupts.add(pid);
+      return;
+    }
+    Atomics.store(w.view, w.index, 1);
+  }
+
+  private registerMemory(pid: number, memory: WebAssembly.Memory, word: number): void {
+    if (!this.runs.has(pid)) return; // already over
+    this.interruptWords.set(pid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
+    if (this.earlyInterrupts.delete(pid)) this.interruptProcess(pid);
+  }
+
+  // The kernel's timer service thread (alarm, setitimer), started on first use.
+  private startTimerService(): void {
+    if (this.timerWorker) return; // the kernel asks once; a second request changes nothing
+    const init: WorkerInit = {
+      role: 'timer',
+      kernelModule: this.kernelModule,
+      kernelMemory: this.kernel.kernelMemory,
+      region: this.kernel.exports.wasmux_kthread_alloc(),
+      mounts: this.mounts,
+    };
+    this.timerWorker = new Worker(new URL('./timer_worker.js', import.meta.url), { workerData: init });
+    this.timerWorker.on('message', (m: WorkerReply) => {
+      if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.tid, m.status);
+      else if (m.type === 'interrupt') this.interruptProcess(m.pid);
+    });
+    this.timerWorker.unref();
+  }
+
+  // kill(2) from the host: signal sig to process pid (a negative pid: that process group).
+  kill(pid: number, sig: number): void {
+    this.check(this.kernel.exports.wasmux_kill(pid, sig), 'kill');
   }
 
   private createProcess(argv: string[], env: string[], cwd: string): number {
@@ -363,6 +471,7 @@ export class Wasmux {
   async shutdown(): Promise<void> {
     await this.pool.close();
     await this.stdinWorker?.terminate();
+    await this.timerWorker?.terminate();
   }
 }
 

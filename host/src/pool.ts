@@ -11,14 +11,21 @@ export interface PoolContext {
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
   onSpawn(pid: number, image: Uint8Array<ArrayBuffer>): void;
-  onFork(request: RunRequest): void;
+  onFork(parentPid: number, request: RunRequest): void;
+  onExec(pid: number): void;
+  onTerminate(pid: number, tid: number, status: number): void;
+  onTimerService(): void;
+  onInterrupt(pid: number): void;
+  onMemory(pid: number, memory: WebAssembly.Memory, word: number): void;
+  freeRegion(region: number): void;
+  releaseKilledThread(tid: number): void;
 }
 
 export class PooledWorker {
   readonly ready: Promise<void>;
   onReply: ((msg: WorkerReply) => void) | undefined;
 
-  constructor(readonly worker: Worker, ctx: PoolContext) {
+  constructor(readonly worker: Worker, readonly region: number, ctx: PoolContext) {
     this.ready = new Promise((resolve, reject) => {
       const first = (msg: WorkerReply): void => {
         if (msg.type === 'ready') {
@@ -26,7 +33,12 @@ export class PooledWorker {
           worker.on('message', (m: WorkerReply) => {
             if (m.type === 'output') ctx.onOutput(m.channel, m.data);
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.image);
-            else if (m.type === 'fork') ctx.onFork(m.request);
+            else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
+            else if (m.type === 'exec') ctx.onExec(m.pid);
+            else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
+            else if (m.type === 'timer-service') ctx.onTimerService();
+            else if (m.type === 'interrupt') ctx.onInterrupt(m.pid);
+            else if (m.type === 'memory') ctx.onMemory(m.pid, m.memory, m.word);
             else this.onReply?.(m);
           });
           resolve();
@@ -54,7 +66,7 @@ export class WorkerPool {
       region: this.ctx.allocRegion(),
       mounts: this.ctx.mounts,
     };
-    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), this.ctx);
+    const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();
     this.all.add(w);
     return w;
@@ -74,6 +86,19 @@ export class WorkerPool {
     w.onReply = undefined;
     if (this.idle.length < this.spare * 2) this.idle.push(w);
     else this.retire(w);
+  }
+
+  // A worker whose thread tid was killed in user code: it is terminated, never reused, and
+  // once it is gone (it could not be inside the kernel) its kernel region and the kernel's
+  // record of the thread are freed.
+  discard(w: PooledWorker, tid: number): void {
+    w.onReply = undefined;
+    this.all.delete(w);
+    this.idle = this.idle.filter((x) => x !== w);
+    void w.worker.terminate().then(() => {
+      this.ctx.releaseKilledThread(tid);
+      this.ctx.freeRegion(w.region);
+    });
   }
 
   private retire(w: PooledWorker): void {

@@ -2,7 +2,7 @@
 // a time. The guest's syscall import is bound straight to the kernel instance's export, so
 // a syscall is a wasm→wasm call on this thread (DESIGN §1).
 import { parentPort, workerData } from 'node:worker_threads';
-import { KernelThread, writeAllSync } from './kernel/kernel_instance.js';
+import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
 import { ABI_VERSION } from './generated/abi.js';
 import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { inspectWasm } from './kernel/wasm_info.js';
@@ -12,6 +12,9 @@ const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mount
 kernel.enterRegion(init.region);
 kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
 kernel.onStartProcess = (pid, image) => parentPort!.postMessage({ type: 'spawn', pid, image }, [image.buffer]);
+kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid, tid, status });
+kernel.onStartTimerService = () => reply({ type: 'timer-service' });
+kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });
 
 const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
 const ENOSYS = 38;
@@ -57,6 +60,7 @@ interface GuestExports {
   __heap_base?: WebAssembly.Global;
   __stack_pointer?: WebAssembly.Global;
   __tls_base?: WebAssembly.Global;
+  __wasmux_interrupt?: WebAssembly.Global;
   asyncify_start_unwind?: (buffer: number) => void;
   asyncify_stop_unwind?: () => void;
   asyncify_start_rewind?: (buffer: number) => void;
@@ -71,6 +75,7 @@ class Forker {
   unwinding = false;
   result = 0;
   stateBuffer = 0;
+  stackAtFork = 0;
   exports: GuestExports = {};
   memory: WebAssembly.Memory | undefined;
 
@@ -86,6 +91,7 @@ class Forker {
     words[0] = buffer + 8;
     words[1] = buffer + size;
     this.stateBuffer = buffer;
+    this.stackAtFork = Number(this.exports.__stack_pointer!.value);
     this.unwinding = true;
     this.exports.asyncify_start_unwind(buffer);
     return 0;
@@ -98,27 +104,72 @@ class Forker {
   }
 }
 
+// Copies what the child of a fork can read: the live stack (the stack comes first in a
+// wasmux module, growing down from its top, so everything below the stack pointer is dead),
+// the data and brk heap after it, and each mapping. A fresh memory reads zero elsewhere,
+// and mmap zero-fills a range it hands out again. Copying only this is the difference
+// between a millisecond or so per MiB of memory and a few dozen microseconds.
+function copyLiveMemory(from: Uint8Array, to: Uint8Array, stackPointer: number): void {
+  const at = kernel.exports.wasmux_memory_ranges() >>> 2;
+  const words = new Uint32Array(kernel.kernelMemory.buffer);
+  const count = words[at]!;
+  const copy = (start: number, end: number): void => {
+    end = Math.min(end, from.length);
+    if (start < end) to.set(from.subarray(start, end), start);
+  };
+  if (count === 0) {
+    copy(0, from.length);
+    return;
+  }
+  const heapBase = words[at + 1]!;
+  // A module whose stack is not first (not linked by wasmux-cc) gets all of its low memory.
+  copy(stackPointer <= heapBase ? stackPointer : 0, words[at + 2]!);
+  for (let i = 1; i < count; i++) copy(words[at + 1 + 2 * i]!, words[at + 2 + 2 * i]!);
+}
+
 // The guest has unwound for a fork: make the child process and its copy of memory, and
 // hand the child to the main thread to run on another worker. Returns the result the
 // parent's fork sees.
 function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   forker.exports.asyncify_stop_unwind!();
   forker.unwinding = false;
-  const child = kernel.exports.wasmux_fork();
+  // An unwind leaves the stack pointer where the fork call had it (no epilogue runs). A
+  // function the post-link step failed to instrument would have returned normally instead,
+  // moving it: better a crash than a child resumed in the wrong place.
+  if (Number(forker.exports.__stack_pointer!.value) !== forker.stackAtFork) {
+    throw new Error('fork: a function on the stack was not instrumented for fork (sdk/postlink.mjs)');
+  }
+  const child = live(kernel.exports.wasmux_fork());
   if (child < 0) return child;
   const parent = forker.memory!;
   const copy = new WebAssembly.Memory({ initial: parent.buffer.byteLength / 65536, maximum: image.maximumPages, shared: true });
-  new Uint8Array(copy.buffer).set(new Uint8Array(parent.buffer));
+  const stackPointer = Number(forker.exports.__stack_pointer!.value);
+  copyLiveMemory(new Uint8Array(parent.buffer), new Uint8Array(copy.buffer), stackPointer);
   const resume: ForkResume = {
     memory: copy,
-    stackPointer: Number(forker.exports.__stack_pointer!.value),
+    stackPointer,
     tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
     stateBuffer: forker.stateBuffer,
   };
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
-  reply({ type: 'fork', request });
+  reply({ type: 'fork', parentPid: req.pid, request });
   return child;
+}
+
+// Thrown when the kernel says this thread was killed while it ran user code: the main
+// thread is terminating this worker, which must not enter the kernel again meanwhile.
+class ThreadKilled extends Error {}
+
+function live(value: number): number {
+  if (value === THREAD_KILLED) throw new ThreadKilled();
+  return value;
+}
+
+// Waits to be terminated (Atomics.wait is interrupted by Worker.terminate).
+function awaitTermination(): never {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) Atomics.wait(cell, 0, 0);
 }
 
 // Runs process pid's main thread: its first image (or, for a forked child, its parent's
@@ -130,6 +181,8 @@ function run(req: RunRequest): void {
   let attached = false;
   let crash: string | undefined;
   let signal = 0;
+  // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
+  const kernelStack = kernel.stackPointer;
   for (;;) {
     const memory = resume?.memory ?? new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
     kernel.bindUserMemory(memory);
@@ -142,25 +195,27 @@ function run(req: RunRequest): void {
         wasmux: { syscall: k.wasmux_syscall, fork: forker.importFn },
       }).exports as GuestExports;
     } catch (e) {
-      if (!attached) k.wasmux_thread_attach(req.pid, 0);
+      if (!attached && k.wasmux_thread_attach(req.pid, 0) < 0) return endedBeforeStart(req);
       signal = SIGSEGV;
       crash = `cannot instantiate: ${(e as Error).message}`;
       break;
     }
     forker.exports = exports;
+    if (exports.__wasmux_interrupt) reply({ type: 'memory', pid: req.pid, memory, word: Number(exports.__wasmux_interrupt.value) });
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
     if (resume) {
-      // A forked child: the parent's registers, then rewind into its fork call.
+      // A forked child: the parent's registers, then rewind into its fork call. The kernel
+      // copied the parent's address space.
       exports.__stack_pointer!.value = resume.stackPointer;
       if (resume.tlsBase !== undefined && exports.__tls_base) exports.__tls_base.value = resume.tlsBase;
-      k.wasmux_thread_attach(req.pid, 0); // the kernel copied the parent's address space
+      if (k.wasmux_thread_attach(req.pid, 0) < 0) return endedBeforeStart(req);
       forker.stateBuffer = resume.stateBuffer;
       forker.rewind(0);
       resume = undefined;
     } else if (attached) {
-      k.wasmux_thread_exec_start(heapBase);
-    } else {
-      k.wasmux_thread_attach(req.pid, heapBase);
+      live(k.wasmux_thread_exec_start(heapBase));
+    } else if (k.wasmux_thread_attach(req.pid, heapBase) < 0) {
+      return endedBeforeStart(req);
     }
     attached = true;
     for (;;) {
@@ -168,18 +223,28 @@ function run(req: RunRequest): void {
         if (!exports._start) throw new Error('the program exports no _start');
         exports._start();
       } catch (e) {
-        // The glue traps right after exit_group and after a successful execve; any other
-        // trap is a crash.
-        if (!k.wasmux_thread_process_exited() && !k.wasmux_thread_exec_image_size()) {
+        kernel.stackPointer = kernelStack;
+        // The glue traps right after exit_group and after a successful execve, and the
+        // kernel traps out of a call whose process ended; any other trap is a crash.
+        if (!live(k.wasmux_thread_process_exited()) && !live(k.wasmux_thread_exec_image_size())) {
           signal = signalForTrap(e);
           crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
         }
         break;
       }
       if (!forker.unwinding) break; // _start returned: the process is over
-      forker.rewind(forkChild(forker, image, req));
+      let child: number;
+      try {
+        child = forkChild(forker, image, req);
+      } catch (e) {
+        if (e instanceof ThreadKilled) throw e;
+        signal = SIGSEGV;
+        crash = (e as Error).message;
+        break;
+      }
+      forker.rewind(child);
     }
-    if (crash !== undefined || !k.wasmux_thread_exec_image_size()) break;
+    if (crash !== undefined || !live(k.wasmux_thread_exec_image_size())) break;
     const next = execImage();
     if (typeof next === 'string') {
       // Past the point of no return: the process dies (fs/exec.c sends SIGSEGV).
@@ -188,14 +253,28 @@ function run(req: RunRequest): void {
       break;
     }
     image = next;
+    reply({ type: 'exec', pid: req.pid });
   }
-  const status = k.wasmux_thread_finish(signal);
+  const status = live(k.wasmux_thread_finish(signal));
   kernel.bindUserMemory(undefined);
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
   reply(crash === undefined ? { type: 'exit', pid: req.pid, status } : { type: 'exit', pid: req.pid, status, crash });
 }
 
+// The process ended (killed) before this thread could attach: report how it ended.
+function endedBeforeStart(req: RunRequest): void {
+  kernel.bindUserMemory(undefined);
+  const status = kernel.exports.wasmux_process_status(req.pid);
+  reply({ type: 'exit', pid: req.pid, status: status < 0 ? 9 : status });
+}
+
 parentPort!.on('message', (msg: RunRequest) => {
-  if (msg.type === 'run') run(msg);
+  if (msg.type !== 'run') return;
+  try {
+    run(msg);
+  } catch (e) {
+    if (e instanceof ThreadKilled) awaitTermination();
+    throw e;
+  }
 });
 reply({ type: 'ready' });

@@ -13,7 +13,19 @@ enum class Errno : i32 {
 #undef WASMUX_ERRNO_ENUM
   // Internal: the operation cannot progress now; the caller blocks and restarts it.
   would_block = 100000,
+  // Internal: a blocking call was interrupted by a signal (Linux ERESTARTSYS). At kernel
+  // exit it is restarted when no handler runs or the handler has SA_RESTART, else EINTR.
+  restart_sys = 100001,
+  // Internal: as restart_sys, but EINTR whenever a handler runs (Linux ERESTARTNOHAND:
+  // poll, pause, sigsuspend, nanosleep).
+  restart_nohand = 100002,
 };
+
+constexpr bool is_restart(Errno e) { return e == Errno::restart_sys || e == Errno::restart_nohand; }
+// The same test on a raw result (-errno).
+constexpr bool is_restart_result(i64 r) {
+  return r == -static_cast<i64>(Errno::restart_sys) || r == -static_cast<i64>(Errno::restart_nohand);
+}
 
 const char* errno_name(Errno e);
 

@@ -63,6 +63,8 @@ const char* errno_name(Errno e) {
     WASMUX_ERRNO_LIST(WASMUX_ERRNO_CASE)
 #undef WASMUX_ERRNO_CASE
   case Errno::would_block: return "EAGAIN";
+  case Errno::restart_sys: return "ERESTARTSYS";
+  case Errno::restart_nohand: return "ERESTARTNOHAND";
   }
   return "E?";
 }

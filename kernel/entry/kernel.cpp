@@ -49,6 +49,7 @@ Result<i32> fork_current_process() {
     if (count >= parent.rlimit(abi::rlimit_nproc).cur) return Errno::eagain;
   }
   auto child = TRY(ProcessTable::the().create_child(parent));
+  parent.count_fork();
   child->memory() = parent.memory();
   child->argv() = parent.argv();
   child->envp() = parent.envp();
@@ -98,8 +99,14 @@ Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> 
 
 Result<Thread*> attach_thread(Process& process, u32 heap_base) {
   i32 tid = process.main_thread() ? g_next_tid++ : process.pid();
+  if (process.has_exited()) return Errno::esrch; // killed before its first thread ran
+  bool first = !process.main_thread();
   auto thread = process.add_thread(tid);
   thread->set_cpu_at_start(host().thread_cputime_ns());
+  if (first) {
+    thread->set_blocked(process.initial_mask());
+    thread->altstack() = process.initial_altstack();
+  }
   if (heap_base) process.memory().reset(heap_base);
   set_current_thread(thread.ptr());
   return thread.ptr();

@@ -6,6 +6,8 @@
 #include "../host/host_channels.h"
 #include "../vfs/vfs.h"
 #include "../fs/hostfs/hostfs.h"
+#include "../signal/signal.h"
+#include "../signal/timers.h"
 #include "../syscalls/program.h"
 #include "../syscalls/syscall.h"
 #include "kernel.h"
@@ -17,6 +19,25 @@ using namespace wasmux;
 namespace {
 constexpr u32 kthread_stack_size = 256 * 1024;
 constexpr u32 kthread_tls_room = 4096;
+
+// What the exports below return when the calling thread was killed while it ran user code:
+// its worker is being terminated and must not touch the kernel again (DESIGN §4).
+constexpr int thread_killed = -1000000;
+
+// The exports a process's worker calls between guest runs (fork, exec, finish) enter the
+// kernel as a syscall does: only while the thread has not been killed.
+class ThreadEntry {
+public:
+  ThreadEntry() : m_thread(current_thread()) { m_ok = !m_thread || m_thread->enter_kernel(); }
+  ~ThreadEntry() {
+    if (m_thread && m_ok) m_thread->leave_kernel();
+  }
+  bool ok() const { return m_ok; }
+
+private:
+  RefPtr<Thread> m_thread; // finish_thread may drop the process's reference
+  bool m_ok;
+};
 
 Vector<String> unpack_strings(const char*& p, u32 count) {
   Vector<String> out;
@@ -31,7 +52,13 @@ Vector<String> unpack_strings(const char*& p, u32 count) {
 
 EXPORT(wasmux_syscall) long long wasmux_syscall(int nr, long long a1, long long a2, long long a3, long long a4, long long a5, long long a6) {
   SyscallArgs args{{a1, a2, a3, a4, a5, a6}};
-  return syscall_entry(static_cast<u32>(nr), args);
+  bool must_stop = false;
+  i64 r = syscall_entry(static_cast<u32>(nr), args, must_stop);
+  // The process ended (exit_group, a fatal signal): the guest must not run on. Every kernel
+  // frame has unwound and the lock is free, so trapping here is safe; the worker resets
+  // this instance's stack pointer and finishes the thread.
+  if (must_stop) __builtin_trap();
+  return r;
 }
 
 EXPORT(wasmux_abi_version) unsigned wasmux_abi_version() { return abi::abi_version; }
@@ -94,6 +121,8 @@ EXPORT(wasmux_thread_attach) int wasmux_thread_attach(int pid, unsigned heap_bas
 
 // signal: 0 when the guest returned, else the signal its trap stands for.
 EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   if (signal < 0 || signal >= 64) signal = abi::sigsegv;
   return finish_thread(signal);
@@ -102,6 +131,8 @@ EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
 // Whether the calling thread's process exited through exit/exit_group (a trap after that is
 // the glue's). Asked of the thread, not a pid: a parent may already have reaped the pid.
 EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
   return t && t->process().has_exited();
@@ -109,34 +140,130 @@ EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
 
 // fork: the worker has unwound the guest's stack; make the child process.
 EXPORT(wasmux_fork) int wasmux_fork() {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   auto r = fork_current_process();
   return r.is_error() ? -static_cast<int>(r.error()) : r.value();
+}
+
+// What fork must copy of the calling process's memory besides its stack: the ranges in use
+// (data and brk heap, then each mapping), as [count, start0, end0, start1, end1, ...] in
+// kernel memory, valid until the next call on this instance. Freed ranges are left out:
+// mmap zero-fills a range when it hands it out again.
+EXPORT(wasmux_memory_ranges) unsigned wasmux_memory_ranges() {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
+  LockGuard lock;
+  static thread_local Vector<u32>* out = nullptr;
+  if (!out) out = new Vector<u32>;
+  out->clear();
+  out->append(0);
+  Thread* t = current_thread();
+  if (!t) return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+  MemoryMap& m = t->process().memory();
+  out->append(m.heap_base());
+  out->append(m.brk());
+  m.for_each_mapping([&](u32 start, u32 end) {
+    out->append(start);
+    out->append(end);
+  });
+  (*out)[0] = static_cast<u32>((out->size() - 1) / 2);
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
 }
 
 // ---- execve: the worker replaces the guest (syscalls/exec.cpp) ----
 
 // Size of the image an execve left for this thread (0: none); its bytes are at
 // wasmux_thread_exec_image_data().
-EXPORT(wasmux_thread_exec_image_size) unsigned wasmux_thread_exec_image_size() {
+EXPORT(wasmux_thread_exec_image_size) int wasmux_thread_exec_image_size() {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
-  return t ? static_cast<unsigned>(t->exec_image().size()) : 0;
+  return t ? static_cast<int>(t->exec_image().size()) : 0;
 }
 
 EXPORT(wasmux_thread_exec_image_data) unsigned wasmux_thread_exec_image_data() {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
   LockGuard lock;
   Thread* t = current_thread();
   return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(t->exec_image().data())) : 0;
 }
 
 // The new image is instantiated: drop the kernel's copy and start its address space.
-EXPORT(wasmux_thread_exec_start) void wasmux_thread_exec_start(unsigned heap_base) {
+EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base) {
+  ThreadEntry entry;
+  if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
-  if (!t) return;
+  if (!t) return 0;
   t->set_exec_image({});
   t->process().memory().reset(heap_base);
+  return 0;
+}
+
+// The wait status of a process still in the table (-ESRCH otherwise): what a worker
+// reports when the process ended before its first thread could start.
+EXPORT(wasmux_process_status) int wasmux_process_status(int pid) {
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(pid);
+  if (!p) return -static_cast<int>(Errno::esrch);
+  return p->wait_status();
+}
+
+// What the host API tells embedders about a process: [ppid, fork count, argv bytes
+// length, argv as NUL-terminated strings] in kernel memory, valid until the next call on
+// this instance; 0 when there is no such process.
+EXPORT(wasmux_process_describe) unsigned wasmux_process_describe(int pid) {
+  LockGuard lock;
+  Process* p = ProcessTable::the().find(pid);
+  if (!p) return 0;
+  static Vector<u8>* out = new Vector<u8>;
+  out->clear();
+  auto put32 = [&](u32 v) {
+    for (int i = 0; i < 4; ++i) out->append(static_cast<u8>(v >> (8 * i)));
+  };
+  put32(static_cast<u32>(p->ppid()));
+  put32(p->fork_count());
+  u32 len = 0;
+  for (auto& a : p->argv()) len += static_cast<u32>(a.length() + 1);
+  put32(len);
+  for (auto& a : p->argv()) {
+    for (char c : a.view()) out->append(static_cast<u8>(c));
+    out->append(0);
+  }
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+}
+
+// kill(2) from the host (the embedder's API, the CLI forwarding its own signals): the
+// kernel is the sender (SI_USER, pid 0). Negative pid: a process group.
+EXPORT(wasmux_kill) int wasmux_kill(int pid, int sig) {
+  LockGuard lock;
+  if (sig < 0 || sig > max_signal) return -static_cast<int>(Errno::einval);
+  Vector<RefPtr<Process>> targets;
+  ProcessTable::the().for_each([&](Process& p) {
+    if (p.has_exited()) return;
+    if (pid > 0 ? p.pid() == pid : p.pgid() == -pid) targets.append(RefPtr<Process>(&p));
+  });
+  if (targets.empty()) return -static_cast<int>(Errno::esrch);
+  if (sig)
+    for (auto& p : targets) send_signal(*p, make_siginfo(sig, abi::si_user));
+  return 0;
+}
+
+// The worker of a thread killed in user code is gone (signal.h release_killed_thread).
+EXPORT(wasmux_killed_thread_release) void wasmux_killed_thread_release(int tid) {
+  LockGuard lock;
+  release_killed_thread(tid);
+}
+
+// The timer service thread (signal/timers.h): attached to init, never returns.
+EXPORT(wasmux_timer_service) void wasmux_timer_service() {
+  LockGuard lock;
+  if (attach_thread(init_process(), 0).is_error()) return;
+  run_timer_service();
 }
 
 // The host could not start a process the kernel made: it ends with this wait status.

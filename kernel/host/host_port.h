@@ -56,6 +56,13 @@ public:
   // Starts the main thread of process pid (already in the process table) running the wasm
   // image (copied by the host before returning). 0 or -errno.
   virtual i32 start_process(i32 pid, const void* image, usize len) = 0;
+  // Terminates the worker of thread tid of process pid, which runs user code and can no
+  // longer enter the kernel (DESIGN §4); the process ended with wait_status.
+  virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;
+  // Sets the interrupt word of thread tid of process pid, which runs user code.
+  virtual void interrupt_thread(i32 pid, i32 tid) = 0;
+  // Starts the kernel's timer service thread (once: the first timer armed).
+  virtual void start_timer_service() = 0;
 
   // ---- host directory mounts; paths are relative to the mount's root ("" = root) ----
   virtual i32 host_stat(u32 mount, std::string_view path, HostStat& out) = 0;

@@ -1,4 +1,6 @@
 #include "pipe.h"
+#include "../proc/thread.h"
+#include "../signal/signal.h"
 
 #include "../fs/tmpfs/tmpfs.h"
 
@@ -28,7 +30,11 @@ Result<usize> Pipe::read(const IoBuffer& buf) {
 Result<usize> Pipe::write(const IoBuffer& buf) {
   usize len = buf.size();
   if (len == 0) return 0; // fs/pipe.c pipe_write: "Null write succeeds", readers or not
-  if (m_readers == 0) return Errno::epipe;
+  if (m_readers == 0) {
+    // fs/pipe.c pipe_write: the writer also gets SIGPIPE (send_sig: SI_USER from itself).
+    if (Thread* t = current_thread()) send_signal_to_thread(*t, make_siginfo(abi::sigpipe, abi::si_user));
+    return Errno::epipe;
+  }
   usize room = space();
   // pipe(7): writes of at most PIPE_BUF bytes are atomic: all or nothing.
   if (room == 0 || (len <= abi::pipe_buf && room < len)) return Errno::would_block;

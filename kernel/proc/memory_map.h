@@ -15,12 +15,18 @@ public:
 
   void reset(u32 heap_base);
   u32 brk() const { return m_brk; }
+  u32 heap_base() const { return m_heap_base; }
   // brk(2): returns the new break, or the old one when it cannot move (Linux returns the
   // current break on failure; musl checks).
   u32 set_brk(u32 requested);
   Result<u32> map_anonymous(u32 length);
   ErrorOr unmap(u32 addr, u32 length);
   bool is_mapped(u32 addr, u32 length) const;
+  // Calls f(start, end) for each mapped range, in address order.
+  template <typename F>
+  void for_each_mapping(F f) const {
+    for (const auto& r : m_mapped) f(r.start, r.end);
+  }
 
 private:
   struct Range {

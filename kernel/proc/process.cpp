@@ -1,5 +1,6 @@
 #include "process.h"
 
+#include "../signal/signal.h"
 #include "../vfs/vfs.h"
 
 namespace wasmux {
@@ -39,25 +40,39 @@ void Process::exit(i32 wait_status) {
   if (m_exited) return;
   m_exited = true;
   m_wait_status = wait_status;
+  m_stopped = false;
+  m_real_timer_deadline = -1;
+  m_shared_pending.clear();
   m_fds.close_all();
   m_exit_waiters.wake_all();
+  m_resume_waiters.wake_all();
   ProcessTable& table = ProcessTable::the();
   // Orphans go to init (pid 1), which reaps the ones already dead (kernel/exit.c
   // forget_original_parent).
   Vector<i32> dead_orphans;
+  Vector<RefPtr<Process>> children;
   table.for_each([&](Process& child) {
     if (child.m_ppid != m_pid || &child == this) return;
     child.m_ppid = 1;
+    children.append(RefPtr<Process>(&child));
     if (child.has_exited() && !child.host_owned()) dead_orphans.append(child.pid());
   });
   for (i32 pid : dead_orphans) table.remove(pid);
+  hang_up_orphaned_groups(*this, children);
   if (m_host_owned) return;
   if (m_ppid == 1) {
     RefPtr<Process> keep(this);
     table.remove(m_pid);
     return;
   }
-  if (Process* parent = table.find(m_ppid)) parent->child_waiters().wake_all();
+  notify_parent_of_exit(*this);
+}
+
+void Process::reset_caught_signals() {
+  for (auto& a : m_actions) {
+    if (a.handler == abi::sig_ign || a.handler == abi::sig_dfl) continue;
+    a = SigAction{};
+  }
 }
 
 ProcessTable& ProcessTable::the() {
@@ -88,6 +103,14 @@ Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
   for (u32 i = 0; i < Process::rlimit_count; ++i) child->m_rlimits[i] = parent.m_rlimits[i];
   child->m_pgid = parent.m_pgid;
   child->m_sid = parent.m_sid;
+  // fork(2): dispositions are inherited; the child's thread starts with the mask and the
+  // alternate stack of the thread that forked; nothing is pending in the child.
+  for (i32 i = 0; i < max_signal; ++i) child->m_actions[i] = parent.m_actions[i];
+  Thread* t = current_thread();
+  if (t && &t->process() == &parent) {
+    child->m_initial_mask = t->blocked();
+    child->m_initial_altstack = t->altstack();
+  }
   return child;
 }
 

@@ -40,6 +40,9 @@ public:
   i64 cpu_ns() const { return m_cpu_ns; }
   void add_cpu_ns(i64 ns) { m_cpu_ns += ns; }
   i64 children_cpu_ns() const { return m_children_cpu_ns; }
+  // How many children this process has forked (the host API's getForkCount).
+  u32 fork_count() const { return m_fork_count; }
+  void count_fork() { ++m_fork_count; }
   void add_children_cpu_ns(i64 ns) { m_children_cpu_ns += ns; }
   FdTable& fds() { return m_fds; }
   Custody& cwd() { return *m_cwd; }
@@ -50,6 +53,45 @@ public:
   Rlimit& rlimit(u32 resource) { return m_rlimits[resource]; }
   u64 nofile_limit() const { return m_rlimits[abi::rlimit_nofile].cur; }
   MemoryMap& memory() { return m_memory; }
+
+  // ---- signals (signal(7)); the operations are in signal/signal.h ----
+  SigAction& action(i32 sig) { return m_actions[sig - 1]; }
+  SignalQueue& shared_pending() { return m_shared_pending; }
+  // What the first thread starts with: the forking thread's mask and alternate stack, or
+  // the spawner's mask (or POSIX_SPAWN_SETSIGMASK's).
+  SigSet initial_mask() const { return m_initial_mask; }
+  void set_initial_mask(SigSet m) { m_initial_mask = m; }
+  abi::StackT& initial_altstack() { return m_initial_altstack; }
+  // execve(2): caught signals go back to SIG_DFL; ignored ones stay ignored.
+  void reset_caught_signals();
+
+  // Job control: stopped by a stop signal until SIGCONT; what the parent's wait has not
+  // been told yet (waitpid(2) WUNTRACED / WCONTINUED).
+  enum class JobReport : u8 { none, stopped, continued };
+  bool stopped() const { return m_stopped; }
+  void set_stopped(bool s) { m_stopped = s; }
+  JobReport job_report() const { return m_job_report; }
+  i32 stop_signal() const { return m_stop_signal; }
+  void set_job_report(JobReport r, i32 sig = 0) {
+    m_job_report = r;
+    m_stop_signal = sig;
+  }
+  // Threads parked while the process is stopped.
+  WaitQueue& resume_waiters() { return m_resume_waiters; }
+
+  // ITIMER_REAL (setitimer(2), alarm(2)): the next expiry on the monotonic clock (negative:
+  // disarmed) and the reload interval.
+  i64 real_timer_deadline() const { return m_real_timer_deadline; }
+  i64 real_timer_interval() const { return m_real_timer_interval; }
+  void set_real_timer(i64 deadline, i64 interval) {
+    m_real_timer_deadline = deadline;
+    m_real_timer_interval = interval;
+  }
+
+  template <typename F>
+  void for_each_thread(F f) {
+    m_threads.for_each(f);
+  }
 
   Vector<String>& argv() { return m_argv; }
   Vector<String>& envp() { return m_envp; }
@@ -84,6 +126,16 @@ private:
   MemoryMap m_memory;
   Vector<String> m_argv;
   Vector<String> m_envp;
+  SigAction m_actions[max_signal];
+  SignalQueue m_shared_pending;
+  SigSet m_initial_mask{0};
+  abi::StackT m_initial_altstack{0, abi::ss_disable, 0};
+  bool m_stopped{false};
+  JobReport m_job_report{JobReport::none};
+  i32 m_stop_signal{0};
+  WaitQueue m_resume_waiters;
+  i64 m_real_timer_deadline{-1};
+  i64 m_real_timer_interval{0};
   IntrusiveList<Thread, &Thread::m_process_node> m_threads;
   Vector<RefPtr<Thread>> m_thread_refs;
   bool m_exited{false};
@@ -91,6 +143,7 @@ private:
   WaitQueue m_child_waiters;
   i64 m_cpu_ns{0};
   i64 m_children_cpu_ns{0};
+  u32 m_fork_count{0};
   i32 m_wait_status{0};
   WaitQueue m_exit_waiters;
 };

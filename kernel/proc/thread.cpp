@@ -18,8 +18,14 @@ Thread::Thread(i32 tid, Process& process) : m_tid(tid), m_process(&process) {}
 
 Thread::~Thread() { m_process_node.unlink(); }
 
-ErrorOr Thread::block(i64 deadline_ns) {
+ErrorOr Thread::block(i64 deadline_ns) { return wait_for_wake(deadline_ns, true); }
+
+ErrorOr Thread::block_uninterruptible(i64 deadline_ns) { return wait_for_wake(deadline_ns, false); }
+
+ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
   // Nobody can wake us between the caller's registration and here: wakers hold the lock.
+  // A signal that came earlier is seen here (Linux checks signal_pending before sleeping).
+  if (interruptible && signal_pending()) return Errno::restart_sys;
   m_wake_word.store(0, std::memory_order_relaxed);
   bool timed_out = false;
   {
@@ -36,8 +42,49 @@ ErrorOr Thread::block(i64 deadline_ns) {
       arch::wait32(&m_wake_word, 0, timeout);
     }
   }
+  if (interruptible && signal_pending()) return Errno::restart_sys;
   if (timed_out && m_wake_word.load(std::memory_order_acquire) == 0) return Errno::etimedout;
   return {};
+}
+
+bool Thread::signal_pending() {
+  Process& p = process();
+  if (p.has_exited() || p.stopped()) return true;
+  return ((m_pending.pending() | p.shared_pending().pending()) & (~m_blocked | m_sigwait_set)) != 0;
+}
+
+bool Thread::enter_kernel() {
+  i32 expected = run_user;
+  return m_run_state.compare_exchange_strong(expected, run_kernel, std::memory_order_acquire);
+}
+
+void Thread::leave_kernel() { m_run_state.store(run_user, std::memory_order_release); }
+
+bool Thread::mark_killed() {
+  i32 expected = run_user;
+  return m_run_state.compare_exchange_strong(expected, run_killed, std::memory_order_acq_rel);
+}
+
+void Thread::interrupt() {
+  if (m_run_state.load(std::memory_order_acquire) == run_user) host().interrupt_thread(process().pid(), m_tid);
+}
+
+void Thread::set_temporary_mask(SigSet set) {
+  if (!m_restore_mask) m_saved_mask = m_blocked;
+  m_restore_mask = true;
+  set_blocked(set);
+}
+
+SigSet Thread::take_mask_to_restore() {
+  SigSet mask = m_restore_mask ? m_saved_mask : m_blocked;
+  m_restore_mask = false;
+  return mask;
+}
+
+void Thread::restore_temporary_mask() {
+  if (!m_restore_mask) return;
+  m_restore_mask = false;
+  set_blocked(m_saved_mask);
 }
 
 void Thread::wake() {

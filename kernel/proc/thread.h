@@ -7,6 +7,7 @@
 #include "../base/refptr.h"
 #include "../base/result.h"
 #include "../base/vector.h"
+#include "../signal/signal_state.h"
 
 namespace wasmux {
 
@@ -22,10 +23,56 @@ public:
 
   // Blocks the calling thread (the big lock held, its waiters registered) until woken or
   // until the monotonic clock reaches deadline_ns (negative: never). Drops the lock while
-  // waiting and takes it back before returning. Returns Errno::etimedout on timeout.
+  // waiting and takes it back before returning. Returns Errno::etimedout on timeout, and
+  // Errno::restart_sys when a signal is to be delivered or the process ended (the caller
+  // unwinds; the kernel exit path restarts the call or returns EINTR).
   ErrorOr block(i64 deadline_ns);
+  // The same, woken only by wake() or the deadline (a stopped thread parking, a service).
+  ErrorOr block_uninterruptible(i64 deadline_ns);
   // Wakes this thread if it is blocked (the big lock held).
   void wake();
+  // Whether a blocking wait has to end: a signal this thread can take, or its process is
+  // gone or stopping.
+  bool signal_pending();
+
+  // ---- the run state: who may end this thread's worker (DESIGN §4) ----
+  // A thread is in user code or in the kernel. Another thread ending the process can stop
+  // a thread in user code only by having its worker terminated, which is safe only while
+  // that thread cannot enter the kernel: the compare-and-swap below decides it.
+  // enter_kernel: false when the thread was killed (it must not touch the kernel again).
+  bool enter_kernel();
+  void leave_kernel();
+  // Claims a thread in user code for termination; false when it is in the kernel.
+  bool mark_killed();
+  bool killed() const { return m_run_state.load(std::memory_order_acquire) == run_killed; }
+  // Draws the attention of a thread running user code to its signals: the host sets its
+  // interrupt word, which its loops test (docs/guest-abi.md, "Signals"). A thread in the
+  // kernel needs no such thing: it sees its signals on the way out.
+  void interrupt();
+
+  // ---- signals (signal(7)) ----
+  SigSet blocked() const { return m_blocked; }
+  void set_blocked(SigSet set) { m_blocked = set & ~unblockable_signals; }
+  // sigsuspend, ppoll: a mask for the duration of one call. The old one comes back after
+  // the handler that ends the call has run, or at kernel exit when no handler runs.
+  void set_temporary_mask(SigSet set);
+  bool has_temporary_mask() const { return m_restore_mask; }
+  // The mask a handler's frame saves (the pre-call one during sigsuspend); forgets it.
+  SigSet take_mask_to_restore();
+  void restore_temporary_mask();
+  SignalQueue& pending() { return m_pending; }
+  // rt_sigtimedwait: signals waited for while blocked; they wake this thread.
+  SigSet sigwait_set() const { return m_sigwait_set; }
+  void set_sigwait_set(SigSet set) { m_sigwait_set = set; }
+  abi::StackT& altstack() { return m_altstack; }
+  // Whether a stack pointer lies on the alternate stack (Linux on_sig_stack).
+  bool on_altstack(UserAddr sp) const {
+    return !(m_altstack.ss_flags & abi::ss_disable) && sp > m_altstack.ss_sp && sp <= m_altstack.ss_sp + m_altstack.ss_size;
+  }
+  // The result of a call that returned SIGNAL_PENDING instead, until wasmux_sigdeliver
+  // moves it into a handler's frame or hands it back.
+  i64 stashed_result() const { return m_stashed_result; }
+  void set_stashed_result(i64 r) { m_stashed_result = r; }
 
   // The worker's CPU clock when this thread started on it (workers are reused).
   i64 cpu_at_start() const { return m_cpu_at_start; }
@@ -38,9 +85,20 @@ public:
   ListNode m_process_node;
 
 private:
+  ErrorOr wait_for_wake(i64 deadline_ns, bool interruptible);
+  static constexpr i32 run_user = 0, run_kernel = 1, run_killed = 2;
+
   i32 m_tid;
   RefPtr<Process> m_process;
   std::atomic<i32> m_wake_word{0};
+  std::atomic<i32> m_run_state{run_user};
+  SigSet m_blocked{0};
+  SigSet m_saved_mask{0};
+  SigSet m_sigwait_set{0};
+  bool m_restore_mask{false};
+  SignalQueue m_pending;
+  abi::StackT m_altstack{0, abi::ss_disable, 0};
+  i64 m_stashed_result{0};
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};
   Vector<u8> m_exec_image;

@@ -2,6 +2,7 @@
 #include "../base/format.h"
 #include "../entry/big_lock.h"
 #include "../fd/file_description.h"
+#include "../signal/delivery.h"
 #include "syscall.h"
 
 namespace wasmux {
@@ -86,33 +87,73 @@ void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, i64 resu
   host().log(f.data(), f.size());
 }
 
-} // namespace
-
-i64 syscall_entry(u32 nr, const SyscallArgs& args) {
-  LockGuard lock;
-  const SyscallEntry* e = nr < table_size ? &table.entries[nr] : nullptr;
-  i64 result;
+i64 call_handler(u32 nr, const SyscallEntry* e, const SyscallArgs& args) {
   if (!e || !e->handler) {
-    result = -static_cast<i64>(Errno::enosys);
     if (kernel_config().trace_unimplemented && !kernel_config().trace_all && nr < table_size && !reported[nr]) {
       reported[nr] = true;
       Formatter f;
       f.append("wasmux: unimplemented syscall ").append(e && e->name ? e->name : "?").append(" (").append_int(nr).append(") returns ENOSYS\n");
       host().log(f.data(), f.size());
     }
-  } else {
-    SyscallResult r = e->handler(args);
-    if (r.is_error()) {
-      Errno err = r.error();
-      // Internal codes never reach a program.
-      if (err == Errno::would_block) err = Errno::eagain;
-      result = -static_cast<i64>(err);
-    } else {
-      result = r.value();
-    }
+    return -static_cast<i64>(Errno::enosys);
   }
-  if (kernel_config().trace_all) trace_call(nr, e, args, result);
+  SyscallResult r = e->handler(args);
+  if (!r.is_error()) return r.value();
+  Errno err = r.error();
+  // would_block never reaches a program; the restart codes are settled at kernel exit.
+  if (err == Errno::would_block) err = Errno::eagain;
+  return -static_cast<i64>(err);
+}
+
+constexpr u32 nr_sigdeliver = [] {
+  u32 n = 0;
+#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names) \
+  if (std::string_view(#name) == "wasmux_sigdeliver") n = nr;
+#include <wasmux/syscall_table.inc>
+#undef WASMUX_SYSCALL
+  return n;
+}();
+
+} // namespace
+
+i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop) {
+  must_stop = false;
+  Thread* t = current_thread();
+  // A thread whose process was ended while it ran user code is being terminated by the
+  // host: it must not touch kernel state any more (DESIGN §4).
+  if (t && !t->enter_kernel()) {
+    must_stop = true;
+    return 0;
+  }
+  i64 result;
+  {
+    LockGuard lock;
+    result = dispatch(t, nr, args);
+    must_stop = t && t->process().has_exited();
+  }
+  if (t) t->leave_kernel();
   return result;
+}
+
+i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
+  const SyscallEntry* e = nr < table_size ? &table.entries[nr] : nullptr;
+  if (t) {
+    if (t->process().has_exited()) return 0;
+    // A stopped process's threads go no further than the kernel's door.
+    if (t->process().stopped()) park_while_stopped(*t);
+  }
+  for (;;) {
+    i64 result = call_handler(nr, e, args);
+    if (kernel_config().trace_all) trace_call(nr, e, args, result);
+    // wasmux_sigdeliver is the exit path's own continuation: it never goes through it.
+    if (!t || nr == nr_sigdeliver || !has_signal_work(*t)) {
+      if (is_restart_result(result)) result = -static_cast<i64>(Errno::eintr); // no thread: nothing to restart
+      return result;
+    }
+    bool restart = false;
+    result = signal_exit_path(*t, result, restart);
+    if (!restart) return result;
+  }
 }
 
 ErrorOr wait_for_readiness(FileDescription& d, u32 events) {

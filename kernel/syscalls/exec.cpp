@@ -18,6 +18,10 @@ SyscallResult exec_common(RefPtr<Custody> program, UserAddr uargv, UserAddr uenv
   // The point of no return (fs/exec.c begin_new_exec): descriptors marked close-on-exec
   // go, the arguments are the new ones; the pid, parent and other descriptors stay.
   p.fds().close_on_exec();
+  // execve(2): caught signals go back to their default, ignored ones stay ignored; the
+  // mask and pending signals are kept; the alternate stack is gone with the old image.
+  p.reset_caught_signals();
+  current().altstack() = {0, abi::ss_disable, 0};
   p.argv() = std::move(argv);
   p.envp() = std::move(envp);
   current().set_exec_image(std::move(image));

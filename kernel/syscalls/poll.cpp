@@ -42,8 +42,13 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
     // (over ~73 years) is a wait without limit.
     if (ts.tv_sec <= INT64_MAX / 4 / 1000000000) deadline = host().monotonic_ns() + ts.tv_sec * 1000000000 + ts.tv_nsec;
   }
-  // The signal mask argument takes effect with signals (issue 3); it is validated now.
-  if (a.ptr(3) && a.size(4) != 8) return Errno::einval;
+  // ppoll(2): the mask replaces the caller's for the call (and until a handler it lets in
+  // has run).
+  if (a.ptr(3)) {
+    if (a.size(4) != 8) return Errno::einval;
+    SigSet mask = TRY(copy_in<u64>(a.ptr(3)));
+    current().set_temporary_mask(mask);
+  }
   usize ready;
   for (;;) {
     ready = scan(fds);
@@ -70,7 +75,8 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
       ready = scan(fds);
       break;
     }
-    TRY(r);
+    // Interrupted: EINTR once a handler ran (Linux ERESTARTNOHAND).
+    if (r.is_error()) return Errno::restart_nohand;
   }
   if (nfds && !host().copy_to_user(a.ptr(0), fds.data(), nfds * sizeof(abi::Pollfd))) return Errno::efault;
   return static_cast<i64>(ready);

@@ -1,5 +1,5 @@
 // getpid, getppid, gettid, get[e]uid, get[e]gid, uname, sysinfo, prlimit64, getrlimit,
-// setrlimit, set_tid_address, rt_sigprocmask (bookkeeping until signals land), exit,
+// setrlimit, set_tid_address, exit,
 // exit_group, wasmux_startup_block.
 #include "syscall.h"
 
@@ -78,26 +78,6 @@ SyscallResult sys_getrlimit(const SyscallArgs& a) {
 
 SyscallResult sys_setrlimit(const SyscallArgs& a) {
   TRY(rlimit_exchange(current_process(), a.u32_(0), a.ptr(1), 0));
-  return 0;
-}
-
-SyscallResult sys_rt_sigprocmask(const SyscallArgs& a) {
-  // Bookkeeping only until signals arrive: the mask is kept per thread so that programs
-  // which save and restore it see their own values.
-  static thread_local u64 mask = 0;
-  if (a.size(3) != 8) return Errno::einval;
-  if (a.ptr(2)) TRY(copy_out(a.ptr(2), mask));
-  if (a.ptr(1)) {
-    u64 set = TRY(copy_in<u64>(a.ptr(1)));
-    // SIGKILL and SIGSTOP cannot be blocked (sigprocmask(2)).
-    set &= ~((1ull << (abi::sigkill - 1)) | (1ull << (abi::sigstop - 1)));
-    switch (a.i32_(0)) {
-    case abi::sig_block: mask |= set; break;
-    case abi::sig_unblock: mask &= ~set; break;
-    case abi::sig_setmask: mask = set; break;
-    default: return Errno::einval;
-    }
-  }
   return 0;
 }
 

@@ -25,7 +25,16 @@ ErrorOr apply_attributes(Process& child, const abi::SpawnAttr& attr) {
     c.euid = c.suid = c.uid;
     c.egid = c.sgid = c.gid;
   }
-  // SETSIGMASK / SETSIGDEF take effect with signals; the values are validated by libc.
+  // The child starts as after execve: caught signals at their default, ignored ones
+  // ignored, the spawner's mask unless SETSIGMASK gives one (posix_spawnattr_setsigmask(3)),
+  // and SETSIGDEF's signals at their default too.
+  child.reset_caught_signals();
+  child.initial_altstack() = {0, abi::ss_disable, 0};
+  if (attr.flags & abi::posix_spawn_setsigmask) child.set_initial_mask(attr.sigmask & ~unblockable_signals);
+  if (attr.flags & abi::posix_spawn_setsigdef) {
+    for (i32 sig = 1; sig <= max_signal; ++sig)
+      if (attr.sigdefault & sig_bit(sig)) child.action(sig) = SigAction{};
+  }
   return {};
 }
 

@@ -37,8 +37,12 @@ inline i64 thread_cpu_ns() { return host().thread_cputime_ns() - current().cpu_a
 #undef WASMUX_SYSCALL_partial
 #undef WASMUX_SYSCALL_full
 
-// Enters the kernel: takes the lock, dispatches, converts the result to -errno.
-i64 syscall_entry(u32 nr, const SyscallArgs& args);
+// Enters the kernel: takes the lock, dispatches, converts the result to -errno, and runs
+// the signal exit path. must_stop: the calling thread's process has ended (exit_group, a
+// fatal signal); its guest must not run again (the export traps).
+i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop);
+// The same with the lock held and the thread in the kernel (tests and syscall_entry).
+i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args);
 
 // Kernel-wide switches set at boot.
 struct KernelConfig {

@@ -28,11 +28,15 @@ Result<i64> timespec_in(UserAddr addr) {
   return ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-// Sleeps on nothing but the deadline; signals will interrupt it (EINTR + remaining time).
-ErrorOr sleep_until_monotonic(i64 deadline) {
+// Sleeps on nothing but the deadline. A signal ends the sleep: the time left goes to rem
+// (when given) and the call fails with EINTR once a handler has run (nanosleep(2)).
+ErrorOr sleep_until_monotonic(i64 deadline, UserAddr rem) {
   while (host().monotonic_ns() < deadline) {
     auto r = current().block(deadline);
-    if (r.is_error() && r.error() != Errno::etimedout) return r.error();
+    if (r.is_error() && r.error() != Errno::etimedout) {
+      if (rem) TRY(copy_out(rem, to_timespec(max<i64>(deadline - host().monotonic_ns(), 0))));
+      return Errno::restart_nohand;
+    }
   }
   return {};
 }
@@ -60,7 +64,7 @@ SyscallResult sys_gettimeofday(const SyscallArgs& a) {
 
 SyscallResult sys_nanosleep(const SyscallArgs& a) {
   i64 duration = TRY(timespec_in(a.ptr(0)));
-  TRY(sleep_until_monotonic(host().monotonic_ns() + duration));
+  TRY(sleep_until_monotonic(host().monotonic_ns() + duration, a.ptr(1)));
   return 0;
 }
 
@@ -70,7 +74,9 @@ SyscallResult sys_clock_nanosleep(const SyscallArgs& a) {
   i64 now = TRY(clock_now(clock));
   i64 t = TRY(timespec_in(a.ptr(2)));
   i64 duration = (a.u32_(1) & abi::timer_abstime) ? t - now : t;
-  if (duration > 0) TRY(sleep_until_monotonic(host().monotonic_ns() + duration));
+  // clock_nanosleep(2): rem is not written for an absolute sleep.
+  bool absolute = a.u32_(1) & abi::timer_abstime;
+  if (duration > 0) TRY(sleep_until_monotonic(host().monotonic_ns() + duration, absolute ? 0 : a.ptr(3)));
   return 0;
 }
 

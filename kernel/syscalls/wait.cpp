@@ -11,12 +11,17 @@ struct WaitRequest {
   Select select;
   i32 id;
   bool nohang;
-  bool nowait; // waitid WNOWAIT: report, leave the zombie
+  bool nowait;    // waitid WNOWAIT: report, leave the child as it is
+  bool exited;    // report children that ended (always for wait4)
+  bool stopped;   // WUNTRACED / WSTOPPED
+  bool continued; // WCONTINUED
 };
 
 struct Reaped {
   i32 pid{0};
-  i32 status{0};
+  i32 status{0}; // a wait4 status: exited, signaled, stopped ((sig << 8) | 0x7f), continued (0xffff)
+  i32 code{0};   // the waitid si_code (CLD_*)
+  i32 si_status{0};
   u32 uid{0};
   i64 cpu_ns{0};
 };
@@ -31,24 +36,57 @@ bool matches(Process& parent, Process& child, const WaitRequest& w) {
   return false;
 }
 
+// What child has to report under w, if anything (Linux wait_consider_task: an exit first,
+// then a stop, then a continue).
+bool report_of(Process& child, const WaitRequest& w, Reaped& r) {
+  r.pid = child.pid();
+  r.uid = child.credentials().uid;
+  if (child.has_exited()) {
+    if (!w.exited) return false;
+    r.status = child.wait_status();
+    r.cpu_ns = child.cpu_ns() + child.children_cpu_ns();
+    i32 sig = r.status & 0x7f;
+    r.code = sig == 0 ? abi::cld_exited : (r.status & 0x80) ? abi::cld_dumped : abi::cld_killed;
+    r.si_status = sig == 0 ? (r.status >> 8) & 0xff : sig;
+    return true;
+  }
+  if (w.stopped && child.job_report() == Process::JobReport::stopped) {
+    r.status = (child.stop_signal() << 8) | 0x7f;
+    r.code = abi::cld_stopped;
+    r.si_status = child.stop_signal();
+    return true;
+  }
+  if (w.continued && child.job_report() == Process::JobReport::continued) {
+    r.status = 0xffff;
+    r.code = abi::cld_continued;
+    r.si_status = abi::sigcont;
+    return true;
+  }
+  return false;
+}
+
 // The wait loop shared by wait4 and waitid (Linux kernel/exit.c do_wait): ECHILD without
-// a matching child, a zombie reaped (or only reported), else block until a child changes.
+// a matching child, a report taken (a zombie reaped), else block until a child changes.
 Result<Reaped> wait_for_child(const WaitRequest& w) {
   Process& parent = current_process();
   for (;;) {
     bool any = false;
-    Process* zombie = nullptr;
+    Process* found = nullptr;
+    Reaped r;
     ProcessTable::the().for_each([&](Process& child) {
-      if (!matches(parent, child, w)) return;
+      if (found || !matches(parent, child, w)) return;
       any = true;
-      if (!zombie && child.has_exited()) zombie = &child;
+      if (report_of(child, w, r)) found = &child;
     });
     if (!any) return Errno::echild;
-    if (zombie) {
-      Reaped r{zombie->pid(), zombie->wait_status(), zombie->credentials().uid, zombie->cpu_ns() + zombie->children_cpu_ns()};
+    if (found) {
       if (!w.nowait) {
-        parent.add_children_cpu_ns(r.cpu_ns);
-        ProcessTable::the().remove(r.pid);
+        if (found->has_exited()) {
+          parent.add_children_cpu_ns(r.cpu_ns);
+          ProcessTable::the().remove(r.pid);
+        } else {
+          found->set_job_report(Process::JobReport::none);
+        }
       }
       return r;
     }
@@ -79,7 +117,12 @@ SyscallResult sys_wait4(const SyscallArgs& a) {
   if (pid == INT32_MIN) return Errno::esrch;
   // waitpid(2): -1 any child, 0 the caller's group, < -1 group -pid, > 0 that child.
   WaitRequest w{pid == -1 ? Select::any : pid > 0 ? Select::pid : Select::pgid,
-                pid == 0 ? current_process().pgid() : pid < 0 ? -pid : pid, (options & abi::wnohang) != 0, false};
+                pid == 0 ? current_process().pgid() : pid < 0 ? -pid : pid,
+                (options & abi::wnohang) != 0,
+                false,
+                true,
+                (options & abi::wuntraced) != 0,
+                (options & abi::wcontinued) != 0};
   Reaped r = TRY(wait_for_child(w));
   if (r.pid && a.ptr(1)) TRY(copy_out(a.ptr(1), r.status));
   if (r.pid) TRY(write_rusage(a.ptr(3), r.cpu_ns));
@@ -94,7 +137,13 @@ SyscallResult sys_waitid(const SyscallArgs& a) {
                                   abi::__wnothread | abi::__wall | abi::__wclone))
     return Errno::einval;
   if (!(options & (abi::wexited | abi::wstopped | abi::wcontinued))) return Errno::einval;
-  WaitRequest w{Select::any, 0, (options & abi::wnohang) != 0, (options & abi::wnowait) != 0};
+  WaitRequest w{Select::any,
+                0,
+                (options & abi::wnohang) != 0,
+                (options & abi::wnowait) != 0,
+                (options & abi::wexited) != 0,
+                (options & abi::wstopped) != 0,
+                (options & abi::wcontinued) != 0};
   switch (idtype) {
   case abi::p_all: break;
   case abi::p_pid:
@@ -109,21 +158,15 @@ SyscallResult sys_waitid(const SyscallArgs& a) {
     break;
   default: return Errno::einval;
   }
-  // Stop and continue reports come with job-control signals; until then only exits exist.
-  if (!(options & abi::wexited)) {
-    if (w.nohang) return 0;
-    return Errno::echild;
-  }
   Reaped r = TRY(wait_for_child(w));
   if (a.ptr(2)) {
     abi::SiginfoChild info{};
     if (r.pid) {
       info.si_signo = abi::sigchld;
       info.si_pid = r.pid;
-      info.si_uid = static_cast<u32>(r.uid);
-      i32 sig = r.status & 0x7f;
-      info.si_code = sig == 0 ? abi::cld_exited : (r.status & 0x80) ? abi::cld_dumped : abi::cld_killed;
-      info.si_status = sig == 0 ? (r.status >> 8) & 0xff : sig;
+      info.si_uid = r.uid;
+      info.si_code = r.code;
+      info.si_status = r.si_status;
     }
     // waitid(2): with WNOHANG and no child ready, si_pid (and the rest) read zero.
     TRY(copy_out(a.ptr(2), info));

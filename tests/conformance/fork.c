@@ -3,6 +3,7 @@
  * RLIMIT_NPROC. */
 #define _GNU_SOURCE
 #include <setjmp.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +28,25 @@ static int deep_fork(int depth)
     pid_t p = fork();
     if (p == 0) _exit(depth + 40);
     return wait_status(p);
+}
+
+/* An applet table, as in busybox: fork reached through a function pointer. */
+static int applet_echo(int n) { return n; }
+static int applet_fork(int n)
+{
+    pid_t p = fork();
+    if (p == 0) _exit(n);
+    return wait_status(p);
+}
+static int (*const applets[])(int) = {applet_echo, applet_fork};
+
+static volatile int handler_status = -1;
+static void fork_in_handler(int sig)
+{
+    (void)sig;
+    pid_t p = fork();
+    if (p == 0) _exit(21);
+    handler_status = wait_status(p);
 }
 
 int main(int argc, char **argv)
@@ -125,6 +145,16 @@ int main(int argc, char **argv)
 
     /* Deeper stacks unwind and rewind intact. */
     CHECK_EQ(deep_fork(12), 40, "fork twelve frames deep");
+
+    /* Through a function pointer, and from a signal handler (fork is async-signal-safe). */
+    {
+        volatile int which = 1;
+        CHECK_EQ(applets[which](17), 17, "fork from a function called through a pointer");
+        signal(SIGUSR1, fork_in_handler);
+        raise(SIGUSR1);
+        CHECK_EQ(handler_status, 21, "fork from a signal handler");
+        signal(SIGUSR1, SIG_DFL);
+    }
 
     /* Many children, reaped in any order. */
     {

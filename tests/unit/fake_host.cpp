@@ -190,6 +190,45 @@ void FakeHost::log(const char* text, usize len) {
   m_captured->log.append(text, len);
 }
 
+namespace {
+std::mutex g_terminations_lock;
+std::vector<FakeHost::Termination> g_terminations;
+std::atomic<int> g_timer_service_starts{0};
+} // namespace
+
+void FakeHost::terminate_thread(i32 pid, i32 tid, i32 wait_status) {
+  std::lock_guard<std::mutex> g(g_terminations_lock);
+  g_terminations.push_back({pid, tid, wait_status});
+}
+
+std::vector<FakeHost::Termination> FakeHost::terminations() {
+  std::lock_guard<std::mutex> g(g_terminations_lock);
+  return g_terminations;
+}
+
+void FakeHost::clear_terminations() {
+  std::lock_guard<std::mutex> g(g_terminations_lock);
+  g_terminations.clear();
+}
+
+void FakeHost::start_timer_service() { ++g_timer_service_starts; }
+
+namespace {
+std::mutex g_interrupts_lock;
+std::map<i32, int> g_interrupts;
+} // namespace
+
+void FakeHost::interrupt_thread(i32 pid, i32 tid) {
+  std::lock_guard<std::mutex> g(g_interrupts_lock);
+  ++g_interrupts[tid];
+}
+
+int FakeHost::interrupts_of(i32 tid) {
+  std::lock_guard<std::mutex> g(g_interrupts_lock);
+  return g_interrupts[tid];
+}
+int FakeHost::timer_service_starts() { return g_timer_service_starts; }
+
 i32 FakeHost::start_process(i32 pid, const void* image, usize len) {
   std::lock_guard<std::mutex> g(m_captured->lock);
   m_captured->starts.push_back({pid, std::string(static_cast<const char*>(image), len)});

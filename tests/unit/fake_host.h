@@ -91,6 +91,18 @@ public:
   // Process starts are recorded, not run: a test plays the started process itself.
   i32 start_process(i32 pid, const void* image, usize len) override;
   std::vector<ProcessStart> starts();
+  // Terminations are recorded for every instance (the killer may be any process): a test
+  // plays the host by checking them.
+  void terminate_thread(i32 pid, i32 tid, i32 wait_status) override;
+  struct Termination {
+    i32 pid, tid, wait_status;
+  };
+  static std::vector<Termination> terminations();
+  static void clear_terminations();
+  void start_timer_service() override;
+  void interrupt_thread(i32 pid, i32 tid) override;
+  static int interrupts_of(i32 tid);
+  static int timer_service_starts();
   i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
   i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;
   void host_close(i32 handle) override;

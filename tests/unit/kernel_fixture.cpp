@@ -1,6 +1,7 @@
 #include "kernel_fixture.h"
 #include "fd/file_description.h"
 #include "proc/process.h"
+#include "signal/signal.h"
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -45,7 +46,7 @@ GuestProcess::GuestProcess(std::string_view cwd) {
   m_pid = m_process->pid();
   auto t = attach_thread(*m_process, heap_base);
   if (t.is_error()) abort();
-  m_thread = t.value();
+  m_thread = RefPtr<Thread>(t.value());
 }
 
 GuestProcess::GuestProcess(Existing existing) {
@@ -61,15 +62,20 @@ GuestProcess::GuestProcess(Existing existing) {
   m_pid = existing.pid;
   auto t = attach_thread(*m_process, heap_base);
   if (t.is_error()) abort();
-  m_thread = t.value();
+  m_thread = RefPtr<Thread>(t.value());
 }
 
 GuestProcess::~GuestProcess() {
   {
     enter();
     LockGuard lock;
-    (void)finish_thread(false);
+    // A thread killed in user code is the host's to end (its worker is terminated): the
+    // kernel already took it out of its process.
+    if (!m_thread->killed()) (void)finish_thread(false);
+    release_killed_thread(m_thread->tid());
+    set_current_thread(nullptr);
     ProcessTable::the().remove(m_pid);
+    m_thread = nullptr;
     m_process = nullptr;
   }
   set_host(&idle_host());
@@ -77,7 +83,7 @@ GuestProcess::~GuestProcess() {
 
 void GuestProcess::enter() {
   set_host(&m_host);
-  set_current_thread(m_thread);
+  set_current_thread(m_thread.ptr());
 }
 
 UserAddr GuestProcess::alloc(usize n, usize align) {
@@ -102,7 +108,13 @@ UserAddr GuestProcess::str(std::string_view s) {
 i64 GuestProcess::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5) {
   enter();
   SyscallArgs args{{a0, a1, a2, a3, a4, a5}};
-  return syscall_entry(static_cast<u32>(number), args);
+  bool must_stop = false;
+  return syscall_entry(static_cast<u32>(number), args, must_stop);
+}
+
+i64 GuestProcess::set_action(i32 sig, u32 handler, u32 flags, u64 mask) {
+  abi::KSigaction k{handler, flags, 0, {static_cast<u32>(mask), static_cast<u32>(mask >> 32)}};
+  return sys(nr::rt_sigaction, sig, put(k), 0, 8);
 }
 
 i64 GuestProcess::open(std::string_view path, i64 flags, i64 mode) {
@@ -213,7 +225,8 @@ i64 GuestThread::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5)
   set_host(&m_host);
   set_current_thread(m_thread.ptr());
   SyscallArgs args{{a0, a1, a2, a3, a4, a5}};
-  return syscall_entry(static_cast<u32>(number), args);
+  bool must_stop = false;
+  return syscall_entry(static_cast<u32>(number), args, must_stop);
 }
 
 void share_fd(GuestProcess& from, i32 fd, GuestProcess& to, i32 to_fd) {

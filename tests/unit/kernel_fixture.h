@@ -65,6 +65,8 @@ public:
   Process& process() { return *m_process; }
   Thread& thread() { return *m_thread; }
   i32 pid() const { return m_pid; }
+  // The kernel ended this process while its thread ran "user code" (between calls).
+  bool killed() const { return m_thread->killed(); }
   // Binds the calling OS thread to this process (host port + current thread).
   void enter();
 
@@ -85,6 +87,9 @@ public:
 
   // ---- syscalls ----
   i64 sys(int number, i64 a0 = 0, i64 a1 = 0, i64 a2 = 0, i64 a3 = 0, i64 a4 = 0, i64 a5 = 0);
+  // rt_sigaction with SIG_IGN (or any handler index) and flags.
+  i64 set_action(i32 sig, u32 handler, u32 flags = 0, u64 mask = 0);
+  i64 ignore_signal(i32 sig) { return set_action(sig, abi::sig_ign); }
   i64 open(std::string_view path, i64 flags, i64 mode = 0644);
   i64 close(i64 fd) { return sys(nr::close, fd); }
   i64 write(i64 fd, std::string_view data);
@@ -115,7 +120,7 @@ public:
 private:
   FakeHost m_host;
   RefPtr<Process> m_process;
-  Thread* m_thread{nullptr};
+  RefPtr<Thread> m_thread; // kept: a thread killed in user code stays readable, as in wasm
   i32 m_pid{0};
   std::mutex m_arena_lock; // threads of one process share its arena
   UserAddr m_arena{arena_start};

@@ -139,7 +139,8 @@ TEST_F(KernelTest, StartupBlockLaysOutArgvEnvpAndAuxv) {
     (void)attach_thread(*proc, heap_base); // bind this OS thread to it for the calls below
   }
   auto call = [&](UserAddr buf, i64 size) {
-    return syscall_entry(nr::wasmux_startup_block, SyscallArgs{{buf, size, 0, 0, 0, 0}});
+    bool must_stop = false;
+    return syscall_entry(nr::wasmux_startup_block, SyscallArgs{{buf, size, 0, 0, 0, 0}}, must_stop);
   };
   i64 need = call(0, 0); // too small: nothing written, the size comes back
   ASSERT_GT(need, 0);

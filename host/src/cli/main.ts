@@ -2,7 +2,7 @@
 // a fresh wasmux kernel.
 import fs from 'node:fs';
 import path from 'node:path';
-import { boot, defaultRootfsPath, ProgramError, type BootOptions, type Mount } from '../api.js';
+import { boot, defaultRootfsPath, ProgramError, type BootOptions, type Mount, type Wasmux } from '../api.js';
 
 const usage = `usage: wasmux run [OPTION]... PROGRAM.wasm [ARG]...
        wasmux sh [OPTION]... [-c COMMAND | SCRIPT] [ARG]...
@@ -95,6 +95,7 @@ async function run(args: string[]): Promise<number> {
   };
   try {
     const handle = w.spawn(path.resolve(program), [program, ...o.rest.slice(1)], { env });
+    forwardSignals(w, handle.pid);
     return exitCodeOf(await handle.wait());
   } catch (e) {
     if (e instanceof ProgramError) fail(`${program}: ${e.message}`, e.exitCode);
@@ -118,11 +119,28 @@ async function shell(args: string[]): Promise<number> {
     LANG: process.env.LANG ?? 'C.UTF-8',
   };
   const handle = w.spawnGuest('/bin/sh', ['sh', ...o.rest], { env, cwd: '/root' });
+  forwardSignals(w, handle.pid);
   return exitCodeOf(await handle.wait());
 }
 
 function exitCodeOf(exit: { exitCode: number | null; signal: number | null }): number {
   return exit.exitCode ?? 128 + (exit.signal ?? 0);
+}
+
+// The signals a terminal or a supervisor sends to this command go on to the program's
+// process group, as a terminal sends them to its foreground group: the program decides
+// (it may catch or ignore them) and its exit status tells the rest.
+function forwardSignals(w: Wasmux, pid: number): void {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+  for (const [name, sig] of Object.entries(numbers)) {
+    process.on(name as NodeJS.Signals, () => {
+      try {
+        w.kill(-pid, sig);
+      } catch {
+        // the group is gone: the program is ending anyway
+      }
+    });
+  }
 }
 
 async function main(): Promise<void> {

@@ -21,9 +21,15 @@ export interface KernelExports {
   wasmux_thread_finish(signal: number): number;
   wasmux_thread_process_exited(): number;
   wasmux_fork(): number;
+  wasmux_memory_ranges(): number;
   wasmux_thread_exec_image_size(): number;
   wasmux_thread_exec_image_data(): number;
-  wasmux_thread_exec_start(heapBase: number): void;
+  wasmux_thread_exec_start(heapBase: number): number;
+  wasmux_process_status(pid: number): number;
+  wasmux_kill(pid: number, sig: number): number;
+  wasmux_process_describe(pid: number): number;
+  wasmux_killed_thread_release(tid: number): void;
+  wasmux_timer_service(): void;
   wasmux_process_reap(pid: number): void;
   wasmux_process_fail(pid: number, status: number): void;
   wasmux_mount_host(path: number, mountId: number): number;
@@ -45,6 +51,10 @@ export interface KernelExports {
 export const KERNEL_INITIAL_PAGES = 256;
 export const KERNEL_MAXIMUM_PAGES = 65536;
 
+// What the process-thread exports return once the thread was killed in user code: its
+// worker is about to be terminated and must not enter the kernel again.
+export const THREAD_KILLED = -1000000;
+
 const EFAULT = 14;
 const EAGAIN = 11;
 const EBADF = 9;
@@ -62,6 +72,14 @@ export class KernelThread {
   onChannelOutput: ((channel: number, data: Uint8Array) => void) | undefined;
   // A process made by the kernel (posix_spawn) to start with this wasm image.
   onStartProcess: ((pid: number, image: Uint8Array<ArrayBuffer>) => void) | undefined;
+  // The worker running thread tid of process pid must be terminated (it runs user code and
+  // its process ended with this wait status). Every instance that can send signals needs it.
+  onTerminateThread: ((pid: number, tid: number, status: number) => void) | undefined;
+  // The kernel wants its timer service thread started.
+  onStartTimerService: (() => void) | undefined;
+  // The interrupt word of thread tid of process pid is to be set (it runs user code and
+  // has a signal to see to). Every instance that can send signals needs it.
+  onInterruptThread: ((pid: number, tid: number) => void) | undefined;
 
   constructor(module: WebAssembly.Module, readonly kernelMemory: WebAssembly.Memory, mounts: HostMounts) {
     this.kernelBytes = new Uint8Array(kernelMemory.buffer);
@@ -77,6 +95,16 @@ export class KernelThread {
   enterRegion(base: number): void {
     this.exports.__stack_pointer.value = base + this.exports.wasmux_kthread_region_size();
     this.exports.__wasm_init_tls(base);
+  }
+
+  // The kernel traps out of a syscall whose process ended (after its frames unwound): its
+  // stack pointer is then left where that export's frame put it. The caller saves the value
+  // before running the guest and puts it back after any trap.
+  get stackPointer(): number {
+    return Number(this.exports.__stack_pointer.value);
+  }
+  set stackPointer(value: number) {
+    this.exports.__stack_pointer.value = value;
   }
 
   bindUserMemory(memory: WebAssembly.Memory | undefined): void {
@@ -183,6 +211,15 @@ export class KernelThread {
         image.set(this.kernel().subarray(kimage >>> 0, (kimage >>> 0) + (len >>> 0)));
         this.onStartProcess(pid, image);
         return 0;
+      },
+      terminate_thread: (pid: number, tid: number, status: number): void => {
+        this.onTerminateThread?.(pid, tid, status);
+      },
+      start_timer_service: (): void => {
+        this.onStartTimerService?.();
+      },
+      interrupt_thread: (pid: number, tid: number): void => {
+        this.onInterruptThread?.(pid, tid);
       },
       log: (ktext: number, len: number): void => {
         const k = this.kernel();

@@ -2,7 +2,7 @@
 import type { HostMounts } from '../node/host_fs.js';
 
 export interface WorkerInit {
-  role: 'process' | 'stdin';
+  role: 'process' | 'stdin' | 'timer';
   kernelModule: WebAssembly.Module;
   kernelMemory: WebAssembly.Memory;
   region: number; // this worker's kernel stack + TLS region
@@ -32,4 +32,11 @@ export type WorkerReply =
   | { type: 'exit'; pid: number; status: number; crash?: string }
   | { type: 'output'; channel: number; data: Uint8Array }
   | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> }
-  | { type: 'fork'; request: RunRequest };
+  | { type: 'fork'; parentPid: number; request: RunRequest }
+  | { type: 'exec'; pid: number }
+  | { type: 'terminate'; pid: number; tid: number; status: number }
+  | { type: 'timer-service' }
+  | { type: 'interrupt'; pid: number; tid: number }
+  // A process's memory and the address of its interrupt word (sdk/interrupts.mjs), for
+  // the main thread to set when the kernel asks.
+  | { type: 'memory'; pid: number; memory: WebAssembly.Memory; word: number };

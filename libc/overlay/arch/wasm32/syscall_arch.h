@@ -13,8 +13,26 @@
 typedef long long syscall_arg_t;
 
 __attribute__((__import_module__("wasmux"), __import_name__("syscall")))
-long long __wasmux_syscall(long, long long, long long, long long,
-                           long long, long long, long long);
+long long __wasmux_syscall_import(long, long long, long long, long long,
+                                  long long, long long, long long);
+
+/* Signals (docs/guest-abi.md, "Signals"): no real result is below -4095, so a
+ * value there means the kernel has handlers for this thread to run before the
+ * call's result is known; the out-of-line part runs them and returns the
+ * result (reissuing an interrupted call when its handler has SA_RESTART). */
+__attribute__((__visibility__("hidden")))
+long long __wasmux_signal_return(long long, long, long long, long long,
+                                 long long, long long, long long, long long);
+
+static __inline long long __wasmux_syscall(long n, long long a, long long b,
+                                           long long c, long long d,
+                                           long long e, long long f)
+{
+	long long r = __wasmux_syscall_import(n, a, b, c, d, e, f);
+	if (__builtin_expect(r < -4095, 0))
+		r = __wasmux_signal_return(r, n, a, b, c, d, e, f);
+	return r;
+}
 
 /* Results are the value or -errno (-4095..-1); every syscall musl makes
  * through these returns something that fits a long, except lseek, which

@@ -1,0 +1,60 @@
+/* The guest half of signal delivery (docs/guest-abi.md, "Signals"). The kernel cannot call
+ * into a guest, so when a system call comes back with WASMUX_SIGNAL_PENDING instead of its
+ * result, this asks the kernel for each handler to run (wasmux_sigdeliver fills a frame
+ * here, on the guest's stack), runs it, and hands the frame back (rt_sigreturn), which
+ * restores the mask and yields the interrupted call's result. A call interrupted by a
+ * handler with SA_RESTART comes back as WASMUX_SIGNAL_RESTART and is issued again. */
+/* First: its siginfo field names are macros in <signal.h>. */
+#include <wasmux/abi_c.h>
+#include <signal.h>
+#include <stdint.h>
+#include "syscall.h"
+
+hidden uintptr_t __wasmux_stack_pointer_get(void);
+hidden void __wasmux_stack_pointer_set(uintptr_t);
+
+static void run_handler(struct wasmux_SignalFrame *f)
+{
+	uintptr_t saved = __wasmux_stack_pointer_get();
+	/* SA_ONSTACK: the handler's frames go on the alternate stack. A longjmp out of
+	 * the handler restores the stack pointer itself (wasm exception handling). */
+	if (f->stack_top) __wasmux_stack_pointer_set(f->stack_top);
+	/* The two handler types are distinct wasm function types: call the one given. */
+	if (f->flags & SA_SIGINFO)
+		((void (*)(int, siginfo_t *, void *))(uintptr_t)f->handler)(f->signo, (siginfo_t *)&f->info, &f->uc);
+	else
+		((void (*)(int))(uintptr_t)f->handler)(f->signo);
+	__wasmux_stack_pointer_set(saved);
+}
+
+/* Runs handlers while the kernel has some for this thread; returns the result the last
+ * frame carried. When a frame says more signals are deliverable under its handler's mask,
+ * their frames are set up (and their handlers run) first, as Linux stacks them. */
+static long long run_handlers(void)
+{
+	long long r = WASMUX_SIGNAL_PENDING;
+	while (r == WASMUX_SIGNAL_PENDING) {
+		struct wasmux_SignalFrame frame;
+		r = __wasmux_syscall_import(WASMUX_SYS_sigdeliver, (uintptr_t)&frame,
+		                            __wasmux_stack_pointer_get(), 0, 0, 0, 0);
+		if (r != WASMUX_SIGNAL_HANDLER) break;
+		if (frame.more) run_handlers();
+		run_handler(&frame);
+		r = __wasmux_syscall_import(SYS_rt_sigreturn, (uintptr_t)&frame, 0, 0, 0, 0, 0);
+	}
+	return r;
+}
+
+hidden long long __wasmux_signal_return(long long r, long n, long long a, long long b,
+                                        long long c, long long d, long long e, long long f)
+{
+	for (;;) {
+		if (r == WASMUX_SIGNAL_PENDING) {
+			r = run_handlers();
+		} else if (r == WASMUX_SIGNAL_RESTART) {
+			r = __wasmux_syscall_import(n, a, b, c, d, e, f);
+		} else {
+			return r;
+		}
+	}
+}

@@ -1,0 +1,76 @@
+// Interrupt checks for the SDK's post-link step: a thread spinning in user code makes no
+// system call, so the kernel has no moment to stop it (SIGSTOP, SIGTSTP) or to run its
+// handlers. Every loop of the program is given, at the top of its body, a test of the
+// module's interrupt word, which the host sets when the kernel has a signal for a thread
+// in user code (docs/guest-abi.md, "Signals"):
+//
+//   (if (i32.atomic.load (i32.const 0) offset=WORD) (then (call $__wasmux_interrupt_check)))
+//
+// An atomic load, so the engine cannot hoist it out of the loop; the call (a system call
+// that clears the word and runs what is due) happens only when the word is set.
+//
+// instrumentLoops(bytes) returns the new module, or null when the module does not have
+// the word and the check function (not linked by wasmux-cc) or uses an instruction the
+// decoder does not know.
+import { leb, parse, Reader, Unsupported, walkCode } from './wasm_module.mjs';
+
+const WORD_EXPORT = '__wasmux_interrupt';
+const CHECK_FUNCTION = '__wasmux_interrupt_check';
+
+export function instrumentLoops(bytes) {
+  let m;
+  try {
+    m = parse(bytes);
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+  const word = m.exports.get(WORD_EXPORT);
+  if (!word || word[0] !== 3) return null; // a global holding the word's address
+  const address = m.globals[word[1] - m.importedGlobals];
+  let check = -1;
+  for (const [index, name] of m.names) if (name === CHECK_FUNCTION) check = index;
+  if (address === null || address === undefined || check < 0) return null;
+  const probe = [0x41, 0x00, 0xfe, 0x10, 0x02, ...leb(address), 0x04, 0x40, 0x10, ...leb(check), 0x0b];
+  const importCount = m.imports.length;
+  const bodies = [];
+  try {
+    m.bodies.forEach(([start, end], i) => {
+      const name = m.names.get(importCount + i) ?? '';
+      const loops = [];
+      // The signal glue's own loops run with the word being handled: no probe there.
+      if (!name.startsWith('__wasmux_')) walkCode(new Reader(bytes, start, end), () => {}, () => {}, () => {}, (at) => loops.push(at));
+      const parts = [];
+      let from = start;
+      for (const at of loops) {
+        parts.push(bytes.subarray(from, at), probe);
+        from = at;
+      }
+      parts.push(bytes.subarray(from, end));
+      bodies.push(parts);
+    });
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+  // The new code section: each body with its new size, then the whole section's size.
+  const content = [leb(bodies.length)];
+  for (const parts of bodies) {
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    content.push(leb(size), ...parts);
+  }
+  const contentSize = content.reduce((n, p) => n + p.length, 0);
+  const code = m.sections.find((s) => s[0] === 10);
+  const out = new Uint8Array(code[1] + 1 + leb(contentSize).length + contentSize + (bytes.length - code[3]));
+  let at = 0;
+  const put = (part) => {
+    out.set(part, at);
+    at += part.length;
+  };
+  put(bytes.subarray(0, code[1]));
+  put([10]);
+  put(leb(contentSize));
+  for (const part of content) put(part);
+  put(bytes.subarray(code[3]));
+  return out;
+}

@@ -1,0 +1,5 @@
+/* Exits with status 7. */
+int main(void)
+{
+	return 7;
+}
