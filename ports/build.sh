@@ -13,7 +13,7 @@
 #   PORT_SRC     the patched copy        PORT_STAGE  where to install, laid out like the
 #   JOBS         make -j value                       root filesystem (bin/, etc/, ...)
 # A port is rebuilt from a fresh copy when its recipe, config or patches, the SDK
-# (bin/wasmux-cc, sdk/postlink.mjs) or the sysroot's libc is newer than its last build.
+# (bin/wasmux-*, sdk/) or the sysroot's libc is newer than its last build.
 # The image is build/rootfs/ (ports/rootfs/ skeleton + every stage) as a ustar archive.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +34,7 @@ out_of_date() {
   [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$@" -newer "$stamp" -print -quit 2>/dev/null)" ]
 }
 
-sdk_inputs=(bin/wasmux-cc bin/wasmux-ar bin/wasmux-ranlib sdk/postlink.mjs
+sdk_inputs=(bin/wasmux-cc bin/wasmux-ar bin/wasmux-ranlib sdk
   build/sysroot/lib/libc.a build/sysroot/lib/crt1.o ports/build.sh)
 for f in "${sdk_inputs[@]}"; do
   [ -e "$f" ] || { echo "ports: $f is missing: run scripts/build.sh first" >&2; exit 1; }

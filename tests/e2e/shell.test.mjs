@@ -1,6 +1,5 @@
 // The root filesystem image (ports/: dash as /bin/sh, busybox's applets in /bin) and the
 // shell the CLI starts on it: real command lines, their output and exit status.
-// Nothing here relies on signals (kill, traps, job control, SIGPIPE): not implemented yet.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,6 +65,16 @@ test('a #! script runs its interpreter, with its arguments', async () => {
       " printf '#!/usr/bin/env ash\\necho ash $((1 << 4))\\n' > /tmp/t && chmod +x /tmp/t && /tmp/t",
   );
   assert.equal(r.stdout.toString(), '/tmp/s got 2 args: a b\nash 16\n');
+});
+
+test('signals in the shells: kill, trap, wait, timeout, SIGPIPE', async () => {
+  const r = await sh(
+    'sleep 0.2 & wait $!; echo "waited $?"; sleep 5 & kill $!; wait $!; echo "killed $?";' +
+      ' trap "echo got USR1" USR1; kill -USR1 $$; yes | head -2; timeout 0.2 sleep 5; echo "timeout $?";' +
+      ' busybox ash -c \'trap "echo ash TERM" TERM; kill $$; sleep 0.1 & wait; echo "ash $?"\'',
+  );
+  assert.equal(r.stdout.toString(), 'waited 0\nkilled 143\ngot USR1\ny\ny\ntimeout 143\nash TERM\nash 0\n');
+  assert.equal(r.code, 0);
 });
 
 test('wasmux sh reads commands from stdin; so does wasmux with no arguments', async () => {
