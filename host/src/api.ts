@@ -153,7 +153,7 @@ export class Wasmux {
         allocRegion: () => k.wasmux_kthread_alloc(),
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
-        onSpawn: (pid, image) => this.startChild(pid, image),
+        onSpawn: (pid, key, image) => this.startChild(pid, key, image),
         onFork: (parentPid, request) => {
           void this.runRequest(request);
           this.hooks.onFork?.(parentPid, request.pid);
@@ -382,10 +382,10 @@ export class Wasmux {
 
   // A process the kernel made (posix_spawn): its parent reaps it through wait4, so the host
   // only runs it. An image the host cannot run ends it like a failed exec (status 127).
-  private startChild(pid: number, image: Uint8Array<ArrayBuffer>): void {
+  private startChild(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined): void {
     let program: Program;
     try {
-      program = this.modules.fromBytes(image);
+      program = this.modules.fromKey(key, image);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       writeAllSync(2, new TextEncoder().encode(`wasmux: pid ${pid}: ${message}\n`));

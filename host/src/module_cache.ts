@@ -12,6 +12,7 @@ export interface Program {
 
 export class ModuleCache {
   private cache = new Map<string, Program>();
+  private failures = new Map<string, ProgramError>();
 
   load(hostPath: string): Program {
     let st: fs.Stats;
@@ -26,6 +27,22 @@ export class ModuleCache {
     const cached = this.cache.get(key);
     if (cached) return cached;
     return this.compile(key, new Uint8Array(fs.readFileSync(hostPath)));
+  }
+
+  // A program the kernel read from its own file systems, cached by its program key
+  // (kernel/host/host_port.h ProgramKey); the bytes come the first time a worker sends it.
+  fromKey(key: string, bytes: Uint8Array<ArrayBuffer> | undefined): Program {
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const failure = this.failures.get(key);
+    if (failure) throw failure; // a worker sends each image once: remember why it failed
+    if (!bytes) throw new ProgramError('the program image was not sent (host cache out of step)');
+    try {
+      return this.compile(key, bytes);
+    } catch (e) {
+      if (e instanceof ProgramError) this.failures.set(key, e);
+      throw e;
+    }
   }
 
   // A program image the kernel read from its own file systems, cached by content.

@@ -10,7 +10,7 @@ export interface PoolContext {
   allocRegion(): number;
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
-  onSpawn(pid: number, image: Uint8Array<ArrayBuffer>): void;
+  onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined): void;
   onFork(parentPid: number, request: RunRequest): void;
   onExec(pid: number): void;
   onTerminate(pid: number, tid: number, status: number): void;
@@ -32,7 +32,7 @@ export class PooledWorker {
           worker.off('message', first);
           worker.on('message', (m: WorkerReply) => {
             if (m.type === 'output') ctx.onOutput(m.channel, m.data);
-            else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.image);
+            else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.key, m.image);
             else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
             else if (m.type === 'exec') ctx.onExec(m.pid);
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);

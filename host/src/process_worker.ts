@@ -11,7 +11,14 @@ const init = workerData as WorkerInit;
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
 kernel.enterRegion(init.region);
 kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
-kernel.onStartProcess = (pid, image) => parentPort!.postMessage({ type: 'spawn', pid, image }, [image.buffer]);
+// Program keys whose images this worker sent to the main thread, which keeps them compiled.
+const sentImages = new Set<string>();
+kernel.onStartProcess = (pid, key, image) => {
+  if (sentImages.has(key)) return reply({ type: 'spawn', pid, key });
+  sentImages.add(key);
+  const bytes = image();
+  parentPort!.postMessage({ type: 'spawn', pid, key, image: bytes }, [bytes.buffer]);
+};
 kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid, tid, status });
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
 kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });
@@ -38,9 +45,16 @@ interface Image {
   maximumPages: number;
 }
 
-// An image left by execve: compiled here, on the worker that runs it.
+// Images this worker compiled for execve, by program key: a shell running the same
+// command again and again compiles it once per worker.
+const execImages = new Map<string, Image>();
+
+// An image left by execve: compiled here, on the worker that runs it (or found compiled).
 function execImage(): Image | string {
   const k = kernel.exports;
+  const key = kernel.programKey(k.wasmux_thread_exec_image_key());
+  const cached = execImages.get(key);
+  if (cached) return cached;
   const size = k.wasmux_thread_exec_image_size();
   const at = k.wasmux_thread_exec_image_data();
   const bytes = new Uint8Array(size);
@@ -49,7 +63,9 @@ function execImage(): Image | string {
     const info = inspectWasm(bytes);
     if (info.abiVersion !== ABI_VERSION) return `exec: not a wasmux ABI ${ABI_VERSION} program`;
     if (!info.memory?.shared) return 'exec: the program does not import a shared memory';
-    return { module: new WebAssembly.Module(bytes), initialPages: info.memory.initialPages, maximumPages: info.memory.maximumPages ?? 16384 };
+    const image = { module: new WebAssembly.Module(bytes), initialPages: info.memory.initialPages, maximumPages: info.memory.maximumPages ?? 16384 };
+    execImages.set(key, image);
+    return image;
   } catch (e) {
     return `exec: ${(e as Error).message}`;
   }

@@ -192,6 +192,15 @@ EXPORT(wasmux_thread_exec_image_data) unsigned wasmux_thread_exec_image_data() {
   return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(t->exec_image().data())) : 0;
 }
 
+// The identity of that image (host_port.h ProgramKey): five u64 words.
+EXPORT(wasmux_thread_exec_image_key) unsigned wasmux_thread_exec_image_key() {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
+  LockGuard lock;
+  Thread* t = current_thread();
+  return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(&t->exec_key())) : 0;
+}
+
 // The new image is instantiated: drop the kernel's copy and start its address space.
 EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base) {
   ThreadEntry entry;
@@ -199,7 +208,7 @@ EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base
   LockGuard lock;
   Thread* t = current_thread();
   if (!t) return 0;
-  t->set_exec_image({});
+  t->set_exec_image({}, {});
   t->process().memory().reset(heap_base);
   return 0;
 }

@@ -20,6 +20,13 @@ struct HostStat {
   i64 ctime_ns;
 };
 
+// The identity of a program file as the host's compiled-module cache needs it: the same
+// key means the same bytes (the inode object and number, its times and size), so a host
+// that compiled the image once need not even see the bytes again (DESIGN §4).
+struct ProgramKey {
+  u64 words[5];
+};
+
 // User addresses below this fault, as the unmapped zero page does on Linux: wasm memory
 // starts at address 0, but NULL must stay an invalid pointer (EFAULT, not a read of the
 // stack's far end).
@@ -55,7 +62,8 @@ public:
   // ---- processes ----
   // Starts the main thread of process pid (already in the process table) running the wasm
   // image (copied by the host before returning). 0 or -errno.
-  virtual i32 start_process(i32 pid, const void* image, usize len) = 0;
+  // key identifies the image (the host may use a module it compiled from the same key).
+  virtual i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key) = 0;
   // Terminates the worker of thread tid of process pid, which runs user code and can no
   // longer enter the kernel (DESIGN §4); the process ended with wait_status.
   virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;

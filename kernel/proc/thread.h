@@ -7,6 +7,7 @@
 #include "../base/refptr.h"
 #include "../base/result.h"
 #include "../base/vector.h"
+#include "../host/host_port.h"
 #include "../signal/signal_state.h"
 
 namespace wasmux {
@@ -78,8 +79,12 @@ public:
   i64 cpu_at_start() const { return m_cpu_at_start; }
   void set_cpu_at_start(i64 ns) { m_cpu_at_start = ns; }
   // execve: the new program image, waiting for the worker to replace the guest with it.
-  void set_exec_image(Vector<u8> image) { m_exec_image = std::move(image); }
+  void set_exec_image(Vector<u8> image, const ProgramKey& key) {
+    m_exec_image = std::move(image);
+    m_exec_key = key;
+  }
   Vector<u8>& exec_image() { return m_exec_image; }
+  const ProgramKey& exec_key() const { return m_exec_key; }
   u32 kernel_region() const { return m_kernel_region; }
   void set_kernel_region(u32 base) { m_kernel_region = base; }
   ListNode m_process_node;
@@ -102,6 +107,7 @@ private:
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};
   Vector<u8> m_exec_image;
+  ProgramKey m_exec_key{};
 };
 
 // The thread running in this kernel instance (nullptr on the boot or service instance).

@@ -24,7 +24,7 @@ SyscallResult exec_common(RefPtr<Custody> program, UserAddr uargv, UserAddr uenv
   current().altstack() = {0, abi::ss_disable, 0};
   p.argv() = std::move(argv);
   p.envp() = std::move(envp);
-  current().set_exec_image(std::move(image));
+  current().set_exec_image(std::move(image), program_key(program->inode()));
   return 0;
 }
 

@@ -60,6 +60,12 @@ Result<RefPtr<Custody>> find_program(Process& p, std::string_view path, const St
 }
 
 
+ProgramKey program_key(Inode& inode) {
+  InodeMetadata md = inode.metadata();
+  return {{static_cast<u64>(reinterpret_cast<uintptr_t>(&inode)), md.ino, static_cast<u64>(md.mtime_ns),
+           static_cast<u64>(md.ctime_ns), static_cast<u64>(md.size)}};
+}
+
 Result<Vector<u8>> read_image(Inode& inode) {
   i64 size = inode.metadata().size;
   if (size <= 0 || size > (256 << 20)) return Errno::enoexec;

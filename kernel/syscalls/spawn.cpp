@@ -114,7 +114,7 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   child->fds().close_on_exec();
   child->argv() = std::move(argv);
   child->envp() = std::move(envp);
-  i32 started = host().start_process(child->pid(), image.data(), image.size());
+  i32 started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()));
   if (started < 0) return fail(static_cast<Errno>(-started));
   return child->pid();
 }

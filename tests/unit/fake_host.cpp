@@ -229,7 +229,7 @@ int FakeHost::interrupts_of(i32 tid) {
 }
 int FakeHost::timer_service_starts() { return g_timer_service_starts; }
 
-i32 FakeHost::start_process(i32 pid, const void* image, usize len) {
+i32 FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&) {
   std::lock_guard<std::mutex> g(m_captured->lock);
   m_captured->starts.push_back({pid, std::string(static_cast<const char*>(image), len)});
   return 0;

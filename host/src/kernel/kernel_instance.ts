@@ -24,6 +24,7 @@ export interface KernelExports {
   wasmux_memory_ranges(): number;
   wasmux_thread_exec_image_size(): number;
   wasmux_thread_exec_image_data(): number;
+  wasmux_thread_exec_image_key(): number;
   wasmux_thread_exec_start(heapBase: number): number;
   wasmux_process_status(pid: number): number;
   wasmux_kill(pid: number, sig: number): number;
@@ -70,8 +71,9 @@ export class KernelThread {
 
   // Output on API channels (≥ 3) goes to the embedder through this hook.
   onChannelOutput: ((channel: number, data: Uint8Array) => void) | undefined;
-  // A process made by the kernel (posix_spawn) to start with this wasm image.
-  onStartProcess: ((pid: number, image: Uint8Array<ArrayBuffer>) => void) | undefined;
+  // A process made by the kernel (posix_spawn) to start with the wasm image identified by
+  // key (the kernel's ProgramKey); image() copies the bytes, when they are needed.
+  onStartProcess: ((pid: number, key: string, image: () => Uint8Array<ArrayBuffer>) => void) | undefined;
   // The worker running thread tid of process pid must be terminated (it runs user code and
   // its process ended with this wait status). Every instance that can send signals needs it.
   onTerminateThread: ((pid: number, tid: number, status: number) => void) | undefined;
@@ -204,12 +206,16 @@ export class KernelThread {
         }
         return writeAllSync(fd, u.subarray(usrc, usrc + len));
       },
-      start_process: (pid: number, kimage: number, len: number): number => {
+      start_process: (pid: number, kimage: number, len: number, kkey: number): number => {
         if (!this.onStartProcess) return -ENOSYS;
-        // A copy in a plain ArrayBuffer: it is transferred to the main thread.
-        const image = new Uint8Array(len >>> 0);
-        image.set(this.kernel().subarray(kimage >>> 0, (kimage >>> 0) + (len >>> 0)));
-        this.onStartProcess(pid, image);
+        // A copy in a plain ArrayBuffer (it is transferred to the main thread), made only
+        // when the receiver has not seen this key.
+        const image = (): Uint8Array<ArrayBuffer> => {
+          const bytes = new Uint8Array(len >>> 0);
+          bytes.set(this.kernel().subarray(kimage >>> 0, (kimage >>> 0) + (len >>> 0)));
+          return bytes;
+        };
+        this.onStartProcess(pid, this.programKey(kkey), image);
         return 0;
       },
       terminate_thread: (pid: number, tid: number, status: number): void => {
@@ -226,6 +232,12 @@ export class KernelThread {
         writeAllSync(2, k.slice(ktext >>> 0, (ktext >>> 0) + (len >>> 0)));
       },
     };
+  }
+
+  // A ProgramKey (five u64 words at kaddr in kernel memory) as a cache key.
+  programKey(kaddr: number): string {
+    const words = new BigUint64Array(this.kernelMemory.buffer, kaddr >>> 0, 5);
+    return `image:${Array.from(words).join(':')}`;
   }
 
   decode(bytes: Uint8Array): string {

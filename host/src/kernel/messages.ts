@@ -31,7 +31,8 @@ export type WorkerReply =
   | { type: 'ready' }
   | { type: 'exit'; pid: number; status: number; crash?: string }
   | { type: 'output'; channel: number; data: Uint8Array }
-  | { type: 'spawn'; pid: number; image: Uint8Array<ArrayBuffer> }
+  // image: absent when this worker sent the same key before (the main thread cached it)
+  | { type: 'spawn'; pid: number; key: string; image?: Uint8Array<ArrayBuffer> }
   | { type: 'fork'; parentPid: number; request: RunRequest }
   | { type: 'exec'; pid: number }
   | { type: 'terminate'; pid: number; tid: number; status: number }
