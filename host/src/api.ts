@@ -13,7 +13,7 @@ import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { ProgramError } from './kernel/wasm_info.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
-import { WorkerPool } from './pool.js';
+import { Sequencer, WorkerPool } from './pool.js';
 import { loadRootfsImage } from './rootfs_image.js';
 
 export { ProgramError } from './kernel/wasm_info.js';
@@ -30,6 +30,10 @@ export interface LifecycleHooks {
   onExec?(pid: number, argv: string[]): void;
   onSpawn?(parentPid: number, childPid: number, argv: string[]): void;
   onExit?(pid: number, exit: ExitInfo): void;
+  // A kernel panic: a trap in kernel code, or a host error while it ran. The kernel's state
+  // cannot be trusted and its lock may never be released again. Default: report it on
+  // stderr and end this process with status 70 (EX_SOFTWARE), rather than hang.
+  onPanic?(message: string): void;
 }
 
 export interface BootOptions {
@@ -153,6 +157,7 @@ export class Wasmux {
         allocRegion: () => k.wasmux_kthread_alloc(),
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
+        sequencer: new Sequencer(),
         onSpawn: (pid, key, image) => this.startChild(pid, key, image),
         onFork: (parentPid, request) => {
           void this.runRequest(request);
@@ -161,6 +166,7 @@ export class Wasmux {
         onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
         onTimerService: () => this.startTimerService(),
+        onPanic: (message) => this.panic(message),
         onInterrupt: (pid) => this.interruptProcess(pid),
         onMemory: (pid, memory, word) => this.registerMemory(pid, memory, word),
         freeRegion: (region) => k.wasmux_kthread_free(region),
@@ -406,6 +412,12 @@ export class Wasmux {
     setImmediate(() => this.runs.get(pid)?.(tid, status));
   }
 
+  private panic(message: string): void {
+    if (this.hooks.onPanic) return this.hooks.onPanic(message);
+    writeAllSync(2, new TextEncoder().encode(`wasmux: kernel panic: ${message}\n`));
+    process.exit(70);
+  }
+
   // The kernel has a signal for a thread of pid running user code: set its interrupt word
   // (one thread a process so far: the word is the process's).
   private interruptProcess(pid: number): void {
@@ -439,6 +451,11 @@ export class Wasmux {
       else if (m.type === 'interrupt') this.interruptProcess(m.pid);
     });
     this.timerWorker.unref();
+  }
+
+  // The kernel's processes and threads, written to stderr (for seeing why something waits).
+  dumpState(): void {
+    this.kernel.exports.wasmux_dump_state();
   }
 
   // kill(2) from the host: signal sig to process pid (a negative pid: that process group).

@@ -10,15 +10,35 @@ export interface PoolContext {
   allocRegion(): number;
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
+  sequencer: Sequencer;
   onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined): void;
   onFork(parentPid: number, request: RunRequest): void;
   onExec(pid: number): void;
   onTerminate(pid: number, tid: number, status: number): void;
   onTimerService(): void;
+  onPanic(message: string): void;
   onInterrupt(pid: number): void;
   onMemory(pid: number, memory: WebAssembly.Memory, word: number): void;
   freeRegion(region: number): void;
   releaseKilledThread(tid: number): void;
+}
+
+// Runs numbered messages in number order (WorkerInit.sequence): a message waits until
+// every lower number has been handled. No number is skipped: a worker takes one only to
+// post at once, from code that cannot be terminated meanwhile (in the kernel, or after its
+// thread finished).
+export class Sequencer {
+  private next = 0;
+  private readonly waiting = new Map<number, () => void>();
+  readonly counter = new Int32Array(new SharedArrayBuffer(4));
+
+  run(seq: number, handle: () => void): void {
+    this.waiting.set(seq, handle);
+    for (let h = this.waiting.get(this.next); h; h = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next++);
+      h();
+    }
+  }
 }
 
 export class PooledWorker {
@@ -31,12 +51,14 @@ export class PooledWorker {
         if (msg.type === 'ready') {
           worker.off('message', first);
           worker.on('message', (m: WorkerReply) => {
-            if (m.type === 'output') ctx.onOutput(m.channel, m.data);
+            if (m.type === 'output') ctx.sequencer.run(m.seq, () => ctx.onOutput(m.channel, m.data));
+            else if (m.type === 'exit') ctx.sequencer.run(m.seq, () => this.onReply?.(m));
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.key, m.image);
             else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
             else if (m.type === 'exec') ctx.onExec(m.pid);
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
             else if (m.type === 'timer-service') ctx.onTimerService();
+            else if (m.type === 'panic') ctx.onPanic(m.message);
             else if (m.type === 'interrupt') ctx.onInterrupt(m.pid);
             else if (m.type === 'memory') ctx.onMemory(m.pid, m.memory, m.word);
             else this.onReply?.(m);
@@ -46,6 +68,8 @@ export class PooledWorker {
       };
       worker.on('message', first);
       worker.once('error', reject);
+      // A worker that dies of an uncaught error may have been anywhere, the kernel included.
+      worker.on('error', (e) => ctx.onPanic(`a process worker failed: ${e.stack ?? e.message}`));
     });
   }
 }
@@ -65,6 +89,7 @@ export class WorkerPool {
       kernelMemory: this.ctx.kernelMemory,
       region: this.ctx.allocRegion(),
       mounts: this.ctx.mounts,
+      sequence: this.ctx.sequencer.counter,
     };
     const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();

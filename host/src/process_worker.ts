@@ -10,7 +10,8 @@ import { inspectWasm } from './kernel/wasm_info.js';
 const init = workerData as WorkerInit;
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
 kernel.enterRegion(init.region);
-kernel.onChannelOutput = (channel, data) => reply({ type: 'output', channel, data });
+const nextSeq = (): number => Atomics.add(init.sequence!, 0, 1);
+kernel.onChannelOutput = (channel, data) => reply({ type: 'output', seq: nextSeq(), channel, data });
 // Program keys whose images this worker sent to the main thread, which keeps them compiled.
 const sentImages = new Set<string>();
 kernel.onStartProcess = (pid, key, image) => {
@@ -239,6 +240,7 @@ function run(req: RunRequest): void {
         if (!exports._start) throw new Error('the program exports no _start');
         exports._start();
       } catch (e) {
+        if (k.wasmux_trapped_in_kernel()) throw e; // a kernel bug: see the message handler
         kernel.stackPointer = kernelStack;
         // The glue traps right after exit_group and after a successful execve, and the
         // kernel traps out of a call whose process ended; any other trap is a crash.
@@ -274,14 +276,15 @@ function run(req: RunRequest): void {
   const status = live(k.wasmux_thread_finish(signal));
   kernel.bindUserMemory(undefined);
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
-  reply(crash === undefined ? { type: 'exit', pid: req.pid, status } : { type: 'exit', pid: req.pid, status, crash });
+  const seq = nextSeq();
+  reply(crash === undefined ? { type: 'exit', seq, pid: req.pid, status } : { type: 'exit', seq, pid: req.pid, status, crash });
 }
 
 // The process ended (killed) before this thread could attach: report how it ended.
 function endedBeforeStart(req: RunRequest): void {
   kernel.bindUserMemory(undefined);
   const status = kernel.exports.wasmux_process_status(req.pid);
-  reply({ type: 'exit', pid: req.pid, status: status < 0 ? 9 : status });
+  reply({ type: 'exit', seq: nextSeq(), pid: req.pid, status: status < 0 ? 9 : status });
 }
 
 parentPort!.on('message', (msg: RunRequest) => {
@@ -290,7 +293,13 @@ parentPort!.on('message', (msg: RunRequest) => {
     run(msg);
   } catch (e) {
     if (e instanceof ThreadKilled) awaitTermination();
-    throw e;
+    // A trap in kernel code (the lock still held here) or an error of this host code: the
+    // kernel may be half-way through a change and nothing can be trusted. Report it and
+    // touch nothing more; the main thread ends everything (a kernel panic).
+    const inKernel = kernel.exports.wasmux_trapped_in_kernel() !== 0;
+    const what = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    reply({ type: 'panic', message: `${inKernel ? 'trap in the kernel' : 'host error'} running pid ${msg.pid}: ${what}` });
+    awaitTermination();
   }
 });
 reply({ type: 'ready' });

@@ -12,9 +12,15 @@ public:
   void lock();
   void unlock();
   bool is_held() const { return m_state.load(std::memory_order_relaxed) != 0; }
+  // Whether the calling kernel instance holds it: after a trap, that means the trap came
+  // from kernel code (a kernel bug: its state may be half-changed).
+  bool held_by_caller() const;
+  // Takes the lock if it is free now.
+  bool try_lock();
 
 private:
   std::atomic<i32> m_state{0};
+  std::atomic<const void*> m_owner{nullptr};
 };
 
 BigLock& big_lock();

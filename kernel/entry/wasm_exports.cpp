@@ -11,6 +11,7 @@
 #include "../syscalls/program.h"
 #include "../syscalls/syscall.h"
 #include "kernel.h"
+#include "state_dump.h"
 
 #define EXPORT(name) extern "C" __attribute__((export_name(#name)))
 
@@ -62,6 +63,14 @@ EXPORT(wasmux_syscall) long long wasmux_syscall(int nr, long long a1, long long 
 }
 
 EXPORT(wasmux_abi_version) unsigned wasmux_abi_version() { return abi::abi_version; }
+
+// After a trap: 1 when it came from kernel code on this instance (the lock is held here).
+// The kernel's state may then be half-changed and the lock is never released: a kernel
+// panic, which the host must report rather than wait on forever.
+// The kernel's processes and threads, on the host's log (bin/wasmux: on SIGUSR2).
+EXPORT(wasmux_dump_state) void wasmux_dump_state() { dump_kernel_state(); }
+
+EXPORT(wasmux_trapped_in_kernel) int wasmux_trapped_in_kernel() { return big_lock().held_by_caller(); }
 
 // flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
 // 0-2 are terminals.

@@ -53,6 +53,14 @@ bool Thread::signal_pending() {
   return ((m_pending.pending() | p.shared_pending().pending()) & (~m_blocked | m_sigwait_set)) != 0;
 }
 
+const char* Thread::run_state_name() const {
+  switch (m_run_state.load(std::memory_order_relaxed)) {
+  case run_user: return "user";
+  case run_kernel: return "kernel";
+  default: return "killed";
+  }
+}
+
 bool Thread::enter_kernel() {
   i32 expected = run_user;
   return m_run_state.compare_exchange_strong(expected, run_kernel, std::memory_order_acquire);

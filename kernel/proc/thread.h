@@ -46,6 +46,8 @@ public:
   // Claims a thread in user code for termination; false when it is in the kernel.
   bool mark_killed();
   bool killed() const { return m_run_state.load(std::memory_order_acquire) == run_killed; }
+  // "user", "kernel" or "killed", for the state dump.
+  const char* run_state_name() const;
   // Draws the attention of a thread running user code to its signals: the host sets its
   // interrupt word, which its loops test (docs/guest-abi.md, "Signals"). A thread in the
   // kernel needs no such thing: it sees its signals on the way out.
@@ -76,6 +78,9 @@ public:
   void set_stashed_result(i64 r) { m_stashed_result = r; }
 
   // The worker's CPU clock when this thread started on it (workers are reused).
+  // The system call this thread is in (-1: none), for the kernel's state dump.
+  i32 current_syscall() const { return m_syscall; }
+  void set_current_syscall(i32 nr) { m_syscall = nr; }
   i64 cpu_at_start() const { return m_cpu_at_start; }
   void set_cpu_at_start(i64 ns) { m_cpu_at_start = ns; }
   // execve: the new program image, waiting for the worker to replace the guest with it.
@@ -106,6 +111,7 @@ private:
   i64 m_stashed_result{0};
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};
+  i32 m_syscall{-1};
   Vector<u8> m_exec_image;
   ProgramKey m_exec_key{};
 };

@@ -116,6 +116,11 @@ constexpr u32 nr_sigdeliver = [] {
 
 } // namespace
 
+const char* syscall_name(i32 nr) {
+  if (nr < 0 || static_cast<u32>(nr) >= table_size || !table.entries[nr].name) return "?";
+  return table.entries[nr].name;
+}
+
 i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop) {
   must_stop = false;
   Thread* t = current_thread();
@@ -142,6 +147,13 @@ i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
     // A stopped process's threads go no further than the kernel's door.
     if (t->process().stopped()) park_while_stopped(*t);
   }
+  struct Current {
+    Thread* t;
+    ~Current() {
+      if (t) t->set_current_syscall(-1);
+    }
+  } current{t};
+  if (t) t->set_current_syscall(static_cast<i32>(nr));
   for (;;) {
     i64 result = call_handler(nr, e, args);
     if (kernel_config().trace_all) trace_call(nr, e, args, result);

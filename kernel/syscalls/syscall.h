@@ -44,6 +44,9 @@ i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop);
 // The same with the lock held and the thread in the kernel (tests and syscall_entry).
 i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args);
 
+// The name of system call nr ("?" when there is none).
+const char* syscall_name(i32 nr);
+
 // Kernel-wide switches set at boot.
 struct KernelConfig {
   bool trace_all{false};

@@ -24,6 +24,8 @@ Options:
 Environment:
   WASMUX_TRACE=1             print every system call (strace style) on stderr
   WASMUX_TRACE=enosys        report each unimplemented system call once
+Signals: SIGHUP, SIGINT, SIGQUIT and SIGTERM go on to the program's process group;
+SIGUSR2 prints the kernel's processes and threads on stderr.
 `;
 
 function fail(message: string, code = 2): never {
@@ -131,6 +133,8 @@ function exitCodeOf(exit: { exitCode: number | null; signal: number | null }): n
 // process group, as a terminal sends them to its foreground group: the program decides
 // (it may catch or ignore them) and its exit status tells the rest.
 function forwardSignals(w: Wasmux, pid: number): void {
+  // SIGUSR2 is ours: the kernel's processes and threads on stderr, to see why one waits.
+  process.on('SIGUSR2', () => w.dumpState());
   const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
   for (const [name, sig] of Object.entries(numbers)) {
     process.on(name as NodeJS.Signals, () => {

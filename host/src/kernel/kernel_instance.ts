@@ -10,6 +10,8 @@ export interface KernelExports {
   __wasm_call_ctors(): void;
   wasmux_syscall(nr: number, a: bigint, b: bigint, c: bigint, d: bigint, e: bigint, f: bigint): bigint;
   wasmux_abi_version(): number;
+  wasmux_trapped_in_kernel(): number;
+  wasmux_dump_state(): void;
   wasmux_boot(flags: number, rows: number, cols: number): number;
   wasmux_kthread_region_size(): number;
   wasmux_kthread_alloc(): number;

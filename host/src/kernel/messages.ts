@@ -7,6 +7,10 @@ export interface WorkerInit {
   kernelMemory: WebAssembly.Memory;
   region: number; // this worker's kernel stack + TLS region
   mounts: HostMounts;
+  // One counter shared by all process workers: output and exit messages are numbered from
+  // it, so the main thread handles them in the order they happened even when they come
+  // from different workers (a child's output before its parent's exit).
+  sequence?: Int32Array;
 }
 
 // Where a forked child resumes: its parent's stack unwound into its (copied) memory.
@@ -29,14 +33,15 @@ export interface RunRequest {
 
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'exit'; pid: number; status: number; crash?: string }
-  | { type: 'output'; channel: number; data: Uint8Array }
+  | { type: 'exit'; seq: number; pid: number; status: number; crash?: string }
+  | { type: 'output'; seq: number; channel: number; data: Uint8Array }
   // image: absent when this worker sent the same key before (the main thread cached it)
   | { type: 'spawn'; pid: number; key: string; image?: Uint8Array<ArrayBuffer> }
   | { type: 'fork'; parentPid: number; request: RunRequest }
   | { type: 'exec'; pid: number }
   | { type: 'terminate'; pid: number; tid: number; status: number }
   | { type: 'timer-service' }
+  | { type: 'panic'; message: string }
   | { type: 'interrupt'; pid: number; tid: number }
   // A process's memory and the address of its interrupt word (sdk/interrupts.mjs), for
   // the main thread to set when the kernel asks.

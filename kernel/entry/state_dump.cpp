@@ -1,0 +1,47 @@
+// The kernel's state in a few lines, for a host that wants to see why something waits
+// (bin/wasmux prints it on SIGUSR2): each process, its threads, where they are.
+#include "state_dump.h"
+
+#include "../base/format.h"
+#include "../host/host_port.h"
+#include "../syscalls/syscall.h"
+#include "big_lock.h"
+
+namespace wasmux {
+
+namespace {
+
+void dump_processes(Formatter& f) {
+  ProcessTable::the().for_each([&](Process& p) {
+    f.append("pid ").append_int(p.pid()).append(" ppid ").append_int(p.ppid()).append(" pgid ").append_int(p.pgid());
+    f.append(p.has_exited() ? " exited " : p.stopped() ? " stopped " : " running ");
+    if (p.has_exited()) f.append("status 0x").append_hex(static_cast<u64>(p.wait_status())).append(" ");
+    f.append("pending 0x").append_hex(p.shared_pending().pending());
+    if (!p.argv().empty()) f.append(" ").append_escaped(p.argv()[0].view(), 48);
+    f.append("\n");
+    p.for_each_thread([&](Thread& t) {
+      f.append("  tid ").append_int(t.tid()).append(" ").append(t.run_state_name());
+      if (t.current_syscall() >= 0) f.append(" in ").append(syscall_name(t.current_syscall()));
+      f.append(" blocked 0x").append_hex(t.blocked()).append(" pending 0x").append_hex(t.pending().pending()).append("\n");
+    });
+  });
+}
+
+} // namespace
+
+void dump_kernel_state() {
+  Formatter f;
+  f.append("---- wasmux kernel state ----\n");
+  // A lock that stays taken is itself the finding; the tables are then read as they are.
+  bool locked = false;
+  for (int i = 0; i < 1000 && !locked; ++i) {
+    locked = big_lock().try_lock();
+    if (!locked) host().monotonic_ns(); // a short pause (a host call) between tries
+  }
+  if (!locked) f.append("(the big lock stays held: read without it)\n");
+  dump_processes(f);
+  if (locked) big_lock().unlock();
+  host().log(f.data(), f.size());
+}
+
+} // namespace wasmux
