@@ -5,6 +5,7 @@
  * group with a stopped member receives. */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -266,6 +267,61 @@ int main(void)
         CHECK(waitpid(p, &st, WCONTINUED) == p && WIFCONTINUED(st), "and SIGCONT lets it spin again");
         kill(p, SIGKILL);
         reap(p);
+    }
+
+    /* ---- kill(-1): every process the caller may signal but itself. An unprivileged
+     * caller, and SIGCONT, so no other process on the machine can be hurt. ---- */
+    {
+        int pfd[2];
+        pipe(pfd);
+        pid_t p = fork();
+        if (p == 0) {
+            close(pfd[0]);
+            if (setgid(65534) || setuid(65534)) _exit(10);
+            pid_t kids[2];
+            for (int i = 0; i < 2; i++) {
+                kids[i] = fork();
+                if (kids[i] == 0) {
+                    raise(SIGSTOP);
+                    _exit(20 + i);
+                }
+            }
+            int st, stopped = 0;
+            for (int i = 0; i < 2; i++) stopped += waitpid(kids[i], &st, WUNTRACED) == kids[i] && WIFSTOPPED(st);
+            if (stopped != 2) _exit(11);
+            if (kill(-1, SIGCONT) != 0) _exit(12);
+            int sum = 0;
+            for (int i = 0; i < 2; i++) {
+                waitpid(kids[i], &st, 0);
+                sum += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+            }
+            _exit(sum == 41 ? 0 : 13);
+        }
+        close(pfd[1]);
+        close(pfd[0]);
+        CHECK_EQ(WEXITSTATUS(reap(p)), 0, "kill(-1) reaches every process the caller may signal");
+    }
+
+    /* ---- traps end a process with the signal Linux sends for the fault ---- */
+    {
+        pid_t p = fork();
+        if (p == 0) {
+            volatile int zero = 0, one = 1;
+            _exit(one / zero);
+        }
+        int st = reap(p);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGFPE, "integer division by zero: SIGFPE");
+        p = fork();
+        if (p == 0) __builtin_trap();
+        st = reap(p);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGILL, "a trap instruction: SIGILL");
+        p = fork();
+        if (p == 0) {
+            volatile int *wild = (int *)(uintptr_t)0xfffffff0u;
+            _exit(*wild);
+        }
+        st = reap(p);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "a load from an unmapped address: SIGSEGV");
     }
 
     /* ---- an orphaned process group with a stopped member gets SIGHUP and SIGCONT ---- */
