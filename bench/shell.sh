@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shell workloads, native dash against wasmux's dash (both from Debian's dash source; the
-# native one is the machine's /bin/dash): a subshell forked and reaped, and an external
-# command (/bin/true: coreutils natively, busybox in wasmux) forked, executed and reaped.
+# native one is the machine's /bin/dash): a subshell forked and reaped, an external command
+# (/bin/true: coreutils natively, busybox in wasmux) forked, executed and reaped, a
+# three-stage pipeline, and a script of 1000 external commands.
 # Each is timed over N and 2N iterations; the difference over N is the cost of one,
 # without the start-up of the shell or of wasmux. Prints "name value unit" lines.
 # Usage: bench/shell.sh native|wasmux
@@ -34,3 +35,12 @@ per_op() {
 
 per_op dash_subshell_us 200 '(exit 0)'
 per_op dash_external_cmd_us 200 '/bin/true'
+per_op dash_pipeline3_us 100 'echo x | cat | cat'
+
+# A whole script of 1000 external commands, start-up included (best of 3).
+best=
+for _ in 1 2 3; do
+  t=$(run 'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done')
+  if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+done
+awk -v ns="$best" 'BEGIN { printf "script_1000_cmds_ms %.1f ms\n", ns / 1000000 }'

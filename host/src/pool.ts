@@ -107,10 +107,27 @@ export class WorkerPool {
     return w;
   }
 
+  // Workers that finished a run wait for the next one: starting a Worker costs tens of
+  // milliseconds, which a shell running pipelines in a loop would otherwise pay for every
+  // stage beyond the spares. Up to maxIdle are kept; those beyond the spares go after a
+  // while without use.
+  private static readonly maxIdle = 8;
+  private static readonly idleMs = 10000;
+  private trimTimer: NodeJS.Timeout | undefined;
+
   release(w: PooledWorker): void {
     w.onReply = undefined;
-    if (this.idle.length < this.spare * 2) this.idle.push(w);
-    else this.retire(w);
+    if (this.idle.length >= WorkerPool.maxIdle) return this.retire(w);
+    this.idle.push(w); // the last used is the first reused: its compiled images are warm
+    if (this.idle.length > this.spare) {
+      clearTimeout(this.trimTimer);
+      this.trimTimer = setTimeout(() => this.trim(), WorkerPool.idleMs);
+      this.trimTimer.unref();
+    }
+  }
+
+  private trim(): void {
+    while (this.idle.length > this.spare) this.retire(this.idle.shift()!);
   }
 
   // A worker whose thread tid was killed in user code: it is terminated, never reused, and
@@ -128,10 +145,11 @@ export class WorkerPool {
 
   private retire(w: PooledWorker): void {
     this.all.delete(w);
-    void w.worker.terminate();
+    void w.worker.terminate().then(() => this.ctx.freeRegion(w.region));
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.trimTimer);
     await Promise.all([...this.all].map((w) => w.worker.terminate()));
     this.all.clear();
     this.idle = [];

@@ -3,6 +3,7 @@
 #include "state_dump.h"
 
 #include "../base/format.h"
+#include "../fd/file_description.h"
 #include "../host/host_port.h"
 #include "../syscalls/syscall.h"
 #include "big_lock.h"
@@ -19,6 +20,16 @@ void dump_processes(Formatter& f) {
     f.append("pending 0x").append_hex(p.shared_pending().pending());
     if (!p.argv().empty()) f.append(" ").append_escaped(p.argv()[0].view(), 48);
     f.append("\n");
+    // Raw pointers only: this may run without the lock, and reference counts may change
+    // only under it.
+    for (i32 fd = 0; fd < p.fds().slot_count(); ++fd) {
+      FdTable::Entry* e = p.fds().entry(fd);
+      if (!e || !e->description) continue;
+      FileDescription* d = e->description.ptr();
+      f.append("  fd ").append_int(fd).append(" ");
+      d->file().describe(f);
+      f.append(" (description held ").append_int(d->ref_count()).append("x)\n");
+    }
     p.for_each_thread([&](Thread& t) {
       f.append("  tid ").append_int(t.tid()).append(" ").append(t.run_state_name());
       if (t.current_syscall() >= 0) f.append(" in ").append(syscall_name(t.current_syscall()));

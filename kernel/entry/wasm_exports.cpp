@@ -25,8 +25,9 @@ constexpr u32 kthread_tls_room = 4096;
 // its worker is being terminated and must not touch the kernel again (DESIGN §4).
 constexpr int thread_killed = -1000000;
 
-// The exports a process's worker calls between guest runs (fork, exec, finish) enter the
-// kernel as a syscall does: only while the thread has not been killed.
+// The exports a process's worker calls between guest runs (fork, exec) enter the kernel as
+// a syscall does: only while the thread has not been killed. A raw pointer: reference
+// counts change only under the lock, and this guard lives outside it.
 class ThreadEntry {
 public:
   ThreadEntry() : m_thread(current_thread()) { m_ok = !m_thread || m_thread->enter_kernel(); }
@@ -36,7 +37,7 @@ public:
   bool ok() const { return m_ok; }
 
 private:
-  RefPtr<Thread> m_thread; // finish_thread may drop the process's reference
+  Thread* m_thread;
   bool m_ok;
 };
 
@@ -130,11 +131,23 @@ EXPORT(wasmux_thread_attach) int wasmux_thread_attach(int pid, unsigned heap_bas
 
 // signal: 0 when the guest returned, else the signal its trap stands for.
 EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
-  ThreadEntry entry;
-  if (!entry.ok()) return thread_killed;
-  LockGuard lock;
+  Thread* t = current_thread();
+  if (t && !t->enter_kernel()) return thread_killed;
   if (signal < 0 || signal >= 64) signal = abi::sigsegv;
-  return finish_thread(signal);
+  // finish_thread may free the thread: a reference taken and dropped under the lock keeps
+  // it for leave_kernel, which must come after the lock is released (a thread in user
+  // state may be terminated at any moment, so never while it holds the lock).
+  RefPtr<Thread> keep;
+  i32 status;
+  {
+    LockGuard lock;
+    keep = RefPtr<Thread>(t);
+    status = finish_thread(signal);
+  }
+  if (t) t->leave_kernel();
+  LockGuard lock;
+  keep = nullptr;
+  return status;
 }
 
 // Whether the calling thread's process exited through exit/exit_group (a trap after that is

@@ -42,6 +42,8 @@ public:
   // (reopened through /proc/PID/fd/N); pipes count them for EOF and EPIPE edges.
   virtual void on_open(FileDescription&) {}
   virtual void on_last_close(FileDescription&) {}
+  // A few words about this file for the kernel's state dump (entry/state_dump.cpp).
+  virtual void describe(class Formatter&) const {}
 };
 
 } // namespace wasmux

@@ -1,4 +1,6 @@
 #include "pipe.h"
+
+#include "../base/format.h"
 #include "../proc/thread.h"
 #include "../signal/signal.h"
 
@@ -111,6 +113,12 @@ Result<i64> PipeEnd::ioctl(FileDescription&, u32 request, UserAddr arg) {
     return 0;
   }
   return Errno::enotty;
+}
+
+void PipeEnd::describe(Formatter& f) const {
+  f.append("pipe:[").append_int(static_cast<i64>(m_ino)).append("] ");
+  f.append(m_side == Side::read ? "read" : "write").append(" end, readers ").append_int(m_pipe->readers());
+  f.append(" writers ").append_int(m_pipe->writers()).append(" bytes ").append_int(static_cast<i64>(m_pipe->available()));
 }
 
 } // namespace wasmux

@@ -22,6 +22,8 @@ public:
   void add_writer() { ++m_writers; }
   void remove_reader();
   void remove_writer();
+  u32 readers() const { return m_readers; }
+  u32 writers() const { return m_writers; }
 
   static constexpr usize default_capacity = 65536; // Linux: 16 pages
 
@@ -48,6 +50,7 @@ public:
   WaitQueue* wait_queue() override { return &m_pipe->queue(); }
   void on_open(FileDescription&) override;
   void on_last_close(FileDescription&) override;
+  void describe(Formatter& f) const override;
   u64 inode_number() const { return m_ino; }
 
 private:
