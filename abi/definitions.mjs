@@ -153,6 +153,8 @@ export const structs = {
     ['mem_unit', 'u32'], ['__reserved', ['u8', 8]],
   ],
   Rlimit: [['rlim_cur', 'u64'], ['rlim_max', 'u64']],
+  // struct tms: four clock_t (long, 32-bit here), in clock ticks (100 a second).
+  Tms: [['tms_utime', 'i32'], ['tms_stime', 'i32'], ['tms_cutime', 'i32'], ['tms_cstime', 'i32']],
   // siginfo_t as ILP32 musl lays it out (128 bytes): the union starts at offset 12. Kill,
   // tkill and queued signals use pid/uid/value; SIGCHLD pid/uid/status/utime/stime; faults
   // put si_addr where si_pid is; timers si_timerid/si_overrun there.

@@ -4,6 +4,7 @@
 //   const p = w.spawn('hello.wasm', ['hello'], { env: { HOME: '/' } });
 //   const { exitCode } = await p.wait();
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import tty from 'node:tty';
 import { Worker } from 'node:worker_threads';
@@ -139,7 +140,7 @@ export class Wasmux {
     let flags = trace === 'all' ? 1 : trace === 'unimplemented' ? 2 : 0;
     for (let fd = 0; fd < 3; fd++) if (tty.isatty(fd)) flags |= 4 << fd;
     const size = process.stdout.isTTY ? process.stdout.getWindowSize() : [80, 24];
-    const r = k.wasmux_boot(flags, size[1] ?? 24, size[0] ?? 80);
+    const r = k.wasmux_boot(flags, size[1] ?? 24, size[0] ?? 80, os.availableParallelism());
     if (r < 0) throw new Error(`kernel boot failed: errno ${-r}`);
     // Before the mounts: a mount point may be a directory of the image.
     const rootfs = options.rootfs ?? (fs.existsSync(defaultRootfsPath) ? defaultRootfsPath : false);

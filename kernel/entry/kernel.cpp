@@ -20,6 +20,7 @@ Process& init_process() { return *g_init; }
 ErrorOr kernel_boot(const BootOptions& options) {
   kernel_config().trace_all = options.trace_all;
   kernel_config().trace_unimplemented = options.trace_unimplemented;
+  kernel_config().cpus = options.cpus ? min<u32>(options.cpus, 1024) : 1;
   for (int i = 0; i < 3; ++i) console_config().is_tty[i] = options.stdio_is_tty[i];
   console_config().rows = options.rows;
   console_config().cols = options.cols;

@@ -11,6 +11,7 @@ struct BootOptions {
   bool trace_unimplemented{false};
   bool stdio_is_tty[3]{false, false, false};
   u16 rows{24}, cols{80};
+  u32 cpus{1};
 };
 
 // Creates the root tmpfs, /dev, /tmp and init (pid 1). Call once, with the lock held.

@@ -75,7 +75,7 @@ EXPORT(wasmux_trapped_in_kernel) int wasmux_trapped_in_kernel() { return big_loc
 
 // flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
 // 0-2 are terminals.
-EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols) {
+EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols, unsigned cpus) {
   LockGuard lock;
   BootOptions o;
   o.trace_all = flags & 1;
@@ -83,6 +83,7 @@ EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols
   for (int i = 0; i < 3; ++i) o.stdio_is_tty[i] = flags & (4u << i);
   if (rows) o.rows = static_cast<u16>(rows);
   if (cols) o.cols = static_cast<u16>(cols);
+  o.cpus = cpus;
   auto r = kernel_boot(o);
   return r.is_error() ? -static_cast<int>(r.error()) : 0;
 }

@@ -51,6 +51,7 @@ const char* syscall_name(i32 nr);
 struct KernelConfig {
   bool trace_all{false};
   bool trace_unimplemented{false};
+  u32 cpus{1}; // the host's processors, for sched_getaffinity (nproc, sysconf)
 };
 KernelConfig& kernel_config();
 
