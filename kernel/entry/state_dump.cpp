@@ -33,7 +33,11 @@ void dump_processes(Formatter& f) {
     p.for_each_thread([&](Thread& t) {
       f.append("  tid ").append_int(t.tid()).append(" ").append(t.run_state_name());
       if (t.current_syscall() >= 0) f.append(" in ").append(syscall_name(t.current_syscall()));
-      f.append(" blocked 0x").append_hex(t.blocked()).append(" pending 0x").append_hex(t.pending().pending()).append("\n");
+      f.append(" blocked 0x")
+          .append_hex(t.blocked())
+          .append(" pending 0x")
+          .append_hex(t.pending().pending())
+          .append("\n");
     });
   });
 }

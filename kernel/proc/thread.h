@@ -70,7 +70,8 @@ public:
   abi::StackT& altstack() { return m_altstack; }
   // Whether a stack pointer lies on the alternate stack (Linux on_sig_stack).
   bool on_altstack(UserAddr sp) const {
-    return !(m_altstack.ss_flags & abi::ss_disable) && sp > m_altstack.ss_sp && sp <= m_altstack.ss_sp + m_altstack.ss_size;
+    return !(m_altstack.ss_flags & abi::ss_disable) && sp > m_altstack.ss_sp &&
+           sp <= m_altstack.ss_sp + m_altstack.ss_size;
   }
   // The result of a call that returned SIGNAL_PENDING instead, until wasmux_sigdeliver
   // moves it into a handler's frame or hands it back.

@@ -95,8 +95,10 @@ Result<i64> deliver_to_handler(Thread& t, UserAddr frame_addr, UserAddr sp) {
   frame.info = info;
   // signal(7) "Interruption of system calls": restarted after a handler only with
   // SA_RESTART, and never for the ERESTARTNOHAND calls.
-  if (stashed == restart_sys_result) stashed = (action.flags & abi::sa_restart) ? abi::signal_restart : -static_cast<i64>(Errno::eintr);
-  else if (stashed == restart_nohand_result) stashed = -static_cast<i64>(Errno::eintr);
+  if (stashed == restart_sys_result)
+    stashed = (action.flags & abi::sa_restart) ? abi::signal_restart : -static_cast<i64>(Errno::eintr);
+  else if (stashed == restart_nohand_result)
+    stashed = -static_cast<i64>(Errno::eintr);
   frame.result = stashed;
   SigSet saved = t.take_mask_to_restore();
   frame.uc.uc_sigmask[0] = static_cast<u32>(saved);

@@ -230,8 +230,10 @@ void hang_up_if_orphaned(i32 pgid, Process& exiting) {
   ProcessTable::the().for_each([&](Process& q) {
     if (q.pgid() == pgid && !q.has_exited()) members.append(RefPtr<Process>(&q));
   });
-  for (auto& q : members) send_signal(*q, make_siginfo(abi::sighup, abi::si_kernel));
-  for (auto& q : members) send_signal(*q, make_siginfo(abi::sigcont, abi::si_kernel));
+  for (auto& q : members)
+    send_signal(*q, make_siginfo(abi::sighup, abi::si_kernel));
+  for (auto& q : members)
+    send_signal(*q, make_siginfo(abi::sigcont, abi::si_kernel));
 }
 
 } // namespace

@@ -61,8 +61,10 @@ bool SignalQueue::take(i32 sig, abi::Siginfo& out) {
 
 void SignalQueue::discard(SigSet set) {
   for (usize i = 0; i < m_queue.size();) {
-    if (set & sig_bit(m_queue[i].si_signo)) m_queue.remove(i);
-    else ++i;
+    if (set & sig_bit(m_queue[i].si_signo))
+      m_queue.remove(i);
+    else
+      ++i;
   }
   m_set &= ~set;
 }

@@ -49,7 +49,8 @@ i64 fire_expired_timers(i64 now) {
     if (at >= 0 && (next < 0 || at < next)) next = at;
   });
   // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
-  for (auto& p : expired) send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
+  for (auto& p : expired)
+    send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
   return next;
 }
 

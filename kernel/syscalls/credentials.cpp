@@ -49,7 +49,8 @@ SyscallResult set_one(u32 id, bool group) {
 SyscallResult set_re(u32 r, u32 e, bool group) {
   Credentials& c = current_process().credentials();
   u32 real = group ? c.gid : c.uid;
-  u32 s = (r != unchanged || (e != unchanged && e != real)) ? (e != unchanged ? e : (group ? c.egid : c.euid)) : unchanged;
+  u32 s =
+      (r != unchanged || (e != unchanged && e != real)) ? (e != unchanged ? e : (group ? c.egid : c.euid)) : unchanged;
   if (c.euid != 0) {
     if (r != unchanged && r != real && r != (group ? c.egid : c.euid)) return Errno::eperm;
     if (e != unchanged && !may_use(c, e, group)) return Errno::eperm;

@@ -94,15 +94,16 @@ SyscallResult sys_rt_sigaction(const SyscallArgs& a) {
     act.restorer = k.restorer;
     // POSIX: setting a pending signal's action to SIG_IGN (or to SIG_DFL when that
     // ignores it) discards it, blocked or not.
-    bool ignores = act.handler == abi::sig_ign ||
-                   (act.handler == abi::sig_dfl && default_action(sig) == DefaultAction::ignore);
+    bool ignores =
+        act.handler == abi::sig_ign || (act.handler == abi::sig_dfl && default_action(sig) == DefaultAction::ignore);
     if (ignores) {
       p.shared_pending().discard(sig_bit(sig));
       p.for_each_thread([&](Thread& t) { t.pending().discard(sig_bit(sig)); });
     }
   }
   if (a.ptr(2)) {
-    abi::KSigaction k{old.handler, old.flags, old.restorer, {static_cast<u32>(old.mask), static_cast<u32>(old.mask >> 32)}};
+    abi::KSigaction k{
+        old.handler, old.flags, old.restorer, {static_cast<u32>(old.mask), static_cast<u32>(old.mask >> 32)}};
     TRY(copy_out(a.ptr(2), k));
   }
   return 0;
@@ -153,7 +154,8 @@ SyscallResult sys_rt_sigtimedwait(const SyscallArgs& a) {
   if (a.ptr(2)) {
     auto ts = TRY(copy_in<abi::Timespec>(a.ptr(2)));
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Errno::einval;
-    deadline = ts.tv_sec > INT64_MAX / 4 / 1000000000 ? -1 : host().monotonic_ns() + ts.tv_sec * 1000000000 + ts.tv_nsec;
+    deadline =
+        ts.tv_sec > INT64_MAX / 4 / 1000000000 ? -1 : host().monotonic_ns() + ts.tv_sec * 1000000000 + ts.tv_nsec;
   }
   Thread& t = current();
   Process& p = t.process();
