@@ -12,6 +12,7 @@ import { ABI_VERSION } from './generated/abi.js';
 import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread, writeAllSync } from './kernel/kernel_instance.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { ProgramError } from './kernel/wasm_info.js';
+import { MemoryCollector } from './memory_collector.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
 import { Sequencer, WorkerPool } from './pool.js';
@@ -111,6 +112,7 @@ export class Wasmux {
   private readonly modules = new ModuleCache();
   private readonly mounts: HostMounts = {};
   private readonly hooks: LifecycleHooks;
+  private readonly memories = new MemoryCollector();
   private stdinWorker: Worker | undefined;
   private timerWorker: Worker | undefined;
   // How to end the run of each process whose main thread runs on a worker, when that
@@ -163,6 +165,8 @@ export class Wasmux {
         onFork: (parentPid, request) => {
           void this.runRequest(request);
           this.hooks.onFork?.(parentPid, request.pid);
+          this.memories.note(); // the child's memory passed through here
+          this.memories.maybeCollect();
         },
         onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
@@ -431,6 +435,8 @@ export class Wasmux {
   }
 
   private registerMemory(pid: number, memory: WebAssembly.Memory, word: number): void {
+    this.memories.note();
+    this.memories.maybeCollect();
     if (!this.runs.has(pid)) return; // already over
     this.interruptWords.set(pid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
     if (this.earlyInterrupts.delete(pid)) this.interruptProcess(pid);

@@ -6,6 +6,9 @@ import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_insta
 import { ABI_VERSION } from './generated/abi.js';
 import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { inspectWasm } from './kernel/wasm_info.js';
+import { MemoryCollector } from './memory_collector.js';
+
+const memories = new MemoryCollector();
 
 const init = workerData as WorkerInit;
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
@@ -126,22 +129,31 @@ class Forker {
 // the data and brk heap after it, and each mapping. A fresh memory reads zero elsewhere,
 // and mmap zero-fills a range it hands out again. Copying only this is the difference
 // between a millisecond or so per MiB of memory and a few dozen microseconds.
-function copyLiveMemory(from: Uint8Array, to: Uint8Array, stackPointer: number): void {
+function liveRanges(size: number, stackPointer: number): number[] {
   const at = kernel.exports.wasmux_memory_ranges() >>> 2;
   const words = new Uint32Array(kernel.kernelMemory.buffer);
   const count = words[at]!;
-  const copy = (start: number, end: number): void => {
-    end = Math.min(end, from.length);
-    if (start < end) to.set(from.subarray(start, end), start);
-  };
-  if (count === 0) {
-    copy(0, from.length);
-    return;
-  }
+  if (count === 0) return [0, size];
   const heapBase = words[at + 1]!;
   // A module whose stack is not first (not linked by wasmux-cc) gets all of its low memory.
-  copy(stackPointer <= heapBase ? stackPointer : 0, words[at + 2]!);
-  for (let i = 1; i < count; i++) copy(words[at + 1 + 2 * i]!, words[at + 2 + 2 * i]!);
+  const ranges = [stackPointer <= heapBase ? stackPointer : 0, words[at + 2]!];
+  for (let i = 1; i < count; i++) ranges.push(words[at + 1 + 2 * i]!, words[at + 2 + 2 * i]!);
+  return ranges;
+}
+
+// The child's side of a fork: its memory, a copy of the live ranges of its parent's, which
+// waits for the copy before it goes on.
+function copyForkedMemory(resume: ForkResume, maximumPages: number): WebAssembly.Memory {
+  const memory = new WebAssembly.Memory({ initial: resume.pages, maximum: maximumPages, shared: true });
+  const from = new Uint8Array(resume.source.buffer);
+  const to = new Uint8Array(memory.buffer);
+  for (let i = 0; i < resume.ranges.length; i += 2) {
+    const end = Math.min(resume.ranges[i + 1]!, from.length, to.length);
+    if (resume.ranges[i]! < end) to.set(from.subarray(resume.ranges[i]!, end), resume.ranges[i]!);
+  }
+  Atomics.store(resume.copied, 0, 1);
+  Atomics.notify(resume.copied, 0);
+  return memory;
 }
 
 // The guest has unwound for a fork: make the child process and its copy of memory, and
@@ -159,11 +171,12 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   const child = live(kernel.exports.wasmux_fork());
   if (child < 0) return child;
   const parent = forker.memory!;
-  const copy = new WebAssembly.Memory({ initial: parent.buffer.byteLength / 65536, maximum: image.maximumPages, shared: true });
   const stackPointer = Number(forker.exports.__stack_pointer!.value);
-  copyLiveMemory(new Uint8Array(parent.buffer), new Uint8Array(copy.buffer), stackPointer);
   const resume: ForkResume = {
-    memory: copy,
+    source: parent,
+    ranges: liveRanges(parent.buffer.byteLength, stackPointer),
+    pages: parent.buffer.byteLength / 65536,
+    copied: new Int32Array(new SharedArrayBuffer(4)),
     stackPointer,
     tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
     stateBuffer: forker.stateBuffer,
@@ -171,6 +184,8 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
   reply({ type: 'fork', parentPid: req.pid, request });
+  // The parent's memory must stay as it is until the child has its copy.
+  while (Atomics.load(resume.copied, 0) === 0) Atomics.wait(resume.copied, 0, 0);
   return child;
 }
 
@@ -201,7 +216,8 @@ function run(req: RunRequest): void {
   // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
   const kernelStack = kernel.stackPointer;
   for (;;) {
-    const memory = resume?.memory ?? new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
+    const memory = resume ? copyForkedMemory(resume, image.maximumPages) : new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
+    memories.note();
     kernel.bindUserMemory(memory);
     const forker = new Forker();
     forker.memory = memory;
@@ -278,6 +294,7 @@ function run(req: RunRequest): void {
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
   const seq = nextSeq();
   reply(crash === undefined ? { type: 'exit', seq, pid: req.pid, status } : { type: 'exit', seq, pid: req.pid, status, crash });
+  memories.maybeCollect(); // between runs: the dead memories of this one can go
 }
 
 // The process ended (killed) before this thread could attach: report how it ended.

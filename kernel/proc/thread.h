@@ -75,8 +75,17 @@ public:
   }
   // The result of a call that returned SIGNAL_PENDING instead, until wasmux_sigdeliver
   // moves it into a handler's frame or hands it back.
-  i64 stashed_result() const { return m_stashed_result; }
-  void set_stashed_result(i64 r) { m_stashed_result = r; }
+  void set_stashed_result(i64 r) {
+    m_stashed_result = r;
+    m_stash_held = true;
+  }
+  // Whether a result waits for wasmux_sigdeliver (between SIGNAL_PENDING and it).
+  bool stash_held() const { return m_stash_held; }
+  i64 take_stashed_result() {
+    i64 r = m_stash_held ? m_stashed_result : 0;
+    m_stash_held = false;
+    return r;
+  }
 
   // The worker's CPU clock when this thread started on it (workers are reused).
   // The system call this thread is in (-1: none), for the kernel's state dump.
@@ -110,6 +119,7 @@ private:
   SignalQueue m_pending;
   abi::StackT m_altstack{0, abi::ss_disable, 0};
   i64 m_stashed_result{0};
+  bool m_stash_held{false};
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};
   i32 m_syscall{-1};

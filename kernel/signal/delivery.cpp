@@ -61,6 +61,10 @@ bool has_signal_work(Thread& t) { return t.signal_pending() || t.has_temporary_m
 
 i64 signal_exit_path(Thread& t, i64 result, bool& restart) {
   restart = false;
+  // A call between SIGNAL_PENDING and wasmux_sigdeliver (the glue makes none) must not
+  // replace the result that waits there: its own result goes back as it is, and the
+  // signals wait for the delivery that is coming.
+  if (t.stash_held()) return is_restart_result(result) ? -static_cast<i64>(Errno::eintr) : result;
   abi::Siginfo info{};
   i32 sig = next_signal_for_handler(t, info, true);
   if (t.process().has_exited()) return result;
@@ -81,8 +85,7 @@ Result<i64> deliver_to_handler(Thread& t, UserAddr frame_addr, UserAddr sp) {
   Process& p = t.process();
   abi::Siginfo info{};
   i32 sig = next_signal_for_handler(t, info, false);
-  i64 stashed = t.stashed_result();
-  t.set_stashed_result(0);
+  i64 stashed = t.take_stashed_result();
   if (!sig) {
     t.restore_temporary_mask();
     return is_restart_result(stashed) ? abi::signal_restart : stashed;

@@ -13,9 +13,16 @@ export interface WorkerInit {
   sequence?: Int32Array;
 }
 
-// Where a forked child resumes: its parent's stack unwound into its (copied) memory.
+// Where a forked child resumes: its parent's stack unwound into its memory, which the
+// child's worker copies from the parent's (the live ranges only) while the parent waits on
+// `copied` (0 until the copy is done, then 1). The copy is made on the child's side so the
+// parent's worker, which may run a shell forking for hours without returning to its event
+// loop, never owns a memory that dies (V8 frees dead memories only from the event loop).
 export interface ForkResume {
-  memory: WebAssembly.Memory; // the copy of the parent's memory
+  source: WebAssembly.Memory; // the parent's memory
+  ranges: number[]; // [start, end) pairs to copy
+  pages: number; // the parent's size in pages
+  copied: Int32Array;
   stackPointer: number;
   tlsBase: number | undefined;
   stateBuffer: number; // the Asyncify state inside that memory

@@ -13,7 +13,10 @@
 hidden uintptr_t __wasmux_stack_pointer_get(void);
 hidden void __wasmux_stack_pointer_set(uintptr_t);
 
-static void run_handler(struct wasmux_SignalFrame *f)
+/* Every function here is named __wasmux_*: the post-link step puts no interrupt check in
+ * those (sdk/interrupts.mjs). A check between a call's SIGNAL_PENDING and
+ * wasmux_sigdeliver would be a system call of its own in the middle of delivery. */
+static void __wasmux_run_handler(struct wasmux_SignalFrame *f)
 {
 	uintptr_t saved = __wasmux_stack_pointer_get();
 	/* SA_ONSTACK: the handler's frames go on the alternate stack. A longjmp out of
@@ -30,7 +33,7 @@ static void run_handler(struct wasmux_SignalFrame *f)
 /* Runs handlers while the kernel has some for this thread; returns the result the last
  * frame carried. When a frame says more signals are deliverable under its handler's mask,
  * their frames are set up (and their handlers run) first, as Linux stacks them. */
-static long long run_handlers(void)
+static long long __wasmux_run_handlers(void)
 {
 	long long r = WASMUX_SIGNAL_PENDING;
 	while (r == WASMUX_SIGNAL_PENDING) {
@@ -38,8 +41,8 @@ static long long run_handlers(void)
 		r = __wasmux_syscall_import(WASMUX_SYS_sigdeliver, (uintptr_t)&frame,
 		                            __wasmux_stack_pointer_get(), 0, 0, 0, 0);
 		if (r != WASMUX_SIGNAL_HANDLER) break;
-		if (frame.more) run_handlers();
-		run_handler(&frame);
+		if (frame.more) __wasmux_run_handlers();
+		__wasmux_run_handler(&frame);
 		r = __wasmux_syscall_import(SYS_rt_sigreturn, (uintptr_t)&frame, 0, 0, 0, 0, 0);
 	}
 	return r;
@@ -50,7 +53,7 @@ hidden long long __wasmux_signal_return(long long r, long n, long long a, long l
 {
 	for (;;) {
 		if (r == WASMUX_SIGNAL_PENDING) {
-			r = run_handlers();
+			r = __wasmux_run_handlers();
 		} else if (r == WASMUX_SIGNAL_RESTART) {
 			r = __wasmux_syscall_import(n, a, b, c, d, e, f);
 		} else {
