@@ -53,13 +53,42 @@ __attribute__((__visibility__("hidden")))
 long long __wasmux_signal_return(long long, long, long long, long long, long long,
                                  long long, long long, long long);
 
-void __wasmux_interrupt_check(void)
+/* The body of the check. Reached only through __wasmux_interrupt_check below. */
+__attribute__((__visibility__("hidden"), __used__))
+void __wasmux_interrupt_check_body(void)
 {
 	long long word = (uintptr_t)&__wasmux_interrupt;
 	long long r = __wasmux_syscall(WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
 	if (r < -4095)
 		__wasmux_signal_return(r, WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
 }
+
+/* The check is called from loops the compiler saw as calling nothing, and LLVM gives such a
+ * leaf function a frame of up to 128 bytes below __stack_pointer without moving it (the
+ * "red zone": WebAssemblyFrameLowering's RedZoneSize). The check and the handlers it runs
+ * would write their frames over the leaf's, so it moves the stack pointer past the red zone
+ * (keeping 16-byte alignment) before anything runs, and back after. In assembly: a C
+ * function could already have put its own frame on the stack before lowering it. */
+__asm__(
+	"	.globaltype __stack_pointer, i32\n"
+	"	.functype __wasmux_interrupt_check_body () -> ()\n"
+	"	.section .text.__wasmux_interrupt_check,\"\",@\n"
+	"	.globl __wasmux_interrupt_check\n"
+	"	.type __wasmux_interrupt_check,@function\n"
+	"__wasmux_interrupt_check:\n"
+	"	.functype __wasmux_interrupt_check () -> ()\n"
+	"	.local i32\n"
+	"	global.get __stack_pointer\n"
+	"	local.tee 0\n"
+	"	i32.const 128\n"
+	"	i32.sub\n"
+	"	i32.const -16\n"
+	"	i32.and\n"
+	"	global.set __stack_pointer\n"
+	"	call __wasmux_interrupt_check_body\n"
+	"	local.get 0\n"
+	"	global.set __stack_pointer\n"
+	"	end_function\n");
 
 /* Larger start-up blocks are mapped rather than put on the 1 MiB stack. */
 enum { STACK_BLOCK_MAX = 64 * 1024 };

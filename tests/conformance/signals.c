@@ -136,6 +136,28 @@ static void handler_on_alt(int sig)
 static int pipe_writer;
 static void write_on_alarm(int sig) { (void)sig; hits++; write(pipe_writer, "x", 1); }
 
+/* A handler with a large frame of its own, run while leaf() below is in its loop. */
+static void scribble(int sig)
+{
+    (void)sig;
+    volatile char scratch[1024];
+    for (int i = 0; i < 1024; i++) scratch[i] = 0x55;
+    hits++;
+}
+
+/* Calls nothing and keeps its array in memory: a compiler may put such a frame below the
+ * stack pointer without moving it (a red zone). A handler run in the middle of the loop must
+ * not overwrite it. Returns nonzero when the array changed. */
+__attribute__((noinline)) static int leaf(int seed)
+{
+    volatile char a[64];
+    for (int i = 0; i < 64; i++) a[i] = (char)(i ^ seed);
+    int bad = 0;
+    for (long k = 0; k < 3000000; k++)
+        if (a[k & 63] != (char)((k & 63) ^ seed)) bad = 1;
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "inherited") == 0) return report_inherited();
@@ -349,6 +371,14 @@ int main(int argc, char **argv)
         CHECK_EQ(hits, 3, "a periodic timer fires again and again");
         struct itimerval bad = {{0, 0}, {0, 1000000}};
         CHECK_ERRNO(setitimer(ITIMER_REAL, &bad, NULL), EINVAL, "setitimer with tv_usec 1000000 is EINVAL");
+        /* Handlers that arrive while a leaf function loops leave its frame alone. */
+        on(SIGALRM, scribble, 0);
+        reset();
+        int changed = 0, rounds = 0;
+        setitimer(ITIMER_REAL, &(struct itimerval){{0, 1000}, {0, 1000}}, NULL);
+        while (rounds < 20 || hits < 5) changed |= leaf(rounds++);
+        setitimer(ITIMER_REAL, &off, NULL);
+        CHECK(!changed, "a handler run during a loop leaves the interrupted function's frame intact");
     }
 
     /* ---- default actions, seen by the parent ---- */
