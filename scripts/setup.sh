@@ -6,10 +6,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # autoconf, automake and gcc: the ports (ports/build.sh): dash is autoreconf'd, and both
-# build helper programs that run here at build time.
+# build helper programs that run here at build time. libc6-dev: busybox's shell tests
+# (tests/external/busybox-ash) build a native, static busybox with gcc to compare against.
 apt_pkgs=(clang-22 lld-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
   libclang-rt-22-dev-wasm32 cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
-  autoconf automake gcc)
+  autoconf automake gcc libc6-dev)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
