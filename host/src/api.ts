@@ -196,6 +196,13 @@ export class Wasmux {
     return { ppid: view.getUint32(at, true), forkCount: view.getUint32(at + 4, true), argv };
   }
 
+  // The kernel's heap in bytes: what is allocated, and what the heap has taken from the
+  // kernel memory (it never gives memory back, so this is its high-water mark).
+  getKernelHeap(): { inUse: number; size: number } {
+    const k = this.kernel.exports;
+    return { inUse: k.wasmux_heap_stat(0) >>> 0, size: k.wasmux_heap_stat(1) >>> 0 };
+  }
+
   getAbiVersion(): number {
     return this.kernel.exports.wasmux_abi_version();
   }
@@ -462,7 +469,12 @@ export class Wasmux {
 
   // The kernel's processes and threads, written to stderr (for seeing why something waits).
   dumpState(): void {
-    this.kernel.exports.wasmux_dump_state();
+    try {
+      this.kernel.exports.wasmux_dump_state();
+    } catch (e) {
+      // Read without the lock (when it stays held), a table may be caught mid-change.
+      process.stderr.write(`wasmux: the state dump stopped part-way: ${(e as Error).message}\n`);
+    }
   }
 
   // kill(2) from the host: signal sig to process pid (a negative pid: that process group).

@@ -53,6 +53,7 @@ Result<i32> fork_current_process() {
   parent.count_fork();
   child->memory() = parent.memory();
   child->argv() = parent.argv();
+  child->set_comm_from_path(parent.comm());
   child->envp() = parent.envp();
   return child->pid();
 }

@@ -3,6 +3,7 @@
 #include "state_dump.h"
 
 #include "../base/format.h"
+#include "../base/heap.h"
 #include "../fd/file_description.h"
 #include "../host/host_port.h"
 #include "../syscalls/syscall.h"
@@ -12,8 +13,9 @@ namespace wasmux {
 
 namespace {
 
-void dump_processes(Formatter& f) {
+void dump_processes() {
   ProcessTable::the().for_each([&](Process& p) {
+    Formatter f;
     f.append("pid ").append_int(p.pid()).append(" ppid ").append_int(p.ppid()).append(" pgid ").append_int(p.pgid());
     f.append(p.has_exited() ? " exited " : p.stopped() ? " stopped " : " running ");
     if (p.has_exited()) f.append("status 0x").append_hex(static_cast<u64>(p.wait_status())).append(" ");
@@ -39,6 +41,7 @@ void dump_processes(Formatter& f) {
           .append_hex(t.pending().pending())
           .append("\n");
     });
+    host().log(f.data(), f.size());
   });
 }
 
@@ -54,9 +57,13 @@ void dump_kernel_state() {
     if (!locked) host().monotonic_ns(); // a short pause (a host call) between tries
   }
   if (!locked) f.append("(the big lock stays held: read without it)\n");
-  dump_processes(f);
-  if (locked) big_lock().unlock();
+  f.append("kernel heap: ").append_int(static_cast<i64>(kernel_heap_in_use() >> 10)).append(" KiB in use of ");
+  f.append_int(static_cast<i64>(kernel_heap_size() >> 10)).append(" KiB\n");
+  // Printed a process at a time: read without the lock, a table may be caught mid-change
+  // and the dump trap part-way; what came before is still seen.
   host().log(f.data(), f.size());
+  dump_processes();
+  if (locked) big_lock().unlock();
 }
 
 } // namespace wasmux

@@ -1,15 +1,16 @@
 // The kernel module's exports: the syscall entry a guest's import is bound to, and the
 // operations the host drives. Every export takes the big lock itself.
 #if defined(__wasm__)
+#include "../base/heap.h"
 #include "../entry/big_lock.h"
 #include "../fd/file_description.h"
-#include "../host/host_channels.h"
-#include "../vfs/vfs.h"
 #include "../fs/hostfs/hostfs.h"
+#include "../host/host_channels.h"
 #include "../signal/signal.h"
 #include "../signal/timers.h"
 #include "../syscalls/program.h"
 #include "../syscalls/syscall.h"
+#include "../vfs/vfs.h"
 #include "kernel.h"
 #include "state_dump.h"
 
@@ -52,7 +53,8 @@ Vector<String> unpack_strings(const char*& p, u32 count) {
 }
 } // namespace
 
-EXPORT(wasmux_syscall) long long wasmux_syscall(int nr, long long a1, long long a2, long long a3, long long a4, long long a5, long long a6) {
+EXPORT(wasmux_syscall)
+long long wasmux_syscall(int nr, long long a1, long long a2, long long a3, long long a4, long long a5, long long a6) {
   SyscallArgs args{{a1, a2, a3, a4, a5, a6}};
   bool must_stop = false;
   i64 r = syscall_entry(static_cast<u32>(nr), args, must_stop);
@@ -71,6 +73,12 @@ EXPORT(wasmux_abi_version) unsigned wasmux_abi_version() { return abi::abi_versi
 // The kernel's processes and threads, on the host's log (bin/wasmux: on SIGUSR2).
 EXPORT(wasmux_dump_state) void wasmux_dump_state() { dump_kernel_state(); }
 
+// The kernel heap (kernel/base/heap.h): bytes in use, or (which = 1) taken from memory.
+EXPORT(wasmux_heap_stat) unsigned wasmux_heap_stat(int which) {
+  LockGuard lock;
+  return static_cast<unsigned>(which == 1 ? kernel_heap_size() : kernel_heap_in_use());
+}
+
 EXPORT(wasmux_trapped_in_kernel) int wasmux_trapped_in_kernel() { return big_lock().held_by_caller(); }
 
 // flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
@@ -80,7 +88,8 @@ EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols
   BootOptions o;
   o.trace_all = flags & 1;
   o.trace_unimplemented = flags & 2;
-  for (int i = 0; i < 3; ++i) o.stdio_is_tty[i] = flags & (4u << i);
+  for (int i = 0; i < 3; ++i)
+    o.stdio_is_tty[i] = flags & (4u << i);
   if (rows) o.rows = static_cast<u16>(rows);
   if (cols) o.cols = static_cast<u16>(cols);
   o.cpus = cpus;
@@ -89,7 +98,9 @@ EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols
 }
 
 // A kernel thread region: TLS at its base, the stack growing down from base + size.
-EXPORT(wasmux_kthread_region_size) unsigned wasmux_kthread_region_size() { return kthread_stack_size + kthread_tls_room; }
+EXPORT(wasmux_kthread_region_size) unsigned wasmux_kthread_region_size() {
+  return kthread_stack_size + kthread_tls_room;
+}
 EXPORT(wasmux_kthread_alloc) unsigned wasmux_kthread_alloc() {
   LockGuard lock;
   if (__builtin_wasm_tls_size() > kthread_tls_room) __builtin_trap();
@@ -255,15 +266,18 @@ EXPORT(wasmux_process_describe) unsigned wasmux_process_describe(int pid) {
   static Vector<u8>* out = new Vector<u8>;
   out->clear();
   auto put32 = [&](u32 v) {
-    for (int i = 0; i < 4; ++i) out->append(static_cast<u8>(v >> (8 * i)));
+    for (int i = 0; i < 4; ++i)
+      out->append(static_cast<u8>(v >> (8 * i)));
   };
   put32(static_cast<u32>(p->ppid()));
   put32(p->fork_count());
   u32 len = 0;
-  for (auto& a : p->argv()) len += static_cast<u32>(a.length() + 1);
+  for (auto& a : p->argv())
+    len += static_cast<u32>(a.length() + 1);
   put32(len);
   for (auto& a : p->argv()) {
-    for (char c : a.view()) out->append(static_cast<u8>(c));
+    for (char c : a.view())
+      out->append(static_cast<u8>(c));
     out->append(0);
   }
   return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
@@ -281,7 +295,8 @@ EXPORT(wasmux_kill) int wasmux_kill(int pid, int sig) {
   });
   if (targets.empty()) return -static_cast<int>(Errno::esrch);
   if (sig)
-    for (auto& p : targets) send_signal(*p, make_siginfo(sig, abi::si_user));
+    for (auto& p : targets)
+      send_signal(*p, make_siginfo(sig, abi::si_user));
   return 0;
 }
 
@@ -334,7 +349,8 @@ EXPORT(wasmux_write_file) int wasmux_write_file(const char* path, const void* da
 namespace {
 // The directory holding path's last component (made as needed, as mkdir -p), and that name.
 Result<RefPtr<Custody>> parent_directory(std::string_view path, std::string_view& name) {
-  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  while (path.size() > 1 && path.back() == '/')
+    path.remove_suffix(1);
   usize slash = path.rfind('/');
   name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
   if (name.empty() || name == "." || name == "..") return Errno::einval;

@@ -8,7 +8,7 @@
 
 namespace wasmux {
 
-Pipe::Pipe(usize capacity) : m_ring(new u8[capacity]), m_capacity(capacity) {}
+Pipe::Pipe(usize capacity) : m_ring(new u8[capacity]), m_capacity(capacity), m_ino(allocate_inode_number()) {}
 
 Pipe::~Pipe() { delete[] m_ring; }
 
@@ -72,7 +72,7 @@ void Pipe::remove_writer() {
   if (--m_writers == 0) m_queue.wake_all();
 }
 
-PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side) : m_pipe(std::move(pipe)), m_side(side), m_ino(allocate_inode_number()) {}
+PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side) : m_pipe(std::move(pipe)), m_side(side) {}
 
 void PipeEnd::on_open(FileDescription&) {
   if (m_side == Side::read)
@@ -102,7 +102,7 @@ ErrorOr PipeEnd::stat(abi::Stat& out) {
   out = {};
   out.st_mode = static_cast<u32>(abi::s_ififo | 0600);
   out.st_nlink = 1;
-  out.st_ino = m_ino;
+  out.st_ino = inode_number();
   out.st_blksize = 4096;
   return {};
 }
@@ -116,9 +116,12 @@ Result<i64> PipeEnd::ioctl(FileDescription&, u32 request, UserAddr arg) {
 }
 
 void PipeEnd::describe(Formatter& f) const {
-  f.append("pipe:[").append_int(static_cast<i64>(m_ino)).append("] ");
+  f.append("pipe:[").append_int(static_cast<i64>(inode_number())).append("] ");
   f.append(m_side == Side::read ? "read" : "write").append(" end, readers ").append_int(m_pipe->readers());
-  f.append(" writers ").append_int(m_pipe->writers()).append(" bytes ").append_int(static_cast<i64>(m_pipe->available()));
+  f.append(" writers ")
+      .append_int(m_pipe->writers())
+      .append(" bytes ")
+      .append_int(static_cast<i64>(m_pipe->available()));
 }
 
 } // namespace wasmux

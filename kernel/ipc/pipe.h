@@ -24,6 +24,8 @@ public:
   void remove_writer();
   u32 readers() const { return m_readers; }
   u32 writers() const { return m_writers; }
+  // Both ends are one inode (fstat's st_ino, /proc/PID/fd's "pipe:[N]"), as on Linux.
+  u64 inode_number() const { return m_ino; }
 
   static constexpr usize default_capacity = 65536; // Linux: 16 pages
 
@@ -35,6 +37,7 @@ private:
   u32 m_readers{0};
   u32 m_writers{0};
   WaitQueue m_queue;
+  u64 m_ino;
 };
 
 class PipeEnd final : public File {
@@ -51,12 +54,11 @@ public:
   void on_open(FileDescription&) override;
   void on_last_close(FileDescription&) override;
   void describe(Formatter& f) const override;
-  u64 inode_number() const { return m_ino; }
+  u64 inode_number() const { return m_pipe->inode_number(); }
 
 private:
   RefPtr<Pipe> m_pipe;
   Side m_side;
-  u64 m_ino;
 };
 
 } // namespace wasmux

@@ -7,7 +7,8 @@ namespace wasmux {
 
 Process::Process(i32 pid, i32 ppid) : m_pid(pid), m_ppid(ppid), m_pgid(pid), m_sid(pid) {
   constexpr u64 infinity = ~0ull;
-  for (auto& r : m_rlimits) r = {infinity, infinity};
+  for (auto& r : m_rlimits)
+    r = {infinity, infinity};
   // Linux defaults: 1024 soft / 4096 hard descriptors, 8 MiB stack.
   m_rlimits[abi::rlimit_nofile] = {1024, 4096};
   m_rlimits[abi::rlimit_stack] = {8u << 20, infinity};
@@ -16,6 +17,23 @@ Process::Process(i32 pid, i32 ppid) : m_pid(pid), m_ppid(ppid), m_pgid(pid), m_s
 }
 
 Process::~Process() = default;
+
+namespace {
+std::string_view command_name(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/')
+    path.remove_suffix(1);
+  usize slash = path.rfind('/');
+  if (slash != std::string_view::npos && path.size() > 1) path.remove_prefix(slash + 1);
+  return path.substr(0, 15); // TASK_COMM_LEN - 1
+}
+} // namespace
+
+std::string_view Process::comm() const {
+  if (!m_comm.empty()) return m_comm.view();
+  return m_argv.empty() ? std::string_view() : command_name(m_argv[0].view());
+}
+
+void Process::set_comm_from_path(std::string_view path) { m_comm = String(command_name(path)); }
 
 RefPtr<Thread> Process::add_thread(i32 tid) {
   auto t = make_ref<Thread>(tid, *this);
@@ -57,7 +75,8 @@ void Process::exit(i32 wait_status) {
     children.append(RefPtr<Process>(&child));
     if (child.has_exited() && !child.host_owned()) dead_orphans.append(child.pid());
   });
-  for (i32 pid : dead_orphans) table.remove(pid);
+  for (i32 pid : dead_orphans)
+    table.remove(pid);
   hang_up_orphaned_groups(*this, children);
   if (m_host_owned) return;
   if (m_ppid == 1) {
@@ -100,12 +119,14 @@ Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
   child->m_cwd = parent.m_cwd;
   child->m_umask = parent.m_umask;
   child->m_creds = parent.m_creds;
-  for (u32 i = 0; i < Process::rlimit_count; ++i) child->m_rlimits[i] = parent.m_rlimits[i];
+  for (u32 i = 0; i < Process::rlimit_count; ++i)
+    child->m_rlimits[i] = parent.m_rlimits[i];
   child->m_pgid = parent.m_pgid;
   child->m_sid = parent.m_sid;
   // fork(2): dispositions are inherited; the child's thread starts with the mask and the
   // alternate stack of the thread that forked; nothing is pending in the child.
-  for (i32 i = 0; i < max_signal; ++i) child->m_actions[i] = parent.m_actions[i];
+  for (i32 i = 0; i < max_signal; ++i)
+    child->m_actions[i] = parent.m_actions[i];
   Thread* t = current_thread();
   if (t && &t->process() == &parent) {
     child->m_initial_mask = t->blocked();

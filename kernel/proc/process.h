@@ -88,12 +88,14 @@ public:
     m_real_timer_interval = interval;
   }
 
-  template <typename F>
-  void for_each_thread(F f) {
-    m_threads.for_each(f);
-  }
+  template <typename F> void for_each_thread(F f) { m_threads.for_each(f); }
 
   Vector<String>& argv() { return m_argv; }
+  // The command name (/proc/PID/comm, ps): the last component of the path given to execve,
+  // at most 15 bytes (fs/exec.c begin_new_exec, TASK_COMM_LEN); a script's own name, not
+  // its interpreter's. Until an exec names it, the last component of argv[0].
+  std::string_view comm() const;
+  void set_comm_from_path(std::string_view path);
   Vector<String>& envp() { return m_envp; }
 
   RefPtr<Thread> add_thread(i32 tid);
@@ -125,6 +127,7 @@ private:
   Rlimit m_rlimits[rlimit_count];
   MemoryMap m_memory;
   Vector<String> m_argv;
+  String m_comm;
   Vector<String> m_envp;
   SigAction m_actions[max_signal];
   SignalQueue m_shared_pending;
@@ -159,9 +162,9 @@ public:
   // A child of parent inheriting what fork/posix_spawn pass on (fork(2), execve(2)):
   // descriptors (sharing descriptions), cwd, umask, credentials, limits, group, session.
   Result<RefPtr<Process>> create_child(Process& parent);
-  template <typename F>
-  void for_each(F f) {
-    for (usize i = 0; i < m_processes.size(); ++i) f(*m_processes[i]);
+  template <typename F> void for_each(F f) {
+    for (usize i = 0; i < m_processes.size(); ++i)
+      f(*m_processes[i]);
   }
   Process* find(i32 pid);
   void remove(i32 pid);

@@ -32,7 +32,6 @@ bool SignalQueue::add(const abi::Siginfo& info) {
   if (sig < first_realtime_signal && (m_set & sig_bit(sig))) return true; // coalesced
   // RLIMIT_SIGPENDING's usual value on Linux is in the thousands; one queue holds at most
   // this many instances.
-  constexpr usize max_queued = 4096;
   if (m_queue.size() >= max_queued) return false;
   m_queue.append(info);
   m_set |= sig_bit(sig);

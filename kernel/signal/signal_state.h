@@ -37,6 +37,8 @@ DefaultAction default_action(i32 sig);
 class SignalQueue {
 public:
   SigSet pending() const { return m_set; }
+  usize queued() const { return m_queue.size(); }
+  static constexpr usize max_queued = 4096;
   // Queues one instance. A standard signal already pending is not queued again. False when
   // a real-time signal cannot be queued (RLIMIT_SIGPENDING: EAGAIN for sigqueue).
   bool add(const abi::Siginfo& info);

@@ -1,6 +1,7 @@
 // execve, execveat. The kernel does everything up to the point of no return (the program
 // found, "#!" resolved, arguments copied, close-on-exec applied); the guest then traps out
 // of its old image and its worker starts the new one in the same process (DESIGN §4).
+#include "../base/format.h"
 #include "path_helpers.h"
 #include "program.h"
 
@@ -8,7 +9,7 @@ namespace wasmux {
 
 namespace {
 
-SyscallResult exec_common(RefPtr<Custody> program, UserAddr uargv, UserAddr uenvp) {
+SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, UserAddr uargv, UserAddr uenvp) {
   Process& p = current_process();
   usize total = 0;
   Vector<String> argv = TRY(copy_string_array(uargv, total));
@@ -23,6 +24,7 @@ SyscallResult exec_common(RefPtr<Custody> program, UserAddr uargv, UserAddr uenv
   p.reset_caught_signals();
   current().altstack() = {0, abi::ss_disable, 0};
   p.argv() = std::move(argv);
+  p.set_comm_from_path(filename);
   p.envp() = std::move(envp);
   current().set_exec_image(std::move(image), program_key(program->inode()));
   return 0;
@@ -33,16 +35,27 @@ SyscallResult exec_common(RefPtr<Custody> program, UserAddr uargv, UserAddr uenv
 SyscallResult sys_execve(const SyscallArgs& a) {
   String path = TRY(copy_path_in(a.ptr(0)));
   auto program = TRY(check_program(current_process(), path.view()));
-  return exec_common(std::move(program), a.ptr(1), a.ptr(2));
+  return exec_common(std::move(program), path.view(), a.ptr(1), a.ptr(2));
 }
 
 SyscallResult sys_execveat(const SyscallArgs& a) {
   u32 flags = a.u32_(4);
   if (flags & ~static_cast<u32>(abi::at_empty_path | abi::at_symlink_nofollow)) return Errno::einval;
-  auto custody = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
+  auto custody =
+      TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
   if (custody->inode().metadata().is_symlink()) return Errno::eloop;
   auto program = TRY(check_program(current_process(), custody->absolute_path().view()));
-  return exec_common(std::move(program), a.ptr(2), a.ptr(3));
+  // The name Linux gives the file (fs/exec.c alloc_bprm): PATH when absolute or relative to
+  // the working directory, otherwise "/dev/fd/N" or "/dev/fd/N/PATH". Its last component is
+  // the command name.
+  String path = TRY(copy_string_in(a.ptr(1), abi::path_max));
+  Formatter name;
+  if (a.fd(0) != abi::at_fdcwd && !path.view().starts_with('/')) {
+    name.append("/dev/fd/").append_int(a.fd(0));
+    if (!path.empty()) name.append("/");
+  }
+  name.append(path.view());
+  return exec_common(std::move(program), std::string_view(name.data(), name.size()), a.ptr(2), a.ptr(3));
 }
 
 } // namespace wasmux

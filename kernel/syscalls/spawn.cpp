@@ -4,8 +4,8 @@
 // actions applied exactly once, and the host starts it on a pooled worker.
 #include "../fd/file_description.h"
 #include "open.h"
-#include "program.h"
 #include "path_helpers.h"
+#include "program.h"
 
 namespace wasmux {
 
@@ -113,6 +113,7 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   if (r.is_error()) return fail(r.error());
   child->fds().close_on_exec();
   child->argv() = std::move(argv);
+  child->set_comm_from_path(path.view());
   child->envp() = std::move(envp);
   i32 started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()));
   if (started < 0) return fail(static_cast<Errno>(-started));

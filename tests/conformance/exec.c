@@ -52,7 +52,12 @@ static int role_main(int argc, char **argv)
     if (strcmp(role, "script-arg") == 0) {
         /* run as a "#!" interpreter: argv = self, "script-arg", script path, extra args */
         const char *base = strrchr(argv[2], '/');
-        printf("argc=%d script=%s extra=%s\n", argc, base ? base + 1 : argv[2], argc > 3 ? argv[3] : "-");
+        /* The command name is the script's, not the interpreter's (fs/exec.c). */
+        char comm[32] = "?";
+        FILE *f = fopen("/proc/self/comm", "r");
+        if (f && fgets(comm, sizeof comm, f)) comm[strcspn(comm, "\n")] = 0;
+        if (f) fclose(f);
+        printf("argc=%d script=%s extra=%s comm=%s\n", argc, base ? base + 1 : argv[2], argc > 3 ? argv[3] : "-", comm);
         return 0;
     }
     if (strcmp(role, "fexecve") == 0) {
@@ -123,7 +128,8 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, "%s/script.sh", dir);
         char *args[] = {path, "extra", NULL};
         int st = run(args, buf, sizeof buf);
-        CHECK_STR(buf, "argc=4 script=script.sh extra=extra", "#! runs the interpreter with its argument, the script and the rest");
+        CHECK_STR(buf, "argc=4 script=script.sh extra=extra comm=script.sh",
+                  "#! runs the interpreter with its argument, the script and the rest; comm is the script's name");
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the script's interpreter exits 0");
         /* An interpreter line naming nothing runnable fails the exec. */
         fd = open("bad.sh", O_WRONLY | O_CREAT | O_TRUNC, 0755);

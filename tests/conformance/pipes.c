@@ -21,6 +21,9 @@ static void flags(void)
     struct stat st;
     CHECK_OK(fstat(p[0], &st), "fstat a pipe");
     CHECK(S_ISFIFO(st.st_mode), "a pipe is S_IFIFO");
+    struct stat st_write;
+    fstat(p[1], &st_write);
+    CHECK(st.st_ino == st_write.st_ino && st.st_dev == st_write.st_dev, "both ends are the same inode");
     close(p[0]);
     close(p[1]);
 

@@ -47,3 +47,23 @@ test('a mount of a missing host directory is a clear error', async () => {
   assert.match(r.stderr, /missing/);
   assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
 });
+
+test('a listing of a host directory returns each file once while files are created', async () => {
+  const dir = path.join(tmp, 'growing');
+  fs.mkdirSync(dir);
+  const r = await run(['run', '--mount', `${dir}:/mnt/d`, program('readdir_growing'), '/mnt/d']);
+  assert.match(r.stdout.toString(), /^ok after \d+ calls\n$/);
+  assert.equal(r.code, 0);
+});
+
+test('file names that are not UTF-8 reach the host unchanged', async () => {
+  const dir = path.join(tmp, 'bytes');
+  fs.mkdirSync(dir);
+  const r = await run(['sh', '--mount', `${dir}:/mnt/d`, '-c',
+    'cd /mnt/d && : >"$(printf "uni\\201code")" && ln -s "$(printf "t\\202")" link && for f in uni?code; do printf "%s|" "$f"; done; readlink link']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout, Buffer.from('uni\x81code|t\x82\n', 'latin1'));
+  const names = fs.readdirSync(dir, { encoding: 'buffer' }).map((b) => b.toString('latin1')).sort();
+  assert.deepEqual(names, ['link', 'uni\x81code']);
+  assert.deepEqual(fs.readlinkSync(path.join(dir, 'link'), { encoding: 'buffer' }), Buffer.from('t\x82', 'latin1'));
+});

@@ -12,6 +12,7 @@ export interface KernelExports {
   wasmux_abi_version(): number;
   wasmux_trapped_in_kernel(): number;
   wasmux_dump_state(): void;
+  wasmux_heap_stat(which: number): number;
   wasmux_boot(flags: number, rows: number, cols: number, cpus: number): number;
   wasmux_kthread_region_size(): number;
   wasmux_kthread_alloc(): number;

@@ -4,7 +4,6 @@
 // mount cannot be escaped.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
 export type HostMounts = Record<number, string>; // mount id → absolute host directory
 
@@ -21,19 +20,26 @@ function errnoOf(e: unknown): number {
 const O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000;
 
 export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Record<string, (...args: never[]) => unknown> {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
   const handles = new Map<number, number>();
   let nextHandle = 1;
 
-  const hostPath = (mount: number, ptr: number, len: number): string => {
+  // Guest names are bytes, not necessarily UTF-8: the host path is built as a Buffer so that
+  // a name like "uni\x81code" reaches the host file system unchanged.
+  const slash = 0x2f;
+  const hostPath = (mount: number, ptr: number, len: number): Buffer => {
     const root = mounts[mount];
     if (root === undefined) throw Object.assign(new Error('no such mount'), { code: 'ENOENT' });
-    const rel = decoder.decode(kernel().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
-    if (rel === '') return root;
-    for (const part of rel.split('/'))
-      if (part === '' || part === '.' || part === '..') throw Object.assign(new Error('bad path'), { code: 'EACCES' });
-    return path.join(root, rel);
+    const rel = Buffer.from(kernel().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
+    if (rel.length === 0) return Buffer.from(root);
+    for (let start = 0; start <= rel.length; ) {
+      let end = rel.indexOf(slash, start);
+      if (end < 0) end = rel.length;
+      const n = end - start;
+      if (n === 0 || (rel[start] === 0x2e && (n === 1 || (n === 2 && rel[start + 1] === 0x2e))))
+        throw Object.assign(new Error('bad path'), { code: 'EACCES' });
+      start = end + 1;
+    }
+    return Buffer.concat([Buffer.from(root.endsWith('/') ? root : root + '/'), rel]);
   };
   const guard = (f: () => number): number => {
     try {
@@ -95,8 +101,8 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       }),
     fs_readdir: (mount: number, p: number, len: number, out: number, cap: number): number =>
       guard(() => {
-        const names = fs.readdirSync(hostPath(mount, p, len));
-        return putSized(encoder.encode(names.map((n) => n + '\0').join('')), out, cap);
+        const names = fs.readdirSync(hostPath(mount, p, len), { encoding: 'buffer' });
+        return putSized(Buffer.concat(names.flatMap((n) => [n, Buffer.of(0)])), out, cap);
       }),
     fs_mkdir: (mount: number, p: number, len: number, mode: number): number =>
       guard(() => {
@@ -117,7 +123,7 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       }),
     fs_symlink: (mount: number, t: number, tlen: number, p: number, len: number): number =>
       guard(() => {
-        const target = decoder.decode(kernel().slice(t >>> 0, (t >>> 0) + (tlen >>> 0)));
+        const target = Buffer.from(kernel().slice(t >>> 0, (t >>> 0) + (tlen >>> 0)));
         fs.symlinkSync(target, hostPath(mount, p, len));
         return 0;
       }),

@@ -1,5 +1,7 @@
 #include "hostfs.h"
 
+#include <algorithm>
+
 #include "../../entry/big_lock.h"
 #include "../../entry/kernel.h"
 #include "../../fd/file_description.h"
@@ -10,6 +12,15 @@
 namespace wasmux {
 
 namespace {
+
+// FNV-1a folded to 31 bits, above the cookies of "." and ".." (1 and 2). Leaves room for
+// the collision bumps in enumerate_impl below INT32_MAX.
+i64 name_hash(std::string_view name) {
+  u64 h = 1469598103934665603ull;
+  for (char c : name)
+    h = (h ^ static_cast<u8>(c)) * 1099511628211ull;
+  return static_cast<i64>((h ^ (h >> 31)) % 0x7ff00000u) + 3;
+}
 
 Errno to_errno(i64 r) { return static_cast<Errno>(-r); }
 
@@ -124,22 +135,38 @@ public:
   }
 
 protected:
+  // The host gives no stable positions in a directory (Node lists whole directories), so a
+  // position is a hash of the name: each call lists the directory again and goes on with the
+  // names whose hash is above the last one returned. A file created or removed between two
+  // getdents64 calls then shifts nothing: every other name still comes exactly once, as
+  // readdir(3) requires. 31 bits, as Linux's ext4 gives 32-bit callers (telldir returns a
+  // long); the rare collision takes the next free value.
   ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
     Vector<char> names;
     i32 r = host().host_readdir(m_mount, m_path.view(), names);
     if (r < 0) return to_errno(r);
     if (after < 1 && !f(ctx, {".", 1, abi::dt_dir, 1})) return {};
     if (after < 2 && !f(ctx, {"..", 1, abi::dt_dir, 2})) return {};
-    i64 cookie = 2;
+    struct Named {
+      i64 cookie;
+      std::string_view name;
+    };
+    Vector<Named> entries;
     for (usize at = 0; at < names.size();) {
       std::string_view name(names.data() + at);
       at += name.size() + 1;
-      ++cookie;
-      if (cookie <= after) continue;
+      entries.append({name_hash(name), name});
+    }
+    std::sort(entries.data(), entries.data() + entries.size(), [](const Named& a, const Named& b) {
+      return a.cookie != b.cookie ? a.cookie < b.cookie : a.name < b.name;
+    });
+    for (usize i = 1; i < entries.size(); ++i)
+      if (entries[i].cookie <= entries[i - 1].cookie) entries[i].cookie = entries[i - 1].cookie + 1;
+    for (usize i = 0; i < entries.size(); ++i) {
+      if (entries[i].cookie <= after) continue;
       // d_ino must be nonzero (some readers skip zero); the type is left for stat.
-      u64 ino = 1469598103934665603ull;
-      for (char c : name) ino = (ino ^ static_cast<u8>(c)) * 1099511628211ull;
-      if (!f(ctx, {name, ino | 1, abi::dt_unknown, cookie})) break;
+      u64 ino = static_cast<u64>(entries[i].cookie) * 2654435761u | 1;
+      if (!f(ctx, {entries[i].name, ino, abi::dt_unknown, entries[i].cookie})) break;
     }
     return {};
   }

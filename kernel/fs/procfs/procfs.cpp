@@ -3,6 +3,7 @@
 #include "../../base/format.h"
 #include "../../fd/file_description.h"
 #include "../../proc/process.h"
+#include "../../proc/thread.h"
 #include "../../vfs/inode_file.h"
 #include "../../vfs/vfs.h"
 
@@ -95,13 +96,11 @@ public:
 
 private:
   void generate(Process& p, Formatter& f) {
-    std::string_view name = p.argv().empty() ? "" : p.argv()[0].view();
-    usize slash = name.rfind('/');
-    std::string_view short_name = slash == std::string_view::npos ? name : name.substr(slash + 1);
-    short_name = short_name.substr(0, 15); // TASK_COMM_LEN - 1
+    std::string_view short_name = p.comm();
     switch (m_kind) {
     case cmdline:
-      for (auto& a : p.argv()) f.append(a.view()).append(std::string_view("\0", 1));
+      for (auto& a : p.argv())
+        f.append(a.view()).append(std::string_view("\0", 1));
       break;
     case comm: f.append(short_name).append("\n"); break;
     case status: {
@@ -112,18 +111,48 @@ private:
       f.append("\t").append_int(c.suid).append("\t").append_int(c.euid).append("\nGid:\t").append_int(c.gid);
       f.append("\t").append_int(c.egid).append("\t").append_int(c.sgid).append("\t").append_int(c.egid);
       f.append("\nThreads:\t1\n");
+      signal_lines(p, f);
       break;
     }
     default: break;
     }
   }
+  // The signal lines of /proc/PID/status (fs/proc/array.c task_sig): the main thread's
+  // pending set and mask, the process-wide pending set, the ignored and caught signals,
+  // each 16 hex digits. SigQ is queued/limit.
+  static void signal_lines(Process& p, Formatter& f) {
+    Thread* t = p.main_thread();
+    SigSet ignored = 0, caught = 0;
+    for (i32 sig = 1; sig <= max_signal; ++sig) {
+      u32 h = p.action(sig).handler;
+      if (h == abi::sig_ign)
+        ignored |= sig_bit(sig);
+      else if (h != abi::sig_dfl)
+        caught |= sig_bit(sig);
+    }
+    auto line = [&](std::string_view label, SigSet set) {
+      f.append(label).append(":\t");
+      for (i32 shift = 60; shift >= 0; shift -= 4)
+        f.append_hex((set >> shift) & 15);
+      f.append("\n");
+    };
+    f.append("SigQ:\t").append_int(static_cast<i64>(p.shared_pending().queued() + (t ? t->pending().queued() : 0)));
+    f.append("/").append_int(static_cast<i64>(SignalQueue::max_queued)).append("\n");
+    line("SigPnd", t ? t->pending().pending() : 0);
+    line("ShdPnd", p.shared_pending().pending());
+    line("SigBlk", t ? t->blocked() : 0);
+    line("SigIgn", ignored);
+    line("SigCgt", caught);
+  }
+
   i32 m_pid;
   Kind m_kind;
 };
 
 class FdLink final : public ProcInode {
 public:
-  FdLink(i32 pid, i32 fd) : ProcInode(abi::s_iflnk | 0700, proc_ino(pid, fd_link, static_cast<u32>(fd))), m_pid(pid), m_fd(fd) {}
+  FdLink(i32 pid, i32 fd)
+      : ProcInode(abi::s_iflnk | 0700, proc_ino(pid, fd_link, static_cast<u32>(fd))), m_pid(pid), m_fd(fd) {}
   bool is_magic_link() const override { return true; }
   Result<String> readlink() override {
     auto d = TRY(description());
@@ -132,8 +161,10 @@ public:
     TRY(d->file().stat(st));
     // Linux shows pipes as "pipe:[INODE]" (fs/pipe.c pipefs_dname).
     Formatter f;
-    if ((st.st_mode & abi::s_ifmt) == abi::s_ififo) f.append("pipe:[").append_int(static_cast<i64>(st.st_ino)).append("]");
-    else f.append("/dev/console");
+    if ((st.st_mode & abi::s_ifmt) == abi::s_ififo)
+      f.append("pipe:[").append_int(static_cast<i64>(st.st_ino)).append("]");
+    else
+      f.append("/dev/console");
     return String(std::string_view(f.data(), f.size()));
   }
   Result<RefPtr<Custody>> follow_magic_link(RefPtr<Custody> parent) override {
@@ -180,7 +211,7 @@ public:
   Result<RefPtr<Inode>> lookup(std::string_view name) override {
     Process* p = process_of(m_pid);
     if (!p) return Errno::enoent;
-    if (name == "." ) return RefPtr<Inode>(this);
+    if (name == ".") return RefPtr<Inode>(this);
     i32 fd = TRY(parse_number(name));
     if (p->fds().get(fd).is_error()) return Errno::enoent;
     return RefPtr<Inode>(make_ref<FdLink>(m_pid, fd));
@@ -197,7 +228,9 @@ protected:
       if (cookie <= after || !p->fds().entry(fd)) continue;
       Formatter name;
       name.append_int(fd);
-      if (!f(ctx, {std::string_view(name.data(), name.size()), proc_ino(m_pid, fd_link, static_cast<u32>(fd)), abi::dt_lnk, cookie})) break;
+      if (!f(ctx, {std::string_view(name.data(), name.size()), proc_ino(m_pid, fd_link, static_cast<u32>(fd)),
+                   abi::dt_lnk, cookie}))
+        break;
     }
     return {};
   }
@@ -211,8 +244,10 @@ struct PidEntry {
   Kind kind;
   u8 type;
 };
-constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir}, {"cwd", cwd_link, abi::dt_lnk},
-                                    {"cmdline", cmdline, abi::dt_reg}, {"comm", comm, abi::dt_reg},
+constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir},
+                                    {"cwd", cwd_link, abi::dt_lnk},
+                                    {"cmdline", cmdline, abi::dt_reg},
+                                    {"comm", comm, abi::dt_reg},
                                     {"status", status, abi::dt_reg}};
 
 class PidDir final : public ProcInode {
