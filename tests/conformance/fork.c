@@ -246,6 +246,36 @@ int main(int argc, char **argv)
         CHECK_EQ(wait_status(p), 0, "RLIMIT_NPROC stops a fork bomb with EAGAIN");
     }
 
+    /* CPU time: a child spins until getrusage(RUSAGE_SELF) says it used 30 ms (or gives up
+     * after 5 s of wall time); wait4 and RUSAGE_CHILDREN then report at least that. */
+    {
+        pid_t p = fork();
+        if (p == 0) {
+            struct timespec start, now;
+            clock_gettime(CLOCK_MONOTONIC, &start);
+            for (volatile unsigned long spin = 0;; spin++) {
+                if (spin % 100000) continue;
+                struct rusage self;
+                getrusage(RUSAGE_SELF, &self);
+                if (self.ru_utime.tv_sec * 1000000L + self.ru_utime.tv_usec + self.ru_stime.tv_sec * 1000000L +
+                        self.ru_stime.tv_usec >= 30000)
+                    _exit(0);
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                if (now.tv_sec - start.tv_sec > 5) _exit(1);
+            }
+        }
+        int st;
+        struct rusage ru, children;
+        CHECK_EQ(wait4(p, &st, 0, &ru), p, "wait4 with a rusage");
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "getrusage(RUSAGE_SELF) counts a spinning process's CPU time");
+        long used = ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec;
+        CHECK(used >= 30000, "wait4 reports the child's CPU time");
+        getrusage(RUSAGE_CHILDREN, &children);
+        long all = children.ru_utime.tv_sec * 1000000L + children.ru_utime.tv_usec + children.ru_stime.tv_sec * 1000000L +
+                   children.ru_stime.tv_usec;
+        CHECK(all >= used, "RUSAGE_CHILDREN includes it");
+    }
+
     chdir("/");
     CHECK_OK(rmdir(dir), "scratch directory removed");
     return check_failures != 0;
