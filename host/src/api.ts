@@ -165,7 +165,7 @@ export class Wasmux {
         onFork: (parentPid, request) => {
           void this.runRequest(request);
           this.hooks.onFork?.(parentPid, request.pid);
-          this.memories.note(); // the child's memory passed through here
+          if (request.resume) this.memories.note(request.resume.source); // the parent's memory passed through here
           this.memories.maybeCollect();
         },
         onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
@@ -442,7 +442,7 @@ export class Wasmux {
   }
 
   private registerMemory(pid: number, memory: WebAssembly.Memory, word: number): void {
-    this.memories.note();
+    this.memories.note(memory);
     this.memories.maybeCollect();
     if (!this.runs.has(pid)) return; // already over
     this.interruptWords.set(pid, { view: new Int32Array(memory.buffer), index: word >>> 2 });

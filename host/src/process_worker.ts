@@ -211,13 +211,14 @@ function run(req: RunRequest): void {
   let image: Image = req;
   let resume = req.resume;
   let attached = false;
+  const images: WebAssembly.Memory[] = []; // this run's memories, counted at its end
   let crash: string | undefined;
   let signal = 0;
   // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
   const kernelStack = kernel.stackPointer;
   for (;;) {
     const memory = resume ? copyForkedMemory(resume, image.maximumPages) : new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
-    memories.note();
+    images.push(memory);
     kernel.bindUserMemory(memory);
     const forker = new Forker();
     forker.memory = memory;
@@ -294,7 +295,9 @@ function run(req: RunRequest): void {
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
   const seq = nextSeq();
   reply(crash === undefined ? { type: 'exit', seq, pid: req.pid, status } : { type: 'exit', seq, pid: req.pid, status, crash });
-  memories.maybeCollect(); // between runs: the dead memories of this one can go
+  // Between runs: the dead memories of this one can go. Counted at their final size.
+  for (const m of images) memories.note(m);
+  memories.maybeCollect();
 }
 
 // The process ended (killed) before this thread could attach: report how it ended.
