@@ -179,7 +179,11 @@ export const structs = {
   SiginfoChild: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_pid', 'i32'],
     ['si_uid', 'u32'], ['si_status', 'i32'], ['si_utime', 'i32'], ['si_stime', 'i32'], ['__pad', ['u8', 96]]],
   // struct rusage: two timevals (64-bit time_t), then 14 longs and 16 reserved (ILP32).
-  Rusage: [['ru_utime', 'Timeval'], ['ru_stime', 'Timeval'], ['ru_fields', ['i32', 14]], ['__reserved', ['i32', 16]]],
+  // getrusage and wait4 write Linux's 32-bit layout (timevals of two longs, 14 longs): musl
+  // passes a pointer 16 bytes before ru_maxrss and widens the times itself
+  // (src/misc/getrusage.c, src/linux/wait4.c).
+  Rusage: [['utime_sec', 'i32'], ['utime_usec', 'i32'], ['stime_sec', 'i32'], ['stime_usec', 'i32'],
+    ['ru_fields', ['i32', 14]]],
   // The attributes block of wasmux_spawn (from posix_spawnattr_t).
   SpawnAttr: [['flags', 'u32'], ['pgroup', 'i32'], ['sigdefault', 'u64'], ['sigmask', 'u64']],
   // One file action record of wasmux_spawn; path bytes (NUL-terminated) follow, padded to 4.

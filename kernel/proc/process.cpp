@@ -1,7 +1,9 @@
 #include "process.h"
 
+#include "../host/host_port.h"
 #include "../signal/signal.h"
 #include "../vfs/vfs.h"
+#include "thread.h"
 
 namespace wasmux {
 
@@ -56,6 +58,13 @@ Thread* Process::main_thread() { return m_threads.first(); }
 
 void Process::exit(i32 wait_status) {
   if (m_exited) return;
+  // The exiting thread's CPU time so far belongs in what the parent's wait4 and
+  // RUSAGE_CHILDREN see: the thread itself finishes only after the parent may have reaped.
+  if (Thread* t = current_thread(); t && &t->process() == this) {
+    i64 now = host().thread_cputime_ns();
+    add_cpu_ns(now - t->cpu_at_start());
+    t->set_cpu_at_start(now);
+  }
   m_exited = true;
   m_wait_status = wait_status;
   m_stopped = false;

@@ -97,12 +97,12 @@ Result<Reaped> wait_for_child(const WaitRequest& w) {
   }
 }
 
-abi::Timeval to_timeval(i64 ns) { return {ns / 1000000000, (ns % 1000000000) / 1000}; }
-
+// All CPU time counts as user time: the host cannot tell the kernel's share apart.
 ErrorOr write_rusage(UserAddr addr, i64 cpu_ns) {
   if (!addr) return {};
   abi::Rusage ru{};
-  ru.ru_utime = to_timeval(cpu_ns);
+  ru.utime_sec = static_cast<i32>(cpu_ns / 1000000000);
+  ru.utime_usec = static_cast<i32>(cpu_ns % 1000000000 / 1000);
   return copy_out(addr, ru);
 }
 
@@ -111,13 +111,18 @@ ErrorOr write_rusage(UserAddr addr, i64 cpu_ns) {
 SyscallResult sys_wait4(const SyscallArgs& a) {
   i32 pid = a.i32_(0);
   u32 options = a.u32_(2);
-  if (options & ~static_cast<u32>(abi::wnohang | abi::wuntraced | abi::wcontinued | abi::__wnothread | abi::__wall | abi::__wclone))
+  if (options & ~static_cast<u32>(abi::wnohang | abi::wuntraced | abi::wcontinued | abi::__wnothread | abi::__wall |
+                                  abi::__wclone))
     return Errno::einval;
   // Before -pid below: negating INT_MIN overflows (Linux kernel/exit.c answers ESRCH).
   if (pid == INT32_MIN) return Errno::esrch;
   // waitpid(2): -1 any child, 0 the caller's group, < -1 group -pid, > 0 that child.
-  WaitRequest w{pid == -1 ? Select::any : pid > 0 ? Select::pid : Select::pgid,
-                pid == 0 ? current_process().pgid() : pid < 0 ? -pid : pid,
+  WaitRequest w{pid == -1 ? Select::any
+                : pid > 0 ? Select::pid
+                          : Select::pgid,
+                pid == 0  ? current_process().pgid()
+                : pid < 0 ? -pid
+                          : pid,
                 (options & abi::wnohang) != 0,
                 false,
                 true,
@@ -180,8 +185,8 @@ SyscallResult sys_getrusage(const SyscallArgs& a) {
   i64 ns;
   switch (a.i32_(0)) {
   case 0: ns = p.cpu_ns() + thread_cpu_ns(); break; // RUSAGE_SELF
-  case 1: ns = thread_cpu_ns(); break;             // RUSAGE_THREAD
-  case -1: ns = p.children_cpu_ns(); break; // RUSAGE_CHILDREN
+  case 1: ns = thread_cpu_ns(); break;              // RUSAGE_THREAD
+  case -1: ns = p.children_cpu_ns(); break;         // RUSAGE_CHILDREN
   default: return Errno::einval;
   }
   TRY(write_rusage(a.ptr(1), ns));
