@@ -30,11 +30,12 @@ struct Heap::Block {
 
 namespace {
 
+// The bin of a size: its highest set bit (sizes over 2 GiB, possible natively, share the last).
 int bin_of(usize size) {
   int bin = 0;
   while (size >>= 1)
     ++bin;
-  return bin;
+  return bin < 31 ? bin : 31;
 }
 
 int small_class_of(usize n) {
