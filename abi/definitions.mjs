@@ -82,6 +82,9 @@ export const constants = {
     SI_SIGIO: -5, SI_TKILL: -6,
     SS_ONSTACK: 1, SS_DISABLE: 2, MINSIGSTKSZ: 2048,
     ITIMER_REAL: 0, ITIMER_VIRTUAL: 1, ITIMER_PROF: 2,
+    // prctl(2) options (include/uapi/linux/prctl.h).
+    PR_SET_PDEATHSIG: 1, PR_GET_PDEATHSIG: 2, PR_GET_DUMPABLE: 3, PR_SET_DUMPABLE: 4,
+    PR_SET_NAME: 15, PR_GET_NAME: 16, PR_SET_CHILD_SUBREAPER: 36, PR_GET_CHILD_SUBREAPER: 37,
   },
   // What the kernel returns instead of a result when the guest has signal work to do
   // (docs/guest-abi.md, "Signals"). Real results are never below -4095.

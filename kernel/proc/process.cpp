@@ -74,18 +74,29 @@ void Process::exit(i32 wait_status) {
   m_exit_waiters.wake_all();
   m_resume_waiters.wake_all();
   ProcessTable& table = ProcessTable::the();
-  // Orphans go to init (pid 1), which reaps the ones already dead (kernel/exit.c
-  // forget_original_parent).
+  // Orphans go to the nearest living ancestor that is a child subreaper, else to init
+  // (pid 1), which reaps the ones already dead; a subreaper is told of those as a parent
+  // is (kernel/exit.c forget_original_parent, find_new_reaper, reparent_leader). Each
+  // child asking for a parent-death signal gets it.
+  i32 reaper = new_reaper();
   Vector<i32> dead_orphans;
   Vector<RefPtr<Process>> children;
   table.for_each([&](Process& child) {
     if (child.m_ppid != m_pid || &child == this) return;
-    child.m_ppid = 1;
+    child.m_ppid = reaper;
     children.append(RefPtr<Process>(&child));
     if (child.has_exited() && !child.host_owned()) dead_orphans.append(child.pid());
   });
-  for (i32 pid : dead_orphans)
-    table.remove(pid);
+  for (auto& child : children)
+    if (child->m_parent_death_signal && !child->has_exited())
+      send_signal(*child, make_siginfo(child->m_parent_death_signal, abi::si_user));
+  for (i32 pid : dead_orphans) {
+    if (reaper == 1) {
+      table.remove(pid);
+    } else if (Process* zombie = table.find(pid)) {
+      notify_parent_of_exit(*zombie);
+    }
+  }
   hang_up_orphaned_groups(*this, children);
   if (m_host_owned) return;
   if (m_ppid == 1) {
@@ -94,6 +105,16 @@ void Process::exit(i32 wait_status) {
     return;
   }
   notify_parent_of_exit(*this);
+}
+
+i32 Process::new_reaper() const {
+  ProcessTable& table = ProcessTable::the();
+  // The ancestors' chain ends at init or at a process without a parent here (and is never
+  // longer than the table).
+  usize steps = table.count();
+  for (Process* a = table.find(m_ppid); a && a->pid() != 1 && steps--; a = table.find(a->ppid()))
+    if (a->m_child_subreaper && !a->has_exited()) return a->pid();
+  return 1;
 }
 
 void Process::reset_caught_signals() {

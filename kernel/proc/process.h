@@ -96,6 +96,15 @@ public:
   // its interpreter's. Until an exec names it, the last component of argv[0].
   std::string_view comm() const;
   void set_comm_from_path(std::string_view path);
+  // prctl(2): the signal this process gets when its parent exits (not inherited by fork,
+  // kept across execve), whether it adopts orphaned descendants (PR_SET_CHILD_SUBREAPER),
+  // and the dumpable flag (bookkeeping: there are no core dumps).
+  i32 parent_death_signal() const { return m_parent_death_signal; }
+  void set_parent_death_signal(i32 sig) { m_parent_death_signal = sig; }
+  bool child_subreaper() const { return m_child_subreaper; }
+  void set_child_subreaper(bool on) { m_child_subreaper = on; }
+  bool dumpable() const { return m_dumpable; }
+  void set_dumpable(bool on) { m_dumpable = on; }
   Vector<String>& envp() { return m_envp; }
 
   RefPtr<Thread> add_thread(i32 tid);
@@ -108,6 +117,8 @@ public:
   // when the worker unwinds), hands its children to init and wakes whoever waits for it:
   // the host, or the parent in wait4 (an orphan of init is reaped at once).
   void exit(i32 wait_status);
+  // Who adopts this process's children when it exits (pid).
+  i32 new_reaper() const;
   bool has_exited() const { return m_exited; }
   i32 wait_status() const { return m_wait_status; }
   WaitQueue& exit_waiters() { return m_exit_waiters; }
@@ -128,6 +139,9 @@ private:
   MemoryMap m_memory;
   Vector<String> m_argv;
   String m_comm;
+  i32 m_parent_death_signal{0};
+  bool m_child_subreaper{false};
+  bool m_dumpable{true};
   Vector<String> m_envp;
   SigAction m_actions[max_signal];
   SignalQueue m_shared_pending;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -274,6 +275,55 @@ int main(int argc, char **argv)
         long all = children.ru_utime.tv_sec * 1000000L + children.ru_utime.tv_usec + children.ru_stime.tv_sec * 1000000L +
                    children.ru_stime.tv_usec;
         CHECK(all >= used, "RUSAGE_CHILDREN includes it");
+    }
+
+    /* prctl: the command name, a child subreaper, the parent-death signal. */
+    {
+        char name[16] = {0};
+        CHECK_OK(prctl(PR_SET_NAME, "renamed-process-name"), "PR_SET_NAME");
+        prctl(PR_GET_NAME, name);
+        CHECK_STR(name, "renamed-process", "PR_GET_NAME: the name, cut to 15 bytes");
+        char comm[32] = "";
+        int fd = open("/proc/self/comm", O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, comm, sizeof comm - 1) : -1;
+        if (fd >= 0) close(fd);
+        comm[n > 0 ? n : 0] = 0;
+        CHECK_STR(comm, "renamed-process\n", "/proc/self/comm shows it");
+        prctl(PR_SET_NAME, "fork");
+
+        int on = -1;
+        CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1), "PR_SET_CHILD_SUBREAPER");
+        prctl(PR_GET_CHILD_SUBREAPER, &on);
+        CHECK_EQ(on, 1, "PR_GET_CHILD_SUBREAPER");
+        /* middle forks last, which asks for SIGTERM when its parent dies, then middle exits:
+         * last is adopted by this process (the subreaper) and killed by its death signal. */
+        int ready[2];
+        pipe(ready);
+        pid_t middle = fork();
+        if (middle == 0) {
+            pid_t last = fork();
+            if (last == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
+                write(ready[1], "r", 1);
+                for (;;) pause();
+            }
+            char c;
+            read(ready[0], &c, 1);
+            _exit(last > 0 ? 0 : 1);
+        }
+        close(ready[1]);
+        CHECK_EQ(wait_status(middle), 0, "the middle process exits");
+        int st = 0;
+        pid_t got = wait(&st);
+        CHECK(got > 0 && got != middle, "the orphan was adopted by the subreaper and reaped by it");
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "PR_SET_PDEATHSIG: the orphan got SIGTERM when its parent died");
+        close(ready[0]);
+        int sig = -1;
+        prctl(PR_GET_PDEATHSIG, &sig);
+        CHECK_EQ(sig, 0, "no parent-death signal unless asked for");
+        prctl(PR_SET_CHILD_SUBREAPER, 0);
+        CHECK_ERRNO(prctl(PR_SET_PDEATHSIG, 65), EINVAL, "PR_SET_PDEATHSIG with signal 65 is EINVAL");
+        CHECK_ERRNO(prctl(-1, 0), EINVAL, "an unknown prctl option is EINVAL");
     }
 
     chdir("/");
