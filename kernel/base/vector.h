@@ -3,14 +3,14 @@
 // containers: on wasm they would drag in libc++'s non-header parts (TOOLCHAIN-NOTES).
 #include <new>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "types.h"
 
 namespace wasmux {
 
-template <typename T>
-class Vector {
+template <typename T> class Vector {
 public:
   Vector() = default;
   Vector(const Vector& o) { *this = o; }
@@ -21,7 +21,8 @@ public:
     if (this == &o) return *this;
     clear();
     reserve(o.m_size);
-    for (usize i = 0; i < o.m_size; ++i) new (&m_data[i]) T(o.m_data[i]);
+    for (usize i = 0; i < o.m_size; ++i)
+      new (&m_data[i]) T(o.m_data[i]);
     m_size = o.m_size;
     return *this;
   }
@@ -59,25 +60,53 @@ public:
     m_data = fresh;
     m_capacity = n;
   }
+  // reserve that reports a failed allocation instead of stopping the kernel: for sizes a
+  // process chooses (a program image), which must fail with ENOMEM.
+  [[nodiscard]] bool try_reserve(usize n) {
+    if (n <= m_capacity) return true;
+    if (n > ~usize{0} / sizeof(T)) return false;
+    T* fresh = static_cast<T*>(::operator new(n * sizeof(T), std::nothrow));
+    if (!fresh) return false;
+    for (usize i = 0; i < m_size; ++i) {
+      new (&fresh[i]) T(std::move(m_data[i]));
+      m_data[i].~T();
+    }
+    ::operator delete(m_data);
+    m_data = fresh;
+    m_capacity = n;
+    return true;
+  }
+  // Grows to n elements left uninitialised (trivial types only), for a buffer about to be
+  // overwritten whole.
+  void resize_for_overwrite(usize n) {
+    static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
+    reserve(n);
+    m_size = n;
+  }
   void append(T v) {
     if (m_size == m_capacity) reserve(m_capacity ? m_capacity * 2 : 4);
     new (&m_data[m_size++]) T(std::move(v));
   }
   void insert(usize at, T v) {
     append(std::move(v));
-    for (usize i = m_size - 1; i > at; --i) std::swap(m_data[i], m_data[i - 1]);
+    for (usize i = m_size - 1; i > at; --i)
+      std::swap(m_data[i], m_data[i - 1]);
   }
   void remove(usize at) {
-    for (usize i = at; i + 1 < m_size; ++i) m_data[i] = std::move(m_data[i + 1]);
+    for (usize i = at; i + 1 < m_size; ++i)
+      m_data[i] = std::move(m_data[i + 1]);
     m_data[--m_size].~T();
   }
   void resize(usize n) {
     reserve(n);
-    while (m_size < n) new (&m_data[m_size++]) T();
-    while (m_size > n) m_data[--m_size].~T();
+    while (m_size < n)
+      new (&m_data[m_size++]) T();
+    while (m_size > n)
+      m_data[--m_size].~T();
   }
   void clear() {
-    while (m_size) m_data[--m_size].~T();
+    while (m_size)
+      m_data[--m_size].~T();
   }
 
 private:
@@ -102,7 +131,9 @@ public:
     return *this;
   }
 
-  std::string_view view() const { return m_chars.empty() ? std::string_view() : std::string_view(m_chars.data(), m_chars.size() - 1); }
+  std::string_view view() const {
+    return m_chars.empty() ? std::string_view() : std::string_view(m_chars.data(), m_chars.size() - 1);
+  }
   operator std::string_view() const { return view(); }
   const char* c_str() const { return m_chars.empty() ? "" : m_chars.data(); }
   usize length() const { return view().size(); }
@@ -111,8 +142,10 @@ public:
   void append(std::string_view s) {
     String joined;
     joined.m_chars.reserve(length() + s.size() + 1);
-    for (char c : view()) joined.m_chars.append(c);
-    for (char c : s) joined.m_chars.append(c);
+    for (char c : view())
+      joined.m_chars.append(c);
+    for (char c : s)
+      joined.m_chars.append(c);
     joined.m_chars.append('\0');
     *this = std::move(joined);
   }
@@ -121,7 +154,8 @@ private:
   void assign(std::string_view s) {
     m_chars.clear();
     m_chars.reserve(s.size() + 1);
-    for (char c : s) m_chars.append(c);
+    for (char c : s)
+      m_chars.append(c);
     m_chars.append('\0');
   }
   Vector<char> m_chars;

@@ -25,9 +25,10 @@ Result<RefPtr<Custody>> check_program(Process& p, std::string_view path) {
   InodeMetadata md = custody->inode().metadata();
   if (!md.is_regular()) return Errno::eacces;
   Credentials& c = p.credentials();
-  u32 bits = c.euid == 0 ? (md.mode & 0111 ? 1 : 0)
+  u32 bits = c.euid == 0        ? (md.mode & 0111 ? 1 : 0)
              : md.uid == c.euid ? (md.mode >> 6) & 1
-             : md.gid == c.egid ? (md.mode >> 3) & 1 : md.mode & 1;
+             : md.gid == c.egid ? (md.mode >> 3) & 1
+                                : md.mode & 1;
   if (!bits) return Errno::eacces;
   u8 magic[4] = {};
   usize n = TRY(custody->inode().read_at(0, IoBuffer::kernel(magic, sizeof magic)));
@@ -51,14 +52,15 @@ Result<RefPtr<Custody>> find_program(Process& p, std::string_view path, const St
     candidate.append(path);
     auto r = check_program(p, candidate.view());
     if (!r.is_error()) return r;
-    if (r.error() == Errno::eacces) denied = true;
-    else if (r.error() != Errno::enoent && r.error() != Errno::enotdir && r.error() != Errno::eloop) return r.error();
+    if (r.error() == Errno::eacces)
+      denied = true;
+    else if (r.error() != Errno::enoent && r.error() != Errno::enotdir && r.error() != Errno::eloop)
+      return r.error();
     if (colon == std::string_view::npos) break;
     dirs.remove_prefix(colon + 1);
   }
   return denied ? Errno::eacces : Errno::enoent;
 }
-
 
 ProgramKey program_key(Inode& inode) {
   InodeMetadata md = inode.metadata();
@@ -70,12 +72,13 @@ Result<Vector<u8>> read_image(Inode& inode) {
   i64 size = inode.metadata().size;
   if (size <= 0 || size > (256 << 20)) return Errno::enoexec;
   Vector<u8> image;
-  image.resize(static_cast<usize>(size));
+  // The kernel heap may not hold it (a 256 MiB image, or many at once): ENOMEM then.
+  if (!image.try_reserve(static_cast<usize>(size))) return Errno::enomem;
+  image.resize_for_overwrite(static_cast<usize>(size));
   usize n = TRY(inode.read_at(0, IoBuffer::kernel(image.data(), image.size())));
   if (n != image.size()) return Errno::eio;
   return image;
 }
-
 
 namespace {
 
@@ -91,21 +94,27 @@ ErrorOr apply_interpreter(Process& p, RefPtr<Custody>& program, Vector<u8>& imag
     if (image.size() < 2 || image[0] != '#' || image[1] != '!') return {};
     if (depth >= 4) return Errno::eloop;
     usize end = 2;
-    while (end < image.size() && end < 256 && image[end] != '\n') ++end;
+    while (end < image.size() && end < 256 && image[end] != '\n')
+      ++end;
     std::string_view line(reinterpret_cast<const char*>(image.data()) + 2, end - 2);
-    while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
-    while (!line.empty() && (is_blank(line.back()) || line.back() == '\r')) line.remove_suffix(1);
+    while (!line.empty() && is_blank(line.front()))
+      line.remove_prefix(1);
+    while (!line.empty() && (is_blank(line.back()) || line.back() == '\r'))
+      line.remove_suffix(1);
     usize cut = 0;
-    while (cut < line.size() && !is_blank(line[cut])) ++cut;
+    while (cut < line.size() && !is_blank(line[cut]))
+      ++cut;
     std::string_view interpreter = line.substr(0, cut);
     std::string_view argument = line.substr(cut);
-    while (!argument.empty() && is_blank(argument.front())) argument.remove_prefix(1);
+    while (!argument.empty() && is_blank(argument.front()))
+      argument.remove_prefix(1);
     if (interpreter.empty()) return Errno::enoexec;
     Vector<String> next;
     next.append(String(interpreter));
     if (!argument.empty()) next.append(String(argument));
     next.append(program->absolute_path());
-    for (usize i = 1; i < argv.size(); ++i) next.append(argv[i]);
+    for (usize i = 1; i < argv.size(); ++i)
+      next.append(argv[i]);
     argv = std::move(next);
     program = TRY(check_program(p, interpreter));
     image = TRY(read_image(program->inode()));

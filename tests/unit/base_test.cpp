@@ -284,6 +284,18 @@ TEST(Vector, CopyAssignmentReplacesContents) {
   EXPECT_EQ(b[0], "one");
 }
 
+TEST(Vector, TryReserveReportsFailureAndKeepsContents) {
+  Vector<u64> v;
+  v.append(7);
+  EXPECT_FALSE(v.try_reserve(~usize{0} / 4)); // more bytes than an address space
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0], 7);
+  ASSERT_TRUE(v.try_reserve(4096));
+  v.resize_for_overwrite(4096);
+  EXPECT_EQ(v.size(), 4096u);
+  EXPECT_EQ(v[0], 7); // what was there stays
+}
+
 TEST(String, HoldsAndAppendsText) {
   String empty;
   EXPECT_TRUE(empty.empty());
