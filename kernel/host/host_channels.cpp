@@ -1,6 +1,7 @@
 #include "host_channels.h"
 
 #include "../base/arch.h"
+#include "../base/format.h"
 #include "../base/vector.h"
 #include "../entry/big_lock.h"
 #include "../proc/thread.h"
@@ -14,12 +15,14 @@ InputQueue::~InputQueue() { delete[] m_ring; }
 
 void InputQueue::grow(usize need) {
   usize capacity = m_capacity ? m_capacity : 4096;
-  while (capacity < need) capacity *= 2;
+  while (capacity < need)
+    capacity *= 2;
   if (m_bound) capacity = min(capacity, m_bound);
   if (capacity <= m_capacity) return;
   u8* fresh = new u8[capacity];
   usize n = available();
-  for (usize i = 0; i < n; ++i) fresh[i] = m_ring[(m_tail + i) % m_capacity];
+  for (usize i = 0; i < n; ++i)
+    fresh[i] = m_ring[(m_tail + i) % m_capacity];
   delete[] m_ring;
   m_ring = fresh;
   m_capacity = capacity;
@@ -40,7 +43,8 @@ Result<usize> InputQueue::push(const u8* data, usize len) {
     }
     bool was_empty = available() == 0;
     usize n = min(space, len - done);
-    for (usize i = 0; i < n; ++i) m_ring[(m_head + i) % m_capacity] = data[done + i];
+    for (usize i = 0; i < n; ++i)
+      m_ring[(m_head + i) % m_capacity] = data[done + i];
     m_head += n;
     done += n;
     if (was_empty) m_queue.wake_all();
@@ -136,7 +140,8 @@ abi::Termios default_termios() {
 
 class HostStdio final : public File {
 public:
-  HostStdio(i32 channel, bool input) : m_channel(channel), m_input(input), m_queue(input ? channel_input(channel) : nullptr) {}
+  HostStdio(i32 channel, bool input)
+      : m_channel(channel), m_input(input), m_queue(input ? channel_input(channel) : nullptr) {}
 
   Result<usize> read(FileDescription&, const IoBuffer& b, i64) override {
     if (!m_queue) return Errno::ebadf;
@@ -158,11 +163,17 @@ public:
   }
   ErrorOr stat(abi::Stat& out) override {
     TRY(File::stat(out));
-    if (!is_tty()) out.st_mode = static_cast<u32>(abi::s_ififo | 0600);
-    else out.st_rdev = (136u << 8); // /dev/pts/0
+    if (!is_tty())
+      out.st_mode = static_cast<u32>(abi::s_ififo | 0600);
+    else
+      out.st_rdev = (136u << 8); // /dev/pts/0
     return {};
   }
   bool is_tty() const override { return m_channel < 3 && console_config().is_tty[m_channel]; }
+  void describe(Formatter& f) const override {
+    f.append("host ").append(m_input ? "input" : "output").append(" channel ").append_int(m_channel);
+    if (m_input && m_queue) f.append(", ").append_int(static_cast<i64>(m_queue->available())).append(" bytes queued");
+  }
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override {
     if (m_queue && request == abi::fionread) {
       TRY(copy_out<i32>(arg, static_cast<i32>(min<usize>(m_queue->available(), 0x7fffffff))));

@@ -1,5 +1,6 @@
 #include "inode_file.h"
 
+#include "../base/format.h"
 #include "../fd/file_description.h"
 
 namespace wasmux {
@@ -59,6 +60,13 @@ Result<i64> InodeFile::ioctl(FileDescription& d, u32 request, UserAddr arg) {
     return 0;
   }
   return Errno::enotty;
+}
+
+// For the state dump: no allocation (it may run without the lock), the inode's numbers only.
+void InodeFile::describe(Formatter& f) const {
+  InodeMetadata md = m_inode->metadata();
+  f.append("inode ").append_int(static_cast<i64>(m_inode->device())).append(":").append_int(static_cast<i64>(md.ino));
+  f.append(" mode 0").append_octal(md.mode).append(" size ").append_int(md.size);
 }
 
 // Linux getdents64: records of d_ino, d_off, d_reclen, d_type, name, NUL, 8-byte aligned;

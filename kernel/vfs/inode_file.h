@@ -18,6 +18,7 @@ public:
   ErrorOr sync() override { return m_inode->sync(); }
   Result<usize> getdents(FileDescription&, const IoBuffer&) override;
   ErrorOr truncate(i64 length) override;
+  void describe(Formatter& f) const override;
   Inode* inode() override { return m_inode.ptr(); }
   bool is_directory() const override { return m_inode->metadata().is_dir(); }
 

@@ -1,5 +1,6 @@
 #include "devices.h"
 
+#include "../../base/format.h"
 #include "../../host/host_channels.h"
 
 #include "../../fd/file_description.h"
@@ -15,6 +16,12 @@ constexpr u64 makedev(u32 major, u32 minor) { return (static_cast<u64>(major) <<
 class CharDevice : public File {
 public:
   explicit CharDevice(u64 rdev) : m_rdev(rdev) {}
+  void describe(Formatter& f) const override {
+    f.append("char device ")
+        .append_int(static_cast<i64>(m_rdev >> 8))
+        .append(",")
+        .append_int(static_cast<i64>(m_rdev & 0xff));
+  }
   ErrorOr stat(abi::Stat& out) override {
     TRY(File::stat(out));
     out.st_mode = static_cast<u32>(abi::s_ifchr | 0666);
@@ -100,13 +107,15 @@ ErrorOr mount_devfs() {
       {"urandom", makedev(1, 9), [] { return Result<RefPtr<File>>(RefPtr<File>(make_ref<RandomDevice>(9))); }},
       // /dev/tty: the controlling terminal; the host console when the host has one, else
       // ENXIO as on Linux without a controlling terminal.
-      {"tty", makedev(5, 0), [] {
+      {"tty", makedev(5, 0),
+       [] {
          if (!console_config().is_tty[0] && !console_config().is_tty[1]) return Result<RefPtr<File>>(Errno::enxio);
          return Result<RefPtr<File>>(make_host_stdio(console_config().is_tty[0] ? 0 : 1, console_config().is_tty[0]));
        }},
       {"console", makedev(5, 1), [] { return Result<RefPtr<File>>(make_host_stdio(1, false)); }},
   };
-  for (auto& s : specs) TRY(dev->add_child(s.name, make_ref<DeviceNode>(d, abi::s_ifchr | 0666, s.rdev, s.factory)));
+  for (auto& s : specs)
+    TRY(dev->add_child(s.name, make_ref<DeviceNode>(d, abi::s_ifchr | 0666, s.rdev, s.factory)));
   TRY(dev->symlink("stdin", "/proc/self/fd/0", 0, 0));
   TRY(dev->symlink("stdout", "/proc/self/fd/1", 0, 0));
   TRY(dev->symlink("stderr", "/proc/self/fd/2", 0, 0));
