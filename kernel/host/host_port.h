@@ -80,7 +80,8 @@ public:
   virtual i64 host_pwrite(i32 handle, const void* src, usize len, i64 offset) = 0;
   virtual i32 host_ftruncate(i32 handle, i64 length) = 0;
   virtual i32 host_fsync(i32 handle) = 0;
-  // Entry names of a directory, each followed by '\0'.
+  // The entries of a directory: for each, its type (a DT_* value, DT_UNKNOWN when the
+  // host cannot tell) as one byte, then its name and '\0'.
   virtual i32 host_readdir(u32 mount, std::string_view path, Vector<char>& names) = 0;
   virtual i32 host_mkdir(u32 mount, std::string_view path, u32 mode) = 0;
   virtual i32 host_unlink(u32 mount, std::string_view path, bool directory) = 0;

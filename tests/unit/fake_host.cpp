@@ -306,6 +306,7 @@ i32 FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& names
   while (dirent* e = readdir(dir)) {
     std::string_view name(e->d_name);
     if (name == "." || name == "..") continue; // fs.readdirSync leaves them out
+    names.append(static_cast<char>(e->d_type));
     for (char c : name)
       names.append(c);
     names.append('\0');

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fcntl.h>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,6 +64,30 @@ TEST_F(HostfsTest, HostFilesAreVisibleInTheGuest) {
   EXPECT_EQ(names, (std::vector<std::string>{".", "..", "hello.txt", "sub"}));
   EXPECT_EQ(p().open("mnt/missing", abi::o_rdonly), err(Errno::enoent));
   EXPECT_EQ(p().open("mnt/hello.txt/x", abi::o_rdonly), err(Errno::enotdir));
+}
+
+TEST_F(HostfsTest, ListingsCarryTheHostsEntryTypes) {
+  host_write(host / "file", "x");
+  ASSERT_EQ(mkdir((host / "dir").c_str(), 0755), 0);
+  ASSERT_EQ(symlink("file", (host / "link").c_str()), 0);
+  ASSERT_EQ(mkfifo((host / "fifo").c_str(), 0644), 0);
+  i64 fd = p().open("mnt", abi::o_rdonly | abi::o_directory);
+  UserAddr buf = p().alloc(4096);
+  i64 n = p().sys(nr::getdents64, fd, buf, 4096);
+  ASSERT_GT(n, 0);
+  std::map<std::string, int> types;
+  for (i64 at = 0; at < n;) {
+    auto h = p().get<abi::Dirent64Header>(buf + static_cast<UserAddr>(at));
+    std::string name = p().bytes(buf + static_cast<UserAddr>(at) + 19, h.d_reclen - 19);
+    types[name.substr(0, name.find('\0'))] = h.d_type;
+    at += h.d_reclen;
+  }
+  EXPECT_EQ(types, (std::map<std::string, int>{{".", abi::dt_dir},
+                                               {"..", abi::dt_dir},
+                                               {"dir", abi::dt_dir},
+                                               {"fifo", abi::dt_fifo},
+                                               {"file", abi::dt_reg},
+                                               {"link", abi::dt_lnk}}));
 }
 
 TEST_F(HostfsTest, GuestChangesShowOnTheHost) {

@@ -19,6 +19,22 @@ function errnoOf(e: unknown): number {
 // Linux generic open flag bits the kernel passes (abi/definitions.mjs).
 const O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000;
 
+// The DT_* value of a directory entry (Linux include/linux/fs_types.h).
+type EntryKind = Pick<
+  fs.Dirent,
+  'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'
+>;
+function direntType(e: EntryKind): number {
+  if (e.isFile()) return 8;
+  if (e.isDirectory()) return 4;
+  if (e.isSymbolicLink()) return 10;
+  if (e.isFIFO()) return 1;
+  if (e.isSocket()) return 12;
+  if (e.isCharacterDevice()) return 2;
+  if (e.isBlockDevice()) return 6;
+  return 0;
+}
+
 export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Record<string, (...args: never[]) => unknown> {
   const handles = new Map<number, number>();
   let nextHandle = 1;
@@ -101,8 +117,10 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       }),
     fs_readdir: (mount: number, p: number, len: number, out: number, cap: number): number =>
       guard(() => {
-        const names = fs.readdirSync(hostPath(mount, p, len), { encoding: 'buffer' });
-        return putSized(Buffer.concat(names.flatMap((n) => [n, Buffer.of(0)])), out, cap);
+        const entries = fs.readdirSync(hostPath(mount, p, len), { encoding: 'buffer', withFileTypes: true });
+        // Each entry: its DT_* type byte, its name, '\0' (kernel/host/host_port.h).
+        const records = entries.flatMap((e) => [Buffer.of(direntType(e)), e.name, Buffer.of(0)]);
+        return putSized(Buffer.concat(records), out, cap);
       }),
     fs_mkdir: (mount: number, p: number, len: number, mode: number): number =>
       guard(() => {

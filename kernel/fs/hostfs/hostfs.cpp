@@ -150,12 +150,14 @@ protected:
     struct Named {
       i64 cookie;
       std::string_view name;
+      u8 type;
     };
     Vector<Named> entries;
-    for (usize at = 0; at < names.size();) {
+    for (usize at = 0; at + 1 < names.size();) {
+      u8 type = static_cast<u8>(names[at++]);
       std::string_view name(names.data() + at);
       at += name.size() + 1;
-      entries.append({name_hash(name), name});
+      entries.append({name_hash(name), name, type});
     }
     std::sort(entries.data(), entries.data() + entries.size(), [](const Named& a, const Named& b) {
       return a.cookie != b.cookie ? a.cookie < b.cookie : a.name < b.name;
@@ -164,9 +166,10 @@ protected:
       if (entries[i].cookie <= entries[i - 1].cookie) entries[i].cookie = entries[i - 1].cookie + 1;
     for (usize i = 0; i < entries.size(); ++i) {
       if (entries[i].cookie <= after) continue;
-      // d_ino must be nonzero (some readers skip zero); the type is left for stat.
+      // d_ino must be nonzero (some readers skip zero). The host's own type, as Linux's
+      // file systems give it; a reader that needs more calls stat.
       u64 ino = static_cast<u64>(entries[i].cookie) * 2654435761u | 1;
-      if (!f(ctx, {entries[i].name, ino, abi::dt_unknown, entries[i].cookie})) break;
+      if (!f(ctx, {entries[i].name, ino, entries[i].type, entries[i].cookie})) break;
     }
     return {};
   }
