@@ -165,8 +165,6 @@ export class Wasmux {
         onFork: (parentPid, request) => {
           void this.runRequest(request);
           this.hooks.onFork?.(parentPid, request.pid);
-          if (request.resume) this.memories.note(request.resume.source); // the parent's memory passed through here
-          this.memories.maybeCollect();
         },
         onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),

@@ -141,19 +141,61 @@ function liveRanges(size: number, stackPointer: number): number[] {
   return ranges;
 }
 
-// The child's side of a fork: its memory, a copy of the live ranges of its parent's, which
-// waits for the copy before it goes on.
+// The child's side of a fork: its memory, filled from the parent's snapshot, which is then
+// free for the parent's next fork.
 function copyForkedMemory(resume: ForkResume, maximumPages: number): WebAssembly.Memory {
   const memory = new WebAssembly.Memory({ initial: resume.pages, maximum: maximumPages, shared: true });
-  const from = new Uint8Array(resume.source.buffer);
+  const from = new Uint8Array(resume.staging);
   const to = new Uint8Array(memory.buffer);
+  let at = 0;
   for (let i = 0; i < resume.ranges.length; i += 2) {
-    const end = Math.min(resume.ranges[i + 1]!, from.length, to.length);
-    if (resume.ranges[i]! < end) to.set(from.subarray(resume.ranges[i]!, end), resume.ranges[i]!);
+    const start = resume.ranges[i]!;
+    const n = resume.ranges[i + 1]! - start;
+    to.set(from.subarray(at, at + n), start);
+    at += n;
   }
-  Atomics.store(resume.copied, 0, 1);
-  Atomics.notify(resume.copied, 0);
+  Atomics.store(resume.busy, 0, 0);
+  Atomics.notify(resume.busy, 0);
   return memory;
+}
+
+// Snapshots of this worker's forking programs, reused. The parent copies its live memory
+// into one and goes on at once (as a Linux fork returns before the child runs); the child's
+// worker copies out of it and marks it free. Kept for the worker's life: a buffer per fork
+// would pile up in this thread, whose running program keeps it from its event loop and so
+// from garbage collection.
+interface Staging {
+  buffer: SharedArrayBuffer;
+  busy: Int32Array;
+}
+const stagings: Staging[] = [];
+const maxStagings = 4;
+
+function newStaging(size: number): Staging {
+  let bytes = 1 << 20;
+  while (bytes < size) bytes *= 2;
+  return { buffer: new SharedArrayBuffer(bytes), busy: new Int32Array(new SharedArrayBuffer(4)) };
+}
+
+// A free snapshot buffer of at least size bytes, marked busy. When all are in use (children
+// not yet started), waits for one.
+function takeStaging(size: number): Staging {
+  for (;;) {
+    let free = -1;
+    for (let i = 0; i < stagings.length; i++) {
+      if (Atomics.load(stagings[i]!.busy, 0) !== 0) continue;
+      free = i;
+      if (stagings[i]!.buffer.byteLength >= size) break;
+    }
+    if (free < 0 && stagings.length < maxStagings) free = stagings.push(newStaging(size)) - 1;
+    if (free >= 0) {
+      if (stagings[free]!.buffer.byteLength < size) stagings[free] = newStaging(size);
+      const s = stagings[free]!;
+      Atomics.store(s.busy, 0, 1);
+      return s;
+    }
+    Atomics.wait(stagings[0]!.busy, 0, 1, 5);
+  }
 }
 
 // The guest has unwound for a fork: make the child process and its copy of memory, and
@@ -170,13 +212,25 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   }
   const child = live(kernel.exports.wasmux_fork());
   if (child < 0) return child;
-  const parent = forker.memory!;
+  const parent = new Uint8Array(forker.memory!.buffer);
   const stackPointer = Number(forker.exports.__stack_pointer!.value);
+  // The parent's live memory as it is now, into a snapshot buffer; the parent goes on.
+  const ranges = liveRanges(parent.length, stackPointer);
+  let size = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    ranges[i + 1] = Math.min(ranges[i + 1]!, parent.length);
+    ranges[i] = Math.min(ranges[i]!, ranges[i + 1]!);
+    size += ranges[i + 1]! - ranges[i]!;
+  }
+  const staging = takeStaging(size);
+  const snapshot = new Uint8Array(staging.buffer);
+  for (let i = 0, at = 0; i < ranges.length; at += ranges[i + 1]! - ranges[i]!, i += 2)
+    snapshot.set(parent.subarray(ranges[i]!, ranges[i + 1]!), at);
   const resume: ForkResume = {
-    source: parent,
-    ranges: liveRanges(parent.buffer.byteLength, stackPointer),
-    pages: parent.buffer.byteLength / 65536,
-    copied: new Int32Array(new SharedArrayBuffer(4)),
+    staging: staging.buffer,
+    ranges,
+    pages: parent.length / 65536,
+    busy: staging.busy,
     stackPointer,
     tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
     stateBuffer: forker.stateBuffer,
@@ -184,8 +238,6 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
   reply({ type: 'fork', parentPid: req.pid, request });
-  // The parent's memory must stay as it is until the child has its copy.
-  while (Atomics.load(resume.copied, 0) === 0) Atomics.wait(resume.copied, 0, 0);
   return child;
 }
 

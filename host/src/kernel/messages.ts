@@ -14,15 +14,16 @@ export interface WorkerInit {
 }
 
 // Where a forked child resumes: its parent's stack unwound into its memory, which the
-// child's worker copies from the parent's (the live ranges only) while the parent waits on
-// `copied` (0 until the copy is done, then 1). The copy is made on the child's side so the
-// parent's worker, which may run a shell forking for hours without returning to its event
-// loop, never owns a memory that dies (V8 frees dead memories only from the event loop).
+// child's worker fills from the parent's snapshot (its live ranges, copied into a buffer the
+// parent's worker reuses: process_worker.ts, takeStaging), then marks the snapshot free. The
+// parent goes on as soon as the snapshot is taken. Its worker, which may run a shell
+// forking for hours without returning to its event loop, never makes a memory that dies
+// (V8 frees dead memories only from the event loop): the child's worker makes it.
 export interface ForkResume {
-  source: WebAssembly.Memory; // the parent's memory
-  ranges: number[]; // [start, end) pairs to copy
+  staging: SharedArrayBuffer; // the parent's live memory at the fork, ranges one after another
+  ranges: number[]; // [start, end) pairs: where each part of staging goes
   pages: number; // the parent's size in pages
-  copied: Int32Array;
+  busy: Int32Array; // staging's in-use word: the child sets it to 0 once it has its copy
   stackPointer: number;
   tlsBase: number | undefined;
   stateBuffer: number; // the Asyncify state inside that memory
