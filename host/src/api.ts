@@ -166,7 +166,7 @@ export class Wasmux {
           void this.runRequest(request);
           this.hooks.onFork?.(parentPid, request.pid);
         },
-        onExec: (pid) => this.hooks.onExec?.(pid, this.describe(pid)?.argv ?? []),
+        onExec: (pid, argv) => this.hooks.onExec?.(pid, argv),
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
         onTimerService: () => this.startTimerService(),
         onPanic: (message) => this.panic(message),
@@ -185,13 +185,7 @@ export class Wasmux {
   }
 
   private describe(pid: number): { ppid: number; forkCount: number; argv: string[] } | undefined {
-    const at = this.kernel.exports.wasmux_process_describe(pid);
-    if (!at) return undefined;
-    const view = new DataView(this.kernel.kernelMemory.buffer);
-    const len = view.getUint32(at + 8, true);
-    const bytes = this.kernel.kernel().slice(at + 12, at + 12 + len);
-    const argv = new TextDecoder().decode(bytes).split('\0').slice(0, -1);
-    return { ppid: view.getUint32(at, true), forkCount: view.getUint32(at + 4, true), argv };
+    return this.kernel.describeProcess(pid);
   }
 
   // The kernel's heap in bytes: what is allocated, and what the heap has taken from the

@@ -13,7 +13,7 @@ export interface PoolContext {
   sequencer: Sequencer;
   onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined): void;
   onFork(parentPid: number, request: RunRequest): void;
-  onExec(pid: number): void;
+  onExec(pid: number, argv: string[]): void;
   onTerminate(pid: number, tid: number, status: number): void;
   onTimerService(): void;
   onPanic(message: string): void;
@@ -55,7 +55,7 @@ export class PooledWorker {
             else if (m.type === 'exit') ctx.sequencer.run(m.seq, () => this.onReply?.(m));
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.key, m.image);
             else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
-            else if (m.type === 'exec') ctx.onExec(m.pid);
+            else if (m.type === 'exec') ctx.onExec(m.pid, m.argv);
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
             else if (m.type === 'timer-service') ctx.onTimerService();
             else if (m.type === 'panic') ctx.onPanic(m.message);

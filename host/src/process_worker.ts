@@ -340,7 +340,7 @@ function run(req: RunRequest): void {
       break;
     }
     image = next;
-    reply({ type: 'exec', pid: req.pid });
+    reply({ type: 'exec', pid: req.pid, argv: kernel.describeProcess(req.pid)?.argv ?? [] });
   }
   const status = live(k.wasmux_thread_finish(signal));
   kernel.bindUserMemory(undefined);

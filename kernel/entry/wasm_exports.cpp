@@ -260,10 +260,16 @@ EXPORT(wasmux_process_status) int wasmux_process_status(int pid) {
 // length, argv as NUL-terminated strings] in kernel memory, valid until the next call on
 // this instance; 0 when there is no such process.
 EXPORT(wasmux_process_describe) unsigned wasmux_process_describe(int pid) {
+  // A process worker asks too (after an exec): it must not be terminated holding the lock.
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
   LockGuard lock;
   Process* p = ProcessTable::the().find(pid);
   if (!p) return 0;
-  static Vector<u8>* out = new Vector<u8>;
+  // Per instance: the main thread and a worker (after an exec) may both ask, and each reads
+  // its answer after the lock is released.
+  static thread_local Vector<u8>* out = nullptr;
+  if (!out) out = new Vector<u8>;
   out->clear();
   auto put32 = [&](u32 v) {
     for (int i = 0; i < 4; ++i)

@@ -237,6 +237,17 @@ export class KernelThread {
     };
   }
 
+  // What the kernel tells of process pid (wasmux_process_describe), or undefined when it is
+  // gone. Takes the big lock: never call it from inside a system call.
+  describeProcess(pid: number): { ppid: number; forkCount: number; argv: string[] } | undefined {
+    const at = this.exports.wasmux_process_describe(pid);
+    if (!at) return undefined;
+    const view = new DataView(this.kernelMemory.buffer);
+    const len = view.getUint32(at + 8, true);
+    const argv = this.decode(this.kernel().slice(at + 12, at + 12 + len)).split('\0').slice(0, -1);
+    return { ppid: view.getUint32(at, true), forkCount: view.getUint32(at + 4, true), argv };
+  }
+
   // A ProgramKey (five u64 words at kaddr in kernel memory) as a cache key.
   programKey(kaddr: number): string {
     const words = new BigUint64Array(this.kernelMemory.buffer, kaddr >>> 0, 5);

@@ -46,7 +46,9 @@ export type WorkerReply =
   // image: absent when this worker sent the same key before (the main thread cached it)
   | { type: 'spawn'; pid: number; key: string; image?: Uint8Array<ArrayBuffer> }
   | { type: 'fork'; parentPid: number; request: RunRequest }
-  | { type: 'exec'; pid: number }
+  // argv as the exec left it: by the time the main thread reads the message, the process
+  // may have exited and been reaped.
+  | { type: 'exec'; pid: number; argv: string[] }
   | { type: 'terminate'; pid: number; tid: number; status: number }
   | { type: 'timer-service' }
   | { type: 'panic'; message: string }
