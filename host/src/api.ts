@@ -181,11 +181,7 @@ export class Wasmux {
 
   // How many children process pid has forked so far (0 for a process that is gone).
   getForkCount(pid: number): number {
-    return this.describe(pid)?.forkCount ?? 0;
-  }
-
-  private describe(pid: number): { ppid: number; forkCount: number; argv: string[] } | undefined {
-    return this.kernel.describeProcess(pid);
+    return this.kernel.describeProcess(pid)?.forkCount ?? 0;
   }
 
   // The kernel's heap in bytes: what is allocated, and what the heap has taken from the
@@ -403,7 +399,7 @@ export class Wasmux {
       return;
     }
     if (this.hooks.onSpawn) {
-      const d = this.describe(pid);
+      const d = this.kernel.describeProcess(pid);
       if (d) this.hooks.onSpawn(d.ppid, pid, d.argv);
     }
     void this.run(pid, program, `pid ${pid}`);

@@ -135,9 +135,15 @@ function liveRanges(size: number, stackPointer: number): number[] {
   const count = words[at]!;
   if (count === 0) return [0, size];
   const heapBase = words[at + 1]!;
+  // Each range within the memory (a mapping may reach past its end).
+  const ranges: number[] = [];
+  const add = (start: number, end: number): void => {
+    end = Math.min(end, size);
+    ranges.push(Math.min(start, end), end);
+  };
   // A module whose stack is not first (not linked by wasmux-cc) gets all of its low memory.
-  const ranges = [stackPointer <= heapBase ? stackPointer : 0, words[at + 2]!];
-  for (let i = 1; i < count; i++) ranges.push(words[at + 1 + 2 * i]!, words[at + 2 + 2 * i]!);
+  add(stackPointer <= heapBase ? stackPointer : 0, words[at + 2]!);
+  for (let i = 1; i < count; i++) add(words[at + 1 + 2 * i]!, words[at + 2 + 2 * i]!);
   return ranges;
 }
 
@@ -217,11 +223,7 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   // The parent's live memory as it is now, into a snapshot buffer; the parent goes on.
   const ranges = liveRanges(parent.length, stackPointer);
   let size = 0;
-  for (let i = 0; i < ranges.length; i += 2) {
-    ranges[i + 1] = Math.min(ranges[i + 1]!, parent.length);
-    ranges[i] = Math.min(ranges[i]!, ranges[i + 1]!);
-    size += ranges[i + 1]! - ranges[i]!;
-  }
+  for (let i = 0; i < ranges.length; i += 2) size += ranges[i + 1]! - ranges[i]!;
   const staging = takeStaging(size);
   const snapshot = new Uint8Array(staging.buffer);
   for (let i = 0, at = 0; i < ranges.length; at += ranges[i + 1]! - ranges[i]!, i += 2)
@@ -263,14 +265,14 @@ function run(req: RunRequest): void {
   let image: Image = req;
   let resume = req.resume;
   let attached = false;
-  const images: WebAssembly.Memory[] = []; // this run's memories, counted at its end
+  const runMemories: WebAssembly.Memory[] = []; // counted at the end of the run
   let crash: string | undefined;
   let signal = 0;
   // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
   const kernelStack = kernel.stackPointer;
   for (;;) {
     const memory = resume ? copyForkedMemory(resume, image.maximumPages) : new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
-    images.push(memory);
+    runMemories.push(memory);
     kernel.bindUserMemory(memory);
     const forker = new Forker();
     forker.memory = memory;
@@ -348,7 +350,7 @@ function run(req: RunRequest): void {
   const seq = nextSeq();
   reply(crash === undefined ? { type: 'exit', seq, pid: req.pid, status } : { type: 'exit', seq, pid: req.pid, status, crash });
   // Between runs: the dead memories of this one can go. Counted at their final size.
-  for (const m of images) memories.note(m);
+  for (const m of runMemories) memories.note(m);
   memories.maybeCollect();
 }
 

@@ -50,15 +50,7 @@ public:
   const T* end() const { return m_data + m_size; }
 
   void reserve(usize n) {
-    if (n <= m_capacity) return;
-    T* fresh = static_cast<T*>(::operator new(n * sizeof(T)));
-    for (usize i = 0; i < m_size; ++i) {
-      new (&fresh[i]) T(std::move(m_data[i]));
-      m_data[i].~T();
-    }
-    ::operator delete(m_data);
-    m_data = fresh;
-    m_capacity = n;
+    if (n > m_capacity) move_to(static_cast<T*>(::operator new(n * sizeof(T))), n);
   }
   // reserve that reports a failed allocation instead of stopping the kernel: for sizes a
   // process chooses (a program image), which must fail with ENOMEM.
@@ -67,13 +59,7 @@ public:
     if (n > ~usize{0} / sizeof(T)) return false;
     T* fresh = static_cast<T*>(::operator new(n * sizeof(T), std::nothrow));
     if (!fresh) return false;
-    for (usize i = 0; i < m_size; ++i) {
-      new (&fresh[i]) T(std::move(m_data[i]));
-      m_data[i].~T();
-    }
-    ::operator delete(m_data);
-    m_data = fresh;
-    m_capacity = n;
+    move_to(fresh, n);
     return true;
   }
   // Grows to n elements left uninitialised (trivial types only), for a buffer about to be
@@ -110,6 +96,17 @@ public:
   }
 
 private:
+  // The elements move to fresh storage of n elements; the old storage goes.
+  void move_to(T* fresh, usize n) {
+    for (usize i = 0; i < m_size; ++i) {
+      new (&fresh[i]) T(std::move(m_data[i]));
+      m_data[i].~T();
+    }
+    ::operator delete(m_data);
+    m_data = fresh;
+    m_capacity = n;
+  }
+
   T* m_data{nullptr};
   usize m_size{0};
   usize m_capacity{0};

@@ -70,6 +70,8 @@ EXPORT(wasmux_abi_version) unsigned wasmux_abi_version() { return abi::abi_versi
 // After a trap: 1 when it came from kernel code on this instance (the lock is held here).
 // The kernel's state may then be half-changed and the lock is never released: a kernel
 // panic, which the host must report rather than wait on forever.
+EXPORT(wasmux_trapped_in_kernel) int wasmux_trapped_in_kernel() { return big_lock().held_by_caller(); }
+
 // The kernel's processes and threads, on the host's log (bin/wasmux: on SIGUSR2).
 EXPORT(wasmux_dump_state) void wasmux_dump_state() { dump_kernel_state(); }
 
@@ -78,8 +80,6 @@ EXPORT(wasmux_heap_stat) unsigned wasmux_heap_stat(int which) {
   LockGuard lock;
   return static_cast<unsigned>(which == 1 ? kernel_heap_size() : kernel_heap_in_use());
 }
-
-EXPORT(wasmux_trapped_in_kernel) int wasmux_trapped_in_kernel() { return big_lock().held_by_caller(); }
 
 // flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
 // 0-2 are terminals.

@@ -45,17 +45,14 @@ SyscallResult sys_execveat(const SyscallArgs& a) {
       TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
   if (custody->inode().metadata().is_symlink()) return Errno::eloop;
   auto program = TRY(check_program(current_process(), custody->absolute_path().view()));
-  // The name Linux gives the file (fs/exec.c alloc_bprm): PATH when absolute or relative to
-  // the working directory, otherwise "/dev/fd/N" or "/dev/fd/N/PATH". Its last component is
-  // the command name.
+  // The command name is the last component of the name Linux gives the file (fs/exec.c
+  // alloc_bprm): PATH, "/dev/fd/N/PATH" (the same last component) or, for an empty PATH
+  // with a descriptor, "/dev/fd/N".
   String path = TRY(copy_string_in(a.ptr(1), abi::path_max));
-  Formatter name;
-  if (a.fd(0) != abi::at_fdcwd && !path.view().starts_with('/')) {
-    name.append("/dev/fd/").append_int(a.fd(0));
-    if (!path.empty()) name.append("/");
-  }
-  name.append(path.view());
-  return exec_common(std::move(program), std::string_view(name.data(), name.size()), a.ptr(2), a.ptr(3));
+  Formatter fd_name;
+  if (path.empty() && a.fd(0) != abi::at_fdcwd) fd_name.append_int(a.fd(0));
+  std::string_view name = fd_name.size() ? std::string_view(fd_name.data(), fd_name.size()) : path.view();
+  return exec_common(std::move(program), name, a.ptr(2), a.ptr(3));
 }
 
 } // namespace wasmux

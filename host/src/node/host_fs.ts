@@ -4,6 +4,7 @@
 // mount cannot be escaped.
 import fs from 'node:fs';
 import os from 'node:os';
+import { dirent } from '../generated/abi.js';
 
 export type HostMounts = Record<number, string>; // mount id → absolute host directory
 
@@ -19,20 +20,20 @@ function errnoOf(e: unknown): number {
 // Linux generic open flag bits the kernel passes (abi/definitions.mjs).
 const O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000;
 
-// The DT_* value of a directory entry (Linux include/linux/fs_types.h).
+// The DT_* value of a directory entry.
 type EntryKind = Pick<
   fs.Dirent,
   'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'
 >;
 function direntType(e: EntryKind): number {
-  if (e.isFile()) return 8;
-  if (e.isDirectory()) return 4;
-  if (e.isSymbolicLink()) return 10;
-  if (e.isFIFO()) return 1;
-  if (e.isSocket()) return 12;
-  if (e.isCharacterDevice()) return 2;
-  if (e.isBlockDevice()) return 6;
-  return 0;
+  if (e.isFile()) return dirent.DT_REG;
+  if (e.isDirectory()) return dirent.DT_DIR;
+  if (e.isSymbolicLink()) return dirent.DT_LNK;
+  if (e.isFIFO()) return dirent.DT_FIFO;
+  if (e.isSocket()) return dirent.DT_SOCK;
+  if (e.isCharacterDevice()) return dirent.DT_CHR;
+  if (e.isBlockDevice()) return dirent.DT_BLK;
+  return dirent.DT_UNKNOWN;
 }
 
 export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Record<string, (...args: never[]) => unknown> {
