@@ -1,7 +1,6 @@
 // execve, execveat. The kernel does everything up to the point of no return (the program
 // found, "#!" resolved, arguments copied, close-on-exec applied); the guest then traps out
 // of its old image and its worker starts the new one in the same process (DESIGN §4).
-#include "../base/format.h"
 #include "path_helpers.h"
 #include "program.h"
 
@@ -45,14 +44,12 @@ SyscallResult sys_execveat(const SyscallArgs& a) {
       TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
   if (custody->inode().metadata().is_symlink()) return Errno::eloop;
   auto program = TRY(check_program(current_process(), custody->absolute_path().view()));
-  // The command name is the last component of the name Linux gives the file (fs/exec.c
-  // alloc_bprm): PATH, "/dev/fd/N/PATH" (the same last component) or, for an empty PATH
-  // with a descriptor, "/dev/fd/N".
+  // The command name is the last component of PATH or, for an empty PATH (fexecve), of the
+  // file's own name: Linux names the file "/dev/fd/N" then, but takes comm from its dentry
+  // (fs/exec.c begin_new_exec; tests/conformance/exec.c checks it natively).
   String path = TRY(copy_string_in(a.ptr(1), abi::path_max));
-  Formatter fd_name;
-  if (path.empty() && a.fd(0) != abi::at_fdcwd) fd_name.append_int(a.fd(0));
-  std::string_view name = fd_name.size() ? std::string_view(fd_name.data(), fd_name.size()) : path.view();
-  return exec_common(std::move(program), name, a.ptr(2), a.ptr(3));
+  String name = path.empty() ? custody->absolute_path() : path;
+  return exec_common(std::move(program), name.view(), a.ptr(2), a.ptr(3));
 }
 
 } // namespace wasmux

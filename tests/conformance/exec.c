@@ -66,6 +66,22 @@ static int role_main(int argc, char **argv)
         fexecve(fd, args, environ);
         return 93;
     }
+    if (strcmp(role, "fexecve-comm") == 0) {
+        int fd = open(self, O_RDONLY);
+        char *args[] = {(char *)self, "own-comm", NULL};
+        fexecve(fd, args, environ);
+        return 93;
+    }
+    if (strcmp(role, "own-comm") == 0) {
+        /* 0 when /proc/self/comm is this program's file name (at most 15 bytes) */
+        char comm[32] = "", want[16];
+        const char *base = strrchr(self, '/');
+        snprintf(want, sizeof want, "%s", base ? base + 1 : self);
+        FILE *f = fopen("/proc/self/comm", "r");
+        if (f && fgets(comm, sizeof comm, f)) comm[strcspn(comm, "\n")] = 0;
+        if (f) fclose(f);
+        return strcmp(comm, want) == 0 ? 0 : 18;
+    }
     if (strcmp(role, "exit") == 0) return atoi(argv[2]);
     return 99;
 }
@@ -144,6 +160,9 @@ int main(int argc, char **argv)
         char *args[] = {(char *)self, "fexecve", NULL};
         int st = run(args, buf, sizeof buf);
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 17, "fexecve runs the program open on a descriptor");
+        args[1] = "fexecve-comm";
+        st = run(args, buf, sizeof buf);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "after fexecve the command name is the file's name");
     }
     {
         char *args[] = {"x", NULL};
