@@ -32,8 +32,8 @@ tests/conformance/run.sh --both 2>&1 | tee "$log" | tail -n 20
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
 
-echo "== end-to-end (node:test)"
-node --test --test-concurrency=2 tests/e2e/*.test.mjs 2>&1 | tee "$log" | grep -E '^(✖|ℹ (tests|pass|fail))' 
+echo "== end-to-end and engine facts (node:test)"
+node --test --test-concurrency=2 tests/e2e/*.test.mjs tests/engine/*.test.mjs 2>&1 | tee "$log" | grep -E '^(✖|ℹ (tests|pass|fail))' 
 p=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
 f=$(grep -E '^ℹ fail ' "$log" | awk '{print $3}')
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
@@ -42,7 +42,7 @@ echo "== busybox ash tests (busybox's shell/ash_test, native and wasmux; about 3
 # Some of them fail on wasmux today (tests/external/busybox-ash/RESULTS.md): this counts as
 # one test, passed while wasmux passes at least as many as the recorded baseline.
 tests/external/busybox-ash/run.sh 2>&1 | tee "$log" |
-  grep -E '^(ash-|passed on the second try|busybox ash tests:)'
+  grep -E '^(ash-|passed on the second try|wasmux only: |    |busybox ash tests:)'
 got=$(sed -nE 's|^busybox ash tests:.* wasmux ([0-9]+)/[0-9]+ passed.*|\1|p' "$log")
 baseline=$(grep -E '^[0-9]+$' tests/external/busybox-ash/baseline)
 if [ -n "$got" ] && [ "$got" -ge "$baseline" ]; then

@@ -415,6 +415,9 @@ export class Wasmux {
   private panic(message: string): void {
     if (this.hooks.onPanic) return this.hooks.onPanic(message);
     writeAllSync(2, new TextEncoder().encode(`wasmux: kernel panic: ${message}\n`));
+    // What the kernel looked like when it stopped (its heap checked, each process), for
+    // the report: a panic seen once in CI must be chased from its log.
+    this.dumpState();
     process.exit(70);
   }
 

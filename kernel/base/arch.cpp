@@ -42,6 +42,8 @@ void notify(std::atomic<i32>* word, u32 count) {
   syscall(SYS_futex, reinterpret_cast<int*>(word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
 }
 
+void catch_up_with_memory_growth() {}
+
 } // namespace wasmux::arch
 
 #endif

@@ -14,4 +14,13 @@ WaitResult wait32(std::atomic<i32>* word, i32 expected, i64 timeout_ns);
 // Wakes up to count waiters of word.
 void notify(std::atomic<i32>* word, u32 count);
 
+// Makes the calling thread's view of the kernel memory as large as the memory is. V8 bounds
+// checks memory.copy, memory.fill, atomics and memory.size against a size each thread's
+// instance caches, and refreshes it when that thread grows the memory itself, not when
+// another thread does: a memcpy into a heap block that another worker's memory.grow made
+// traps as "memory access out of bounds" (plain loads and stores are fine: guard pages).
+// Only the heap grows the kernel memory, always under the big lock, so the lock calls this
+// on every acquisition; it costs a compare unless the memory grew. No-op natively.
+void catch_up_with_memory_growth();
+
 } // namespace wasmux::arch

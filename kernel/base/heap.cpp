@@ -138,6 +138,7 @@ Heap::Block* Heap::grow(usize size) {
   } else {
     b = reinterpret_cast<Block*>(part);
     b->tag = (want - header) | prev_in_use | in_use;
+    if (m_run_count < max_runs) m_runs[m_run_count++] = part;
   }
   auto* fence = reinterpret_cast<Block*>(end - header);
   fence->tag = header | in_use | prev_in_use;
@@ -201,9 +202,49 @@ void Heap::release(void* p) {
   release_large(b);
 }
 
+const char* Heap::check() const {
+  usize free_blocks = 0;
+  for (int r = 0; r < m_run_count; ++r) {
+    auto* b = reinterpret_cast<Block*>(m_runs[r]);
+    bool prev_used = true;
+    for (;;) {
+      usize size = b->size();
+      if (size < header || size % alignment != 0) return "a block with a bad size";
+      if (b->at() + size > m_arena_end) return "a block past the end of the heap";
+      if (((b->tag & prev_in_use) != 0) != prev_used) return "a block's prev-in-use flag is wrong";
+      bool used = b->tag & in_use;
+      if (!used) {
+        if (!prev_used) return "two free blocks side by side";
+        if (size < min_large) return "a free block too small for its links";
+        if (*reinterpret_cast<usize*>(b->at() + size - sizeof(usize)) != size) return "a free block's footer is wrong";
+        ++free_blocks;
+      }
+      // A fence (no other block is this small) ends a run: a part that directly follows
+      // takes over the fence before it, so there is one per run.
+      if (used && size == header) break;
+      prev_used = used;
+      b = b->next_block();
+    }
+  }
+  usize listed = 0;
+  for (int bin = 0; bin < large_bins; ++bin) {
+    Block* prev = nullptr;
+    for (Block* c = m_bins[bin]; c; c = c->next_free()) {
+      if (c->tag & in_use) return "an allocated block on a free list";
+      if (bin_of(c->size()) != bin) return "a free block in the wrong bin";
+      if (c->prev_free() != prev) return "a free list's back link is wrong";
+      prev = c;
+      if (++listed > free_blocks) return "a free list longer than the free blocks (a cycle?)";
+    }
+  }
+  if (m_run_count < max_runs && listed != free_blocks) return "a free block missing from the free lists";
+  return nullptr;
+}
+
 #if !defined(__wasm__)
 usize kernel_heap_in_use() { return 0; }
 usize kernel_heap_size() { return 0; }
+const char* kernel_heap_check() { return nullptr; }
 #endif
 
 } // namespace wasmux

@@ -34,6 +34,11 @@ public:
   usize bytes_from_system() const { return m_from_system; }
   usize bytes_in_use() const { return m_in_use; }
 
+  // Walks every block and free list: nullptr when the heap is consistent, else what is
+  // wrong first. Costs time in proportion to the blocks, so it runs on demand (the state
+  // dump, a kernel panic), never on each allocation.
+  const char* check() const;
+
   static constexpr usize alignment = 16;
   static constexpr usize small_max = 2048;
 
@@ -58,11 +63,17 @@ private:
   char* m_chunk_end{nullptr};
   Block* m_bins[large_bins]{};
   char* m_arena_end{nullptr}; // just past the fence of the last part grown
+  // Where each run of contiguous parts starts (in wasm there is one: only the heap grows
+  // the kernel memory), for check(); runs beyond the array go unchecked.
+  static constexpr int max_runs = 16;
+  char* m_runs[max_runs]{};
+  int m_run_count{0};
 };
 
 // The kernel's own heap (wasm32): bytes in use and bytes taken from the kernel memory. Zero
 // in the native build, whose kernel uses the C library's heap.
 usize kernel_heap_in_use();
 usize kernel_heap_size();
+const char* kernel_heap_check(); // Heap::check() of that heap; nullptr natively
 
 } // namespace wasmux

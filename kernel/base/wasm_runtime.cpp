@@ -2,18 +2,28 @@
 // new/delete, the mem* functions and a few ABI hooks (TOOLCHAIN-NOTES "The kernel").
 // Every caller holds the big lock, so the heap needs no locking of its own.
 #if defined(__wasm__)
+#include <atomic>
 #include <cstddef>
 #include <new>
 
+#include "arch.h"
 #include "heap.h"
 #include "types.h"
 
 namespace wasmux {
 namespace {
 
+// The kernel memory's size in pages after the last growth (arch::catch_up_with_memory_growth),
+// and what the calling instance last saw. Both change only under the big lock.
+std::atomic<u32> g_memory_pages{0};
+thread_local u32 t_seen_pages = 0;
+
 char* grow_pages(usize bytes) {
   long old = __builtin_wasm_memory_grow(0, bytes / 65536);
   if (old < 0) return nullptr;
+  u32 now = static_cast<u32>(old + bytes / 65536);
+  g_memory_pages.store(now, std::memory_order_relaxed);
+  t_seen_pages = now;
   return reinterpret_cast<char*>(static_cast<usize>(old) * 65536);
 }
 
@@ -31,8 +41,20 @@ void release(void* p) { g_heap.release(p); }
 
 } // namespace
 
+namespace arch {
+void catch_up_with_memory_growth() {
+  u32 pages = g_memory_pages.load(std::memory_order_relaxed);
+  if (pages == t_seen_pages) return;
+  // A growth by zero pages changes nothing but makes V8 refresh this instance's size
+  // (measured in Node 24: without it, memory.copy into the new pages traps).
+  __builtin_wasm_memory_grow(0, 0);
+  t_seen_pages = pages;
+}
+} // namespace arch
+
 usize kernel_heap_in_use() { return g_heap.bytes_in_use(); }
 usize kernel_heap_size() { return g_heap.bytes_from_system(); }
+const char* kernel_heap_check() { return g_heap.check(); }
 
 } // namespace wasmux
 

@@ -20,12 +20,14 @@ void BigLock::lock() {
     }
   }
   m_owner.store(&t_instance_marker, std::memory_order_relaxed);
+  arch::catch_up_with_memory_growth();
 }
 
 bool BigLock::try_lock() {
   i32 c = 0;
   if (!m_state.compare_exchange_strong(c, 1, std::memory_order_acquire)) return false;
   m_owner.store(&t_instance_marker, std::memory_order_relaxed);
+  arch::catch_up_with_memory_growth();
   return true;
 }
 

@@ -58,7 +58,9 @@ void dump_kernel_state() {
   }
   if (!locked) f.append("(the big lock stays held: read without it)\n");
   f.append("kernel heap: ").append_int(static_cast<i64>(kernel_heap_in_use() >> 10)).append(" KiB in use of ");
-  f.append_int(static_cast<i64>(kernel_heap_size() >> 10)).append(" KiB\n");
+  f.append_int(static_cast<i64>(kernel_heap_size() >> 10)).append(" KiB");
+  const char* broken = kernel_heap_check();
+  f.append(broken ? ", inconsistent: " : ", consistent").append(broken ? broken : "").append("\n");
   // Printed a process at a time: read without the lock, a table may be caught mid-change
   // and the dump trap part-way; what came before is still seen.
   host().log(f.data(), f.size());

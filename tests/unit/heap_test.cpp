@@ -156,5 +156,46 @@ TEST_F(HeapTest, ExhaustionReturnsNull) {
   heap.release(p);
 }
 
+TEST_F(HeapTest, CheckPassesThroughRandomUse) {
+  std::mt19937 random(7);
+  std::vector<void*> live;
+  for (int i = 0; i < 5000; ++i) {
+    if (!live.empty() && random() % 2 == 0) {
+      size_t k = random() % live.size();
+      heap.release(live[k]);
+      live[k] = live.back();
+      live.pop_back();
+    } else {
+      if (i % 1000 == 999) g_gap = 65536; // now and then a part that does not follow
+      live.push_back(heap.allocate(random() % 3 == 0 ? random() % (200 << 10) + 1 : random() % 4000 + 1));
+    }
+    if (i % 250 == 0) ASSERT_EQ(heap.check(), nullptr) << "after " << i << " operations";
+  }
+  for (void* p : live)
+    heap.release(p);
+  EXPECT_EQ(heap.check(), nullptr);
+}
+
+TEST_F(HeapTest, CheckFindsAnOverwrittenHeader) {
+  auto* a = static_cast<char*>(heap.allocate(5000));
+  auto* b = static_cast<char*>(heap.allocate(5000));
+  heap.release(b); // free, with a footer and links
+  ASSERT_EQ(heap.check(), nullptr);
+  memset(a, 0x41, 5000 + 24); // runs past a's payload into b's header and links
+  EXPECT_NE(heap.check(), nullptr);
+}
+
+TEST_F(HeapTest, CheckFindsABrokenFreeList) {
+  auto* a = static_cast<char*>(heap.allocate(5000));
+  auto* keep = heap.allocate(100); // keeps a from merging with the free rest
+  heap.release(a);
+  ASSERT_EQ(heap.check(), nullptr);
+  // A write after the free: a's back link (the payload's second word) now points at a.
+  void* self = a - Heap::alignment;
+  memcpy(a + sizeof(void*), &self, sizeof self);
+  EXPECT_NE(heap.check(), nullptr);
+  heap.release(keep);
+}
+
 } // namespace
 } // namespace wasmux::test
