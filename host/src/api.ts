@@ -44,7 +44,7 @@ export interface BootOptions {
   // Default: the project's build/rootfs.tar when it exists; false: an empty root.
   rootfs?: string | false;
   mounts?: Mount[];
-  trace?: 'all' | 'unimplemented' | 'off';
+  trace?: 'all' | 'timed' | 'unimplemented' | 'off';
   spareWorkers?: number;
   hooks?: LifecycleHooks;
 }
@@ -139,7 +139,7 @@ export class Wasmux {
     k.__wasm_call_ctors();
     k.__wasm_init_tls(k.wasmux_kthread_alloc());
     const trace = options.trace ?? 'off';
-    let flags = trace === 'all' ? 1 : trace === 'unimplemented' ? 2 : 0;
+    let flags = trace === 'all' ? 1 : trace === 'timed' ? 1 | 32 : trace === 'unimplemented' ? 2 : 0;
     for (let fd = 0; fd < 3; fd++) if (tty.isatty(fd)) flags |= 4 << fd;
     const size = process.stdout.isTTY ? process.stdout.getWindowSize() : [80, 24];
     const r = k.wasmux_boot(flags, size[1] ?? 24, size[0] ?? 80, os.availableParallelism());

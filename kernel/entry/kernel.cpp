@@ -20,6 +20,8 @@ Process& init_process() { return *g_init; }
 ErrorOr kernel_boot(const BootOptions& options) {
   kernel_config().trace_all = options.trace_all;
   kernel_config().trace_unimplemented = options.trace_unimplemented;
+  kernel_config().trace_times = options.trace_times;
+  kernel_config().boot_ns = host().monotonic_ns();
   kernel_config().cpus = options.cpus ? min<u32>(options.cpus, 1024) : 1;
   for (int i = 0; i < 3; ++i) console_config().is_tty[i] = options.stdio_is_tty[i];
   console_config().rows = options.rows;

@@ -9,6 +9,7 @@ namespace wasmux {
 struct BootOptions {
   bool trace_all{false};
   bool trace_unimplemented{false};
+  bool trace_times{false}; // each traced call starts with the seconds since boot
   bool stdio_is_tty[3]{false, false, false};
   u16 rows{24}, cols{80};
   u32 cpus{1};

@@ -1,6 +1,7 @@
 // The kernel module's exports: the syscall entry a guest's import is bound to, and the
 // operations the host drives. Every export takes the big lock itself.
 #if defined(__wasm__)
+#include "../base/format.h"
 #include "../base/heap.h"
 #include "../entry/big_lock.h"
 #include "../fd/file_description.h"
@@ -88,6 +89,7 @@ EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols
   BootOptions o;
   o.trace_all = flags & 1;
   o.trace_unimplemented = flags & 2;
+  o.trace_times = flags & 32;
   for (int i = 0; i < 3; ++i)
     o.stdio_is_tty[i] = flags & (4u << i);
   if (rows) o.rows = static_cast<u16>(rows);
@@ -178,7 +180,15 @@ EXPORT(wasmux_fork) int wasmux_fork() {
   if (!entry.ok()) return thread_killed;
   LockGuard lock;
   auto r = fork_current_process();
-  return r.is_error() ? -static_cast<int>(r.error()) : r.value();
+  i32 result = r.is_error() ? -static_cast<int>(r.error()) : r.value();
+  if (kernel_config().trace_all) {
+    // fork is no system call here (the guest's fork import): traced as one all the same.
+    Formatter f;
+    trace_prefix(f);
+    f.append("fork() = ").append_int(result).append("\n");
+    host().log(f.data(), f.size());
+  }
+  return result;
 }
 
 // What fork must copy of the calling process's memory besides its stack: the ranges in use

@@ -37,7 +37,8 @@ constexpr u32 table_size = count_syscalls();
 struct Table {
   SyscallEntry entries[table_size]{};
   constexpr Table() {
-#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names) entries[nr] = {#name, WASMUX_HANDLER_##level(name), nargs, kinds};
+#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names)                                                           \
+  entries[nr] = {#name, WASMUX_HANDLER_##level(name), nargs, kinds};
 #include <wasmux/syscall_table.inc>
 #undef WASMUX_SYSCALL
   }
@@ -45,10 +46,25 @@ struct Table {
 const Table table;
 bool reported[table_size];
 
-void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, i64 result) {
-  Formatter f;
+} // namespace
+
+void trace_prefix(Formatter& f) {
   i32 pid = current_thread() ? current_process().pid() : 0;
   f.append("[").append_int(pid).append("] ");
+  if (kernel_config().trace_times) {
+    // Seconds since boot to the microsecond, as strace -r/-t print them: for races.
+    i64 us = (host().monotonic_ns() - kernel_config().boot_ns) / 1000;
+    Formatter frac;
+    frac.append_int(1000000 + us % 1000000);
+    f.append_int(us / 1000000).append(".").append(std::string_view(frac.data() + 1, 6)).append(" ");
+  }
+}
+
+namespace {
+
+void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, i64 result) {
+  Formatter f;
+  trace_prefix(f);
   if (!e || !e->name) {
     f.append("syscall_").append_int(nr).append("(...)");
   } else {
@@ -61,8 +77,10 @@ void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, i64 resu
       k += kind.size() + (k[kind.size()] == ',' ? 1 : 0);
       if (kind == "s") {
         auto s = copy_string_in(args.ptr(static_cast<int>(i)), 4096);
-        if (s.is_error()) f.append("<bad>");
-        else f.append("\"").append_escaped(s.value().view(), 64).append("\"");
+        if (s.is_error())
+          f.append("<bad>");
+        else
+          f.append("\"").append_escaped(s.value().view(), 64).append("\"");
       } else if (kind == "p" || kind == "x") {
         f.append("0x").append_hex(static_cast<u64>(kind == "p" ? args.u32_(static_cast<int>(i)) : args.a[i]));
       } else if (kind == "o") {
@@ -92,7 +110,11 @@ i64 call_handler(u32 nr, const SyscallEntry* e, const SyscallArgs& args) {
     if (kernel_config().trace_unimplemented && !kernel_config().trace_all && nr < table_size && !reported[nr]) {
       reported[nr] = true;
       Formatter f;
-      f.append("wasmux: unimplemented syscall ").append(e && e->name ? e->name : "?").append(" (").append_int(nr).append(") returns ENOSYS\n");
+      f.append("wasmux: unimplemented syscall ")
+          .append(e && e->name ? e->name : "?")
+          .append(" (")
+          .append_int(nr)
+          .append(") returns ENOSYS\n");
       host().log(f.data(), f.size());
     }
     return -static_cast<i64>(Errno::enosys);
@@ -107,7 +129,7 @@ i64 call_handler(u32 nr, const SyscallEntry* e, const SyscallArgs& args) {
 
 constexpr u32 nr_sigdeliver = [] {
   u32 n = 0;
-#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names) \
+#define WASMUX_SYSCALL(nr, name, level, nargs, kinds, names)                                                           \
   if (std::string_view(#name) == "wasmux_sigdeliver") n = nr;
 #include <wasmux/syscall_table.inc>
 #undef WASMUX_SYSCALL

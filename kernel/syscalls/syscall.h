@@ -47,11 +47,17 @@ i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args);
 // The name of system call nr ("?" when there is none).
 const char* syscall_name(i32 nr);
 
+class Formatter;
+// The start of a trace line: "[pid] ", then the time when trace_times is on.
+void trace_prefix(Formatter& f);
+
 // Kernel-wide switches set at boot.
 struct KernelConfig {
   bool trace_all{false};
   bool trace_unimplemented{false};
-  u32 cpus{1}; // the host's processors, for sched_getaffinity (nproc, sysconf)
+  bool trace_times{false};
+  i64 boot_ns{0}; // monotonic clock at boot, for trace_times
+  u32 cpus{1};    // the host's processors, for sched_getaffinity (nproc, sysconf)
 };
 KernelConfig& kernel_config();
 

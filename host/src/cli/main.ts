@@ -23,6 +23,7 @@ Options:
   --no-rootfs                start with an empty root file system
 Environment:
   WASMUX_TRACE=1             print every system call (strace style) on stderr
+  WASMUX_TRACE=time          the same, each line with the seconds since boot
   WASMUX_TRACE=enosys        report each unimplemented system call once
 Signals: SIGHUP, SIGINT, SIGQUIT and SIGTERM go on to the program's process group;
 SIGUSR2 prints the kernel's processes and threads on stderr.
@@ -81,7 +82,7 @@ function parseOptions(command: string, args: string[]): Options {
 
 function traceOption(): BootOptions['trace'] {
   const t = process.env.WASMUX_TRACE;
-  return t === 'enosys' ? 'unimplemented' : t && t !== '0' ? 'all' : 'off';
+  return t === 'enosys' ? 'unimplemented' : t === 'time' ? 'timed' : t && t !== '0' ? 'all' : 'off';
 }
 
 async function run(args: string[]): Promise<number> {

@@ -183,11 +183,12 @@ attempt() {
 }
 
 # One test on one side; writes results/<group>+<name>.status: "STATUS SECONDS", STATUS
-# being ok, retry-ok, fail, timeout or panic (the kernel panicked: never retried). A test whose output differs runs once more: some
-# depend on timing (sleeps, read -t, signals between processes) on a loaded machine, and CI
-# compares the count with a baseline. retry-ok counts as passed but stays visible, with the
-# first attempt's diff and log in <name>.first.fail / .first.log. A timeout is not retried:
-# it cost the whole limit already.
+# being ok, retry-ok, fail, timeout or panic. A test whose output differs runs up to twice
+# more: some depend on timing (sleeps, read -t, signals racing a fork) on a loaded machine,
+# natively as well (RESULTS.md), and CI compares the count with a baseline. retry-ok counts
+# as passed but stays visible, with the first attempt's diff and log in <name>.first.fail /
+# .first.log. A timeout is not retried (it cost the whole limit already), nor a kernel
+# panic (a kernel bug whatever the output).
 run_one() {
   local side="$1" test="$2" copy="$out/$1"
   local base="$copy/results/${test%%/*}+${test#*/}" status t0="${EPOCHREALTIME/./}" us fd
@@ -201,7 +202,11 @@ run_one() {
   if [ "$status" = fail ]; then
     [ -f "$base.fail" ] && mv "$base.fail" "$base.first.fail"
     mv "$base.log" "$base.first.log"
-    attempt "$side" "$test" 2
+    local try
+    for try in 2 3; do
+      attempt "$side" "$test" "$try"
+      [ "$status" = fail ] || break
+    done
     [ "$status" = ok ] && status=retry-ok
   fi
   us=$((${EPOCHREALTIME/./} - t0))
@@ -302,7 +307,7 @@ for g in "${groups[@]}"; do
   done
   echo "$line"
 done
-for r in "${retried[@]}"; do echo "passed on the second try: $r"; done
+for r in "${retried[@]}"; do echo "passed on a retry: $r"; done
 # A test that passes natively and not on wasmux is what CI's baseline check is about: name
 # it, with the start of what it printed differently (the whole diff and log stay in
 # results/), so a failure seen once in CI can be chased afterwards.
@@ -312,6 +317,10 @@ if ((${#sides[@]} == 2)); then
     read -r wst wsecs < <(status_of wasmux "$t")
     [[ "$nst" == ok || "$nst" == retry-ok ]] || continue
     [[ "$wst" == ok || "$wst" == retry-ok ]] && continue
+    if [ "$wst" = fail ] && grep -qxF "$t" "$here/known-wasmux-failures"; then
+      echo "wasmux only: $t: $wst (known: RESULTS.md)"
+      continue
+    fi
     echo "wasmux only: $t: $wst after $wsecs s"
     base="$out/wasmux/results/${t%%/*}+${t#*/}"
     for f in "$base.first.fail" "$base.fail" "$base.log"; do
