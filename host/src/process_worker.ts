@@ -218,9 +218,25 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   }
   const child = live(kernel.exports.wasmux_fork());
   if (child < 0) return child;
+  // Until wasmux_fork_posted the thread stays in the kernel state: no SIGKILL can have this
+  // worker terminated before the child is handed on.
+  let posted = false;
+  try {
+    postForkedChild(forker, image, req, child);
+    posted = true;
+  } finally {
+    // A snapshot that failed (out of memory) fails the child too, or it would never run.
+    if (!posted) kernel.exports.wasmux_process_fail(child, SIGSEGV);
+    if (live(kernel.exports.wasmux_fork_posted())) throw new ProcessEnded();
+  }
+  return child;
+}
+
+// The parent's live memory as it is now, into a snapshot buffer, and the child to the main
+// thread to run on another worker; the parent goes on.
+function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: number): void {
   const parent = new Uint8Array(forker.memory!.buffer);
   const stackPointer = Number(forker.exports.__stack_pointer!.value);
-  // The parent's live memory as it is now, into a snapshot buffer; the parent goes on.
   const ranges = liveRanges(parent.length, stackPointer);
   let size = 0;
   for (let i = 0; i < ranges.length; i += 2) size += ranges[i + 1]! - ranges[i]!;
@@ -240,8 +256,11 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
   reply({ type: 'fork', parentPid: req.pid, request });
-  return child;
 }
+
+// Thrown when a fatal signal ended the process while its worker was busy with a fork: the
+// guest must not run on.
+class ProcessEnded extends Error {}
 
 // Thrown when the kernel says this thread was killed while it ran user code: the main
 // thread is terminating this worker, which must not enter the kernel again meanwhile.
@@ -327,6 +346,7 @@ function run(req: RunRequest): void {
         child = forkChild(forker, image, req);
       } catch (e) {
         if (e instanceof ThreadKilled) throw e;
+        if (e instanceof ProcessEnded) break; // wasmux_thread_finish reports how it ended
         signal = SIGSEGV;
         crash = (e as Error).message;
         break;

@@ -43,6 +43,10 @@ Result<i32> fork_current_process() {
   Thread* t = current_thread();
   if (!t) return Errno::esrch;
   Process& parent = t->process();
+  // A fatal signal ended the process since its thread entered the kernel: no child, which
+  // would have a dead parent (kernel/fork.c copy_process fails with EINTR when a fatal
+  // signal is pending). The guest stops at its next kernel entry.
+  if (parent.has_exited()) return Errno::eintr;
   // RLIMIT_NPROC counts the processes of the real user; privileged callers pass
   // (kernel/fork.c copy_process, setrlimit(2)).
   u32 uid = parent.credentials().uid;

@@ -30,17 +30,22 @@ constexpr int thread_killed = -1000000;
 // The exports a process's worker calls between guest runs (fork, exec) enter the kernel as
 // a syscall does: only while the thread has not been killed. A raw pointer: reference
 // counts change only under the lock, and this guard lives outside it.
+// A thread already in the kernel state (between wasmux_fork and wasmux_fork_posted) stays
+// in it.
 class ThreadEntry {
 public:
-  ThreadEntry() : m_thread(current_thread()) { m_ok = !m_thread || m_thread->enter_kernel(); }
+  ThreadEntry() : m_thread(current_thread()) {
+    m_ok = !m_thread || m_thread->in_kernel() || (m_entered = m_thread->enter_kernel());
+  }
   ~ThreadEntry() {
-    if (m_thread && m_ok) m_thread->leave_kernel();
+    if (m_entered) m_thread->leave_kernel();
   }
   bool ok() const { return m_ok; }
 
 private:
   Thread* m_thread;
   bool m_ok;
+  bool m_entered{false};
 };
 
 Vector<String> unpack_strings(const char*& p, u32 count) {
@@ -174,21 +179,43 @@ EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
   return t && t->process().has_exited();
 }
 
-// fork: the worker has unwound the guest's stack; make the child process.
+// fork: the worker has unwound the guest's stack; make the child process. On success the
+// calling thread stays in the kernel state until wasmux_fork_posted: the child runs only
+// once the worker has snapshotted the parent's memory and handed the child on, and a
+// worker terminated in between (a SIGKILL) would leave a child that never runs.
 EXPORT(wasmux_fork) int wasmux_fork() {
-  ThreadEntry entry;
-  if (!entry.ok()) return thread_killed;
-  LockGuard lock;
-  auto r = fork_current_process();
-  i32 result = r.is_error() ? -static_cast<int>(r.error()) : r.value();
-  if (kernel_config().trace_all) {
-    // fork is no system call here (the guest's fork import): traced as one all the same.
-    Formatter f;
-    trace_prefix(f);
-    f.append("fork() = ").append_int(result).append("\n");
-    host().log(f.data(), f.size());
+  Thread* t = current_thread();
+  if (t && !t->enter_kernel()) return thread_killed;
+  i32 result;
+  {
+    LockGuard lock;
+    auto r = fork_current_process();
+    result = r.is_error() ? -static_cast<int>(r.error()) : r.value();
+    if (kernel_config().trace_all) {
+      // fork is no system call here (the guest's fork import): traced as one all the same.
+      Formatter f;
+      trace_prefix(f);
+      f.append("fork() = ").append_int(result).append("\n");
+      host().log(f.data(), f.size());
+    }
   }
+  if (t && result < 0) t->leave_kernel();
   return result;
+}
+
+// The child of a successful wasmux_fork is handed on (or failed): the thread leaves the
+// kernel state. 1 when its process ended meanwhile (a fatal signal): the guest must not
+// run on.
+EXPORT(wasmux_fork_posted) int wasmux_fork_posted() {
+  Thread* t = current_thread();
+  if (!t || !t->in_kernel()) return 0;
+  bool ended;
+  {
+    LockGuard lock;
+    ended = t->process().has_exited();
+  }
+  t->leave_kernel();
+  return ended ? 1 : 0;
 }
 
 // What fork must copy of the calling process's memory besides its stack: the ranges in use

@@ -73,8 +73,11 @@ bool Thread::mark_killed() {
   return m_run_state.compare_exchange_strong(expected, run_killed, std::memory_order_acq_rel);
 }
 
+// Also while the thread is in the kernel: it may be past its last check for signals and on
+// its way back to user code (syscall_entry after the lock, a fork's snapshot), where only
+// the interrupt word reaches it. A spurious interrupt costs one empty check.
 void Thread::interrupt() {
-  if (m_run_state.load(std::memory_order_acquire) == run_user) host().interrupt_thread(process().pid(), m_tid);
+  if (m_run_state.load(std::memory_order_acquire) != run_killed) host().interrupt_thread(process().pid(), m_tid);
 }
 
 void Thread::set_temporary_mask(SigSet set) {

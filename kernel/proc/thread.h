@@ -46,6 +46,8 @@ public:
   // Claims a thread in user code for termination; false when it is in the kernel.
   bool mark_killed();
   bool killed() const { return m_run_state.load(std::memory_order_acquire) == run_killed; }
+  // Only the thread itself leaves the kernel state, so this is stable for the thread asking.
+  bool in_kernel() const { return m_run_state.load(std::memory_order_acquire) == run_kernel; }
   // "user", "kernel" or "killed", for the state dump.
   const char* run_state_name() const;
   // Draws the attention of a thread running user code to its signals: the host sets its

@@ -169,7 +169,8 @@ void kill_process(Process& p, i32 wait_status) {
       p.remove_thread(*t);
       killed_threads().append(t);
     } else {
-      t->wake(); // in the kernel: it sees the end at its next wake-up or kernel exit
+      t->wake();      // in the kernel: it sees the end at its next wake-up or kernel exit,
+      t->interrupt(); // or, if already past that on its way out, at its next loop test
     }
   }
 }

@@ -171,3 +171,30 @@ test('API: spawnGuest runs a program of the image; an empty root has none', asyn
   after(() => empty.shutdown());
   assert.throws(() => empty.spawnGuest('/bin/sh', ['sh']), (e) => e instanceof ProgramError && e.exitCode === 127 && /\/bin\/sh: No such file or directory/.test(e.message));
 });
+
+// A process forking in a loop, killed by SIGKILL again and again: a kill may land while
+// its worker snapshots memory for a child, or just before the kernel makes the child. No
+// child may be left behind (one never started, or one whose parent is gone and that init
+// does not reap): /proc lists only the shell afterwards.
+test('SIGKILL of a forking process leaves no process behind', async () => {
+  const script = `
+    i=0
+    while [ $i -lt 30 ]; do
+      sh -c 'while :; do (:); done' &
+      p=$!
+      sleep 0.1
+      kill -9 $p
+      wait $p
+      i=$((i + 1))
+    done
+    sleep 0.5
+    for d in /proc/[0-9]*; do
+      [ "\${d#/proc/}" = $$ ] && continue
+      while read -r k v; do case $k in State:|PPid:) printf '%s %s %s ' "$d" "$k" "$v";; esac; done < $d/status
+      echo
+    done
+    echo end`;
+  const r = await sh(script);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout.toString(), 'end\n');
+});
