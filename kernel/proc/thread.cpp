@@ -28,6 +28,7 @@ ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
   if (interruptible && signal_pending()) return Errno::restart_sys;
   m_wake_word.store(0, std::memory_order_relaxed);
   bool timed_out = false;
+  m_sleeping = true;
   {
     Unlocked unlocked;
     while (m_wake_word.load(std::memory_order_acquire) == 0) {
@@ -42,6 +43,7 @@ ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
       arch::wait32(&m_wake_word, 0, timeout);
     }
   }
+  m_sleeping = false;
   if (interruptible && signal_pending()) return Errno::restart_sys;
   if (timed_out && m_wake_word.load(std::memory_order_acquire) == 0) return Errno::etimedout;
   return {};
@@ -73,11 +75,14 @@ bool Thread::mark_killed() {
   return m_run_state.compare_exchange_strong(expected, run_killed, std::memory_order_acq_rel);
 }
 
-// Also while the thread is in the kernel: it may be past its last check for signals and on
-// its way back to user code (syscall_entry after the lock, a fork's snapshot), where only
-// the interrupt word reaches it. A spurious interrupt costs one empty check.
+// Also while the thread is in the kernel but not asleep in it: it may be past its last check
+// for signals and on its way back to user code (syscall_entry after the lock, a fork's
+// snapshot), where only the interrupt word reaches it. A sleeper rechecks on waking (wake()
+// is enough), and a spurious interrupt would cost it a message and one empty check.
 void Thread::interrupt() {
-  if (m_run_state.load(std::memory_order_acquire) != run_killed) host().interrupt_thread(process().pid(), m_tid);
+  i32 state = m_run_state.load(std::memory_order_acquire);
+  if (state == run_killed || (state == run_kernel && m_sleeping)) return;
+  host().interrupt_thread(process().pid(), m_tid);
 }
 
 void Thread::set_temporary_mask(SigSet set) {

@@ -114,6 +114,7 @@ private:
   RefPtr<Process> m_process;
   std::atomic<i32> m_wake_word{0};
   std::atomic<i32> m_run_state{run_user};
+  bool m_sleeping{false}; // in wait_for_wake, the lock dropped (changed under the lock)
   SigSet m_blocked{0};
   SigSet m_saved_mask{0};
   SigSet m_sigwait_set{0};
