@@ -29,9 +29,8 @@ constexpr int thread_killed = -1000000;
 
 // The exports a process's worker calls between guest runs (fork, exec) enter the kernel as
 // a syscall does: only while the thread has not been killed. A raw pointer: reference
-// counts change only under the lock, and this guard lives outside it.
-// A thread already in the kernel state (between wasmux_fork and wasmux_fork_posted) stays
-// in it.
+// counts change only under the lock, and this guard lives outside it. A thread already in
+// the kernel state (between wasmux_fork and wasmux_fork_posted) is left in it.
 class ThreadEntry {
 public:
   ThreadEntry() : m_thread(current_thread()) {
