@@ -361,29 +361,31 @@ export class Wasmux {
 
   private runRequest(req: RunRequest): Promise<number> {
     const pid = req.pid;
-    const worker = this.pool.acquire();
     this.running++;
-    worker.worker.ref(); // a running process keeps the host alive; idle workers don't
-    const done = new Promise<number>((resolve) => {
-      const finish = (status: number, killedTid?: number): void => {
-        this.runs.delete(pid);
-        this.interruptWords.delete(pid);
-        this.earlyInterrupts.delete(pid);
-        this.hooks.onExit?.(pid, decodeStatus(status));
-        worker.worker.unref();
-        if (killedTid === undefined) this.pool.release(worker);
-        else this.pool.discard(worker, killedTid);
-        this.running--;
-        resolve(status);
-      };
-      this.runs.set(pid, (tid, status) => finish(status, tid));
-      worker.onReply = (msg: WorkerReply) => {
-        if (msg.type !== 'exit' || msg.pid !== pid) return;
-        finish(msg.status);
-      };
+    return new Promise<number>((resolve) => {
+      // Both ways a run ends (its exit, its thread killed in user code) come after the
+      // worker has it: the process's thread attaches only once the request is there.
+      void this.pool.acquire().then((worker) => {
+        const finish = (status: number, killedTid?: number): void => {
+          this.runs.delete(pid);
+          this.interruptWords.delete(pid);
+          this.earlyInterrupts.delete(pid);
+          this.hooks.onExit?.(pid, decodeStatus(status));
+          worker.worker.unref();
+          if (killedTid === undefined) this.pool.release(worker);
+          else this.pool.discard(worker, killedTid);
+          this.running--;
+          resolve(status);
+        };
+        this.runs.set(pid, (tid, status) => finish(status, tid));
+        worker.onReply = (msg: WorkerReply) => {
+          if (msg.type !== 'exit' || msg.pid !== pid) return;
+          finish(msg.status);
+        };
+        worker.worker.ref(); // a running process keeps the host alive; idle workers don't
+        worker.worker.postMessage(req); // acquire hands out booted workers only
+      });
     });
-    void worker.ready.then(() => worker.worker.postMessage(req));
-    return done;
   }
 
   // A process the kernel made (posix_spawn): its parent reaps it through wait4, so the host

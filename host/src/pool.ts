@@ -43,6 +43,7 @@ export class Sequencer {
 
 export class PooledWorker {
   readonly ready: Promise<void>;
+  isReady = false; // its kernel instance is made: a run posted now starts at once
   onReply: ((msg: WorkerReply) => void) | undefined;
 
   constructor(readonly worker: Worker, readonly region: number, ctx: PoolContext) {
@@ -63,6 +64,7 @@ export class PooledWorker {
             else if (m.type === 'memory') ctx.onMemory(m.pid, m.memory, m.word);
             else this.onReply?.(m);
           });
+          this.isReady = true;
           resolve();
         }
       };
@@ -77,6 +79,10 @@ export class PooledWorker {
 export class WorkerPool {
   private idle: PooledWorker[] = [];
   private all = new Set<PooledWorker>();
+  // Runs waiting for a worker: none idle was ready (booted) when they came. Idle workers do
+  // not keep the host alive, so a timer does while a run waits.
+  private waiting: ((w: PooledWorker) => void)[] = [];
+  private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: PoolContext, private readonly spare: number) {
     this.refill();
@@ -94,6 +100,13 @@ export class WorkerPool {
     const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();
     this.all.add(w);
+    // Booted while idle: a waiting run takes it (unless it was retired meanwhile).
+    void w.ready.then(() => {
+      const at = this.idle.indexOf(w);
+      if (at < 0 || !this.waiting.length) return;
+      this.handOff(this.idle.splice(at, 1)[0]!);
+      this.refill();
+    });
     return w;
   }
 
@@ -101,10 +114,33 @@ export class WorkerPool {
     while (this.idle.length < this.spare) this.idle.push(this.start());
   }
 
-  acquire(): PooledWorker {
-    const w = this.idle.pop() ?? this.start();
+  // The worker for the next run: the last used idle one that has booted (its compiled
+  // images are warm). When none has, whichever comes first: a booting worker getting ready,
+  // or a worker coming back from a run. Starting a Worker takes tens of milliseconds, and a
+  // shell's next fork often comes before the main thread has seen its last child's worker
+  // finish (the parent's wait returns from the kernel directly); waiting for the next
+  // free worker instead of the one still booting saves those milliseconds.
+  acquire(): Promise<PooledWorker> {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      if (!this.idle[i]!.isReady) continue;
+      const w = this.idle.splice(i, 1)[0]!;
+      this.refill();
+      return Promise.resolve(w);
+    }
+    const w = new Promise<PooledWorker>((resolve) => this.waiting.push(resolve));
+    this.keepAlive ??= setInterval(() => {}, 1 << 30);
+    // Progress without any run ending: at least one booting worker per waiting run.
+    if (this.idle.length < this.waiting.length) this.idle.push(this.start());
     this.refill();
     return w;
+  }
+
+  private handOff(w: PooledWorker): void {
+    this.waiting.shift()!(w);
+    if (this.waiting.length === 0) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+    }
   }
 
   // Workers that finished a run wait for the next one: starting a Worker costs tens of
@@ -117,6 +153,7 @@ export class WorkerPool {
 
   release(w: PooledWorker): void {
     w.onReply = undefined;
+    if (this.waiting.length) return this.handOff(w);
     if (this.idle.length >= WorkerPool.maxIdle) return this.retire(w);
     this.idle.push(w); // the last used is the first reused: its compiled images are warm
     if (this.idle.length > this.spare) {
@@ -127,6 +164,7 @@ export class WorkerPool {
   }
 
   private trim(): void {
+    if (this.waiting.length) return; // a booting idle worker may be promised to one
     while (this.idle.length > this.spare) this.retire(this.idle.shift()!);
   }
 
@@ -150,6 +188,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     clearTimeout(this.trimTimer);
+    clearInterval(this.keepAlive);
     await Promise.all([...this.all].map((w) => w.worker.terminate()));
     this.all.clear();
     this.idle = [];
