@@ -100,13 +100,17 @@ export class WorkerPool {
     const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();
     this.all.add(w);
-    // Booted while idle: a waiting run takes it (unless it was retired meanwhile).
-    void w.ready.then(() => {
-      const at = this.idle.indexOf(w);
-      if (at < 0 || !this.waiting.length) return;
-      this.handOff(this.idle.splice(at, 1)[0]!);
-      this.refill();
-    });
+    // Booted while idle: a waiting run takes it (unless it was retired meanwhile). A worker
+    // that fails to boot is reported by its 'error' handler (a kernel panic).
+    w.ready.then(
+      () => {
+        const at = this.idle.indexOf(w);
+        if (at < 0 || !this.waiting.length) return;
+        this.handOff(this.idle.splice(at, 1)[0]!);
+        this.refill();
+      },
+      () => {},
+    );
     return w;
   }
 
