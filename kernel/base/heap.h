@@ -64,7 +64,7 @@ private:
   Block* m_bins[large_bins]{};
   char* m_arena_end{nullptr}; // just past the fence of the last part grown
   // Where each run of contiguous parts starts (in wasm there is one: only the heap grows
-  // the kernel memory), for check(); runs beyond the array go unchecked.
+  // the kernel memory), for check(); runs beyond the array are counted but not walked.
   static constexpr int max_runs = 16;
   char* m_runs[max_runs]{};
   int m_run_count{0};

@@ -87,7 +87,7 @@ EXPORT(wasmux_heap_stat) unsigned wasmux_heap_stat(int which) {
 }
 
 // flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
-// 0-2 are terminals.
+// 0-2 are terminals, bit 5 each traced call with the seconds since boot.
 EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols, unsigned cpus) {
   LockGuard lock;
   BootOptions o;

@@ -75,10 +75,10 @@ bool Thread::mark_killed() {
   return m_run_state.compare_exchange_strong(expected, run_killed, std::memory_order_acq_rel);
 }
 
-// Also while the thread is in the kernel but not asleep in it: it may be past its last check
-// for signals and on its way back to user code (syscall_entry after the lock, a fork's
-// snapshot), where only the interrupt word reaches it. A sleeper rechecks on waking (wake()
-// is enough), and a spurious interrupt would cost it a message and one empty check.
+// A thread in the kernel but awake may be on its way back to user code past its last check
+// (syscall_entry after the lock, a fork's snapshot), where only the interrupt word reaches
+// it. A sleeper rechecks on waking, and a spurious interrupt would cost it a message and
+// one empty check.
 void Thread::interrupt() {
   i32 state = m_run_state.load(std::memory_order_acquire);
   if (state == run_killed || (state == run_kernel && m_sleeping)) return;

@@ -50,9 +50,10 @@ public:
   bool in_kernel() const { return m_run_state.load(std::memory_order_acquire) == run_kernel; }
   // "user", "kernel" or "killed", for the state dump.
   const char* run_state_name() const;
-  // Draws the attention of a thread running user code to its signals: the host sets its
-  // interrupt word, which its loops test (docs/guest-abi.md, "Signals"). A thread in the
-  // kernel needs no such thing: it sees its signals on the way out.
+  // Draws the attention of a thread to its signals: the host sets its interrupt word, which
+  // its loops test (docs/guest-abi.md, "Signals"). For a thread in user code, and for one in
+  // the kernel but not asleep there, which may be past its last check on its way out; a
+  // sleeper needs only wake(). The lock held.
   void interrupt();
 
   // ---- signals (signal(7)) ----

@@ -57,6 +57,15 @@ test('WASMUX_TRACE=1 prints syscalls strace-style on stderr', async () => {
   assert.match(r.stderr, /writev\(1, 0x[0-9a-f]+, \d\) = 6/);
 });
 
+test('WASMUX_TRACE=time starts each line with the seconds since boot, and traces fork', async () => {
+  const r = await run(['sh', '-c', '(exit 0)'], { env: { WASMUX_TRACE: 'time' } });
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /^\[\d+\] \d+\.\d{6} exit_group\(0\) = 0$/m);
+  assert.match(r.stderr, /^\[\d+\] \d+\.\d{6} fork\(\) = \d+$/m);
+  const plain = await run(['run', program('hello')], { env: { WASMUX_TRACE: '1' } });
+  assert.doesNotMatch(plain.stderr, /^\[\d+\] \d+\.\d{6} /m);
+});
+
 // A trap in guest code is death by the signal Linux would send; the shell convention
 // 128 + signal is the CLI's exit status, and one line on stderr says what happened.
 for (const [how, signal, name] of [['trap', 4, 'SIGILL'], ['wild', 11, 'SIGSEGV'], ['divide', 8, 'SIGFPE'], ['recurse', 11, 'SIGSEGV']]) {

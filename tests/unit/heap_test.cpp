@@ -176,6 +176,20 @@ TEST_F(HeapTest, CheckPassesThroughRandomUse) {
   EXPECT_EQ(heap.check(), nullptr);
 }
 
+TEST_F(HeapTest, CheckHoldsWithMoreRunsThanItRecords) {
+  std::vector<void*> blocks;
+  for (int i = 0; i < 24; ++i) { // each in a part of its own, apart from the others
+    g_gap = 65536;
+    blocks.push_back(heap.allocate(300000));
+  }
+  for (size_t i = 0; i < blocks.size(); i += 2)
+    heap.release(blocks[i]); // free blocks in runs check() does not walk
+  EXPECT_EQ(heap.check(), nullptr);
+  for (size_t i = 1; i < blocks.size(); i += 2)
+    heap.release(blocks[i]);
+  EXPECT_EQ(heap.check(), nullptr);
+}
+
 TEST_F(HeapTest, CheckFindsAnOverwrittenHeader) {
   auto* a = static_cast<char*>(heap.allocate(5000));
   auto* b = static_cast<char*>(heap.allocate(5000));
