@@ -4,12 +4,18 @@
 # same source and the same .config as the wasm port, and with the root image's busybox ash
 # inside wasmux. See README.md here.
 #
-#   tests/external/busybox-ash/run.sh [--native | --wasmux] [-j N] [--timeout SECONDS] [TEST]...
+#   tests/external/busybox-ash/run.sh [--native | --wasmux] [-j N] [--timeout SECONDS]
+#                                     [--write-expected] [TEST]...
 #
 # TEST is a group (ash-misc) or one test (ash-misc/func1 or ash-misc/func1.tests); the
-# default is every test. Prints one line per group and ends with
+# default is every test. Prints one line per group, then every result that differs from
+# expected-results.txt here (each test's outcome on each side: pass, flaky, fail, timeout,
+# panic) and every test that passed only on a retry, and ends with
 #   busybox ash tests: native N/T passed, wasmux M/T passed
-# Per-test results: build/ashtest-results.txt; each failure's diff (NAME.xx against
+#   busybox ash gate: PASS: ... | busybox ash gate: FAIL: ...
+# exiting 0 on PASS, 1 otherwise. --write-expected records this run's outcomes in
+# expected-results.txt instead of checking them (only the tests and sides run; reasons are
+# kept). Per-test results: build/ashtest-results.txt; each failure's diff (NAME.xx against
 # NAME.right) and log: build/ashtest/<side>/results/.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +29,7 @@ jobs=2
 # slow, and counts as a failure. The slow group (ash-z_slow: many_ifs starts 17 000
 # processes, 6 s natively, 40 s in wasmux on 2 cores) gets four times as long.
 limit=60
+write_expected=0
 selected=()
 while (($#)); do
   case "$1" in
@@ -31,7 +38,8 @@ while (($#)); do
     -j) jobs="${2:?-j needs a number}"; shift ;;
     -j*) jobs="${1#-j}" ;;
     --timeout) limit="${2:?--timeout needs seconds}"; shift ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --write-expected) write_expected=1 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) selected+=("${1%.tests}") ;;
   esac
@@ -40,7 +48,13 @@ done
 
 out=build/ashtest
 results=build/ashtest-results.txt
-die() { echo "busybox-ash: $*" >&2; echo "busybox ash tests: not run"; exit 1; }
+expected="$here/expected-results.txt"
+die() {
+  echo "busybox-ash: $*" >&2
+  echo "busybox ash tests: not run"
+  echo "busybox ash gate: FAIL: not run ($*)"
+  exit 1
+}
 
 # ---- inputs: the port's busybox and its configuration ----
 port_config=build/ports/busybox/src/.config
@@ -182,13 +196,14 @@ attempt() {
   fi
 }
 
-# One test on one side; writes results/<group>+<name>.status: "STATUS SECONDS", STATUS
-# being ok, retry-ok, fail, timeout or panic. A test whose output differs runs up to twice
-# more: some depend on timing (sleeps, read -t, signals racing a fork) on a loaded machine,
-# natively as well (RESULTS.md), and CI compares the count with a baseline. retry-ok counts
-# as passed but stays visible, with the first attempt's diff and log in <name>.first.fail /
-# .first.log. A timeout is not retried (it cost the whole limit already), nor a kernel
-# panic (a kernel bug whatever the output).
+# One test on one side; writes results/<group>+<name>.status: "STATUS SECONDS TRY",
+# STATUS being ok, retry-ok, fail, timeout or panic and TRY the attempt it ended with. A
+# test whose output differs runs up to twice more: some depend on timing (sleeps, read -t,
+# signals racing a fork) on a loaded machine, natively as well (RESULTS.md). A pass on a
+# retry is retry-ok, never ok: it is the outcome "flaky", which the gate accepts only for
+# a test expected-results.txt lists as flaky. The first attempt's diff and log stay in
+# <name>.first.fail / .first.log. A timeout is not retried (it cost the whole limit
+# already), nor a kernel panic (a kernel bug whatever the output).
 run_one() {
   local side="$1" test="$2" copy="$out/$1"
   local base="$copy/results/${test%%/*}+${test#*/}" status t0="${EPOCHREALTIME/./}" us fd
@@ -198,11 +213,11 @@ run_one() {
     fd="${fd##*/}"
     ((fd > 2)) && eval "exec $fd>&-"
   done
+  local try=1
   attempt "$side" "$test" 1
   if [ "$status" = fail ]; then
     [ -f "$base.fail" ] && mv "$base.fail" "$base.first.fail"
     mv "$base.log" "$base.first.log"
-    local try
     for try in 2 3; do
       attempt "$side" "$test" "$try"
       [ "$status" = fail ] || break
@@ -210,7 +225,7 @@ run_one() {
     [ "$status" = ok ] && status=retry-ok
   fi
   us=$((${EPOCHREALTIME/./} - t0))
-  echo "$status $((us / 1000000)).$((us / 100000 % 10))" >"$base.status"
+  echo "$status $((us / 1000000)).$((us / 100000 % 10)) $try" >"$base.status"
 }
 
 run_side() {
@@ -228,10 +243,22 @@ run_side() {
   echo "busybox-ash: $side: ran ${#tests[@]} tests in $((SECONDS - started)) s (-j$jobs)"
 }
 
-# status SIDE TEST → "ok 0.3" / "fail 1.2" / "timeout 60.0" / "- -" (not run)
+# status SIDE TEST → "ok 0.3 1" / "retry-ok 2.5 2" / "fail 1.2 3" / "timeout 60.0 1" /
+# "- - -" (not run)
 status_of() {
   local f="$out/$1/results/${2%%/*}+${2#*/}.status"
-  if [ -f "$f" ]; then cat "$f"; else echo "- -"; fi
+  if [ -f "$f" ]; then cat "$f"; else echo "- - -"; fi
+}
+
+# The outcome a status stands for, in expected-results.txt's words: a pass on a retry is
+# "flaky", not a pass.
+outcome_of() {
+  case "$1" in
+    ok) echo pass ;;
+    retry-ok) echo flaky ;;
+    fail | timeout | panic) echo "$1" ;;
+    *) echo not-run ;;
+  esac
 }
 
 # ---- main ----
@@ -246,11 +273,53 @@ done
 if compgen -G "$src/shell/ash_test/ash-*/run-*" >/dev/null; then
   die "$(compgen -G "$src/shell/ash_test/ash-*/run-*" | head -1): run-* scripts are not supported here"
 fi
+all_tests=()
 tests=()
 while IFS= read -r t; do
+  all_tests+=("$t")
   wanted "$t" && tests+=("$t")
 done < <(list_tests "$src/shell/ash_test")
 ((${#tests[@]})) || die "no test matches ${selected[*]}"
+
+# ---- the expected outcomes, read before the run so that a broken list stops it at once ----
+# expected-results.txt: one line per test, "GROUP/NAME  native=OUTCOME  wasmux=OUTCOME",
+# then optionally "# reason".
+list="${expected#"$root"/}"
+declare -A want reason
+listed=()
+read_expected() {
+  local line t n w rest nr=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    nr=$((nr + 1))
+    [[ "$line" =~ ^[[:space:]]*(#.*)?$ ]] && continue
+    read -r t n w rest <<<"$line"
+    [[ "$n" =~ ^native=(pass|flaky|fail|timeout|panic)$ && "$w" =~ ^wasmux=(pass|flaky|fail|timeout|panic)$ &&
+      ( -z "$rest" || "$rest" == '#'* ) ]] ||
+      die "$list:$nr: not 'TEST native=OUTCOME wasmux=OUTCOME [# reason]': $line"
+    [ -z "${want[native/$t]:-}" ] || die "$list:$nr: $t is listed twice"
+    want[native/$t]="${n#native=}"
+    want[wasmux/$t]="${w#wasmux=}"
+    rest="${rest#\#}"
+    reason[$t]="${rest#"${rest%%[![:space:]]*}"}"
+    listed+=("$t")
+  done <"$expected"
+}
+if [ -f "$expected" ]; then
+  read_expected
+elif ((!write_expected)); then
+  die "no $list: record one with run.sh --write-expected"
+fi
+# --write-expected keeps the list's line for what it does not run: that line must exist.
+if ((write_expected)); then
+  for t in "${all_tests[@]}"; do
+    for side in native wasmux; do
+      [[ " ${sides[*]} " == *" $side "* ]] && wanted "$t" && continue
+      [ -n "${want[$side/$t]:-}" ] ||
+        die "$list has no $side outcome for $t: --write-expected needs a run of it"
+    done
+  done
+fi
+
 # Upstream names its slow group so it runs last; with two at a time, starting it first lets
 # the other tests run beside it instead of leaving one core idle at the end.
 order=()
@@ -260,25 +329,24 @@ run_order=("${order[@]}")
 rm -rf "$out/native/results" "$out/wasmux/results"
 for side in "${sides[@]}"; do run_side "$side"; done
 
-declare -A pass total
-retried=()
+# ---- per-test results and per-group counts. A pass is a pass at the first try: retry-ok
+# (the outcome "flaky") is counted apart ----
+declare -A pass flaky total
 {
-  echo "# busybox ash tests ($(basename "$src") shell/ash_test): test, native, wasmux (result, seconds)"
+  echo "# busybox ash tests ($(basename "$src") shell/ash_test): test, native, wasmux (result, seconds), listed outcomes"
   for t in "${tests[@]}"; do
     g="${t%%/*}"
     total[$g]=$((${total[$g]:-0} + 1))
     line="$(printf '%-58s' "$t.tests")"
     for side in native wasmux; do
-      read -r st secs < <(status_of "$side" "$t")
+      read -r st secs _ < <(status_of "$side" "$t")
       case "$st" in
         ok) pass[$side/$g]=$((${pass[$side/$g]:-0} + 1)) ;;
-        retry-ok)
-          pass[$side/$g]=$((${pass[$side/$g]:-0} + 1))
-          retried+=("$side $t")
-          ;;
+        retry-ok) flaky[$side/$g]=$((${flaky[$side/$g]:-0} + 1)) ;;
       esac
       line+="$(printf '  %-8s %5s' "$st" "$secs")"
     done
+    line+="  native=${want[native/$t]:--} wasmux=${want[wasmux/$t]:--}"
     echo "$line"
   done
 } >"$results"
@@ -303,32 +371,133 @@ for g in "${groups[@]}"; do
   sep=""
   for side in "${sides[@]}"; do
     line+="$sep $side ${pass[$side/$g]:-0}/${total[$g]}"
+    ((${flaky[$side/$g]:-0})) && line+=" (${flaky[$side/$g]} flaky)"
     sep=","
   done
   echo "$line"
 done
-for r in "${retried[@]}"; do echo "passed on a retry: $r"; done
-# A test that passes natively and not on wasmux is what CI's baseline check is about: name
-# it, with the start of what it printed differently (the whole diff and log stay in
-# results/), so a failure seen once in CI can be chased afterwards.
-if ((${#sides[@]} == 2)); then
-  for t in "${tests[@]}"; do
-    read -r nst _ < <(status_of native "$t")
-    read -r wst wsecs < <(status_of wasmux "$t")
-    [[ "$nst" == ok || "$nst" == retry-ok ]] || continue
-    [[ "$wst" == ok || "$wst" == retry-ok ]] && continue
-    if [ "$wst" = fail ] && grep -qxF "$t" "$here/known-wasmux-failures"; then
-      echo "wasmux only: $t: $wst (known: RESULTS.md)"
-      continue
+
+# ---- the gate: every result of this run must be the outcome the list gives ----
+# The start of what a failing test printed differently (the whole diff and log stay in
+# results/), so that a failure seen once in CI can be chased afterwards.
+show_failure() {
+  local base="$out/$1/results/${2%%/*}+${2#*/}" f
+  for f in "$base.first.fail" "$base.fail" "$base.log"; do
+    [ -s "$f" ] || continue
+    echo "    ${f##*/}:"
+    head -n 20 "$f" | sed 's/^/    /'
+  done
+}
+declare -A new
+regressed=0 flaky_pass=0 now_pass=0 changed=0 unlisted=0 differ=0 checked=0
+for t in "${tests[@]}"; do
+  for side in "${sides[@]}"; do
+    read -r st secs try < <(status_of "$side" "$t")
+    got="$(outcome_of "$st")"
+    new[$side/$t]="$got"
+    exp="${want[$side/$t]:-}"
+    checked=$((checked + 1))
+    # A retry hides a failure: every one is named, whatever the list says.
+    if [ "$got" = flaky ]; then
+      if [ "$exp" = flaky ]; then
+        echo "FLAKY: $side $t: passed only on try $try of 3, not counted as a pass (listed flaky: accepted)"
+      else
+        echo "FLAKY: $side $t: passed only on try $try of 3, not counted as a pass (listed ${exp:-nowhere}: the gate fails)"
+      fi
     fi
-    echo "wasmux only: $t: $wst after $wsecs s"
-    base="$out/wasmux/results/${t%%/*}+${t#*/}"
-    for f in "$base.first.fail" "$base.fail" "$base.log"; do
-      [ -s "$f" ] || continue
-      echo "wasmux only: $t: ${f##*/}:"
-      head -n 20 "$f" | sed 's/^/    /'
-    done
+    [ "$got" = "$exp" ] && continue
+    # Listed flaky: a pass at the first try is just the race going the usual way.
+    [ "$exp" = flaky ] && [ "$got" = pass ] && continue
+    differ=$((differ + 1))
+    if [ -z "$exp" ]; then
+      unlisted=$((unlisted + 1))
+      # Writing a first list: every result would be news.
+      [ -f "$expected" ] && echo "NOT LISTED: $side $t: $got, and $list has no line for it"
+    elif [ "$got" = flaky ] && [ "$exp" = pass ]; then
+      flaky_pass=$((flaky_pass + 1))
+      show_failure "$side" "$t"
+    elif [ "$got" = pass ] || [ "$got" = flaky ]; then
+      now_pass=$((now_pass + 1))
+      echo "NOW PASSES: $side $t: $got (listed $exp): update the list (run.sh --write-expected) and RESULTS.md"
+    elif [ "$exp" = pass ] || [ "$exp" = flaky ]; then
+      regressed=$((regressed + 1))
+      echo "REGRESSED: $side $t: $got after $secs s (listed $exp)"
+      show_failure "$side" "$t"
+    else
+      changed=$((changed + 1))
+      echo "CHANGED: $side $t: $got after $secs s (listed $exp)"
+      show_failure "$side" "$t"
+    fi
+  done
+done
+# A whole run must also account for every line of the list.
+if ((${#selected[@]} == 0)); then
+  declare -A in_suite
+  for t in "${all_tests[@]}"; do in_suite[$t]=1; done
+  for t in "${listed[@]}"; do
+    [ -n "${in_suite[$t]:-}" ] && continue
+    differ=$((differ + 1))
+    changed=$((changed + 1))
+    echo "NOT IN THE SUITE: $t: listed in $list, but busybox has no such test"
   done
 fi
+
+# --write-expected: the list again, this run's outcome for what ran, the old line's for the
+# rest, reasons kept while a test does not pass on both sides.
+write_expected_list() {
+  local t n w r width=0 tmp="$expected.tmp"
+  # Columns wide enough for every name up to 40 characters; the few longer ones (all passing
+  # on both sides) just push their line's outcomes right.
+  for t in "${all_tests[@]}"; do ((${#t} > width && ${#t} <= 40)) && width=${#t}; done
+  # A test that left no result (its runner died) has no outcome to record.
+  for t in "${!new[@]}"; do
+    [ "${new[$t]}" != not-run ] && continue
+    echo "busybox-ash: ${t#*/} left no result on ${t%%/*}" >&2
+    echo "busybox ash gate: FAIL: ${t#*/} left no result on ${t%%/*}: $list not written"
+    exit 1
+  done
+  {
+    echo "# busybox ash tests ($(basename "$src") shell/ash_test): each test's outcome natively and"
+    echo "# on wasmux, recorded from a run by \`run.sh --write-expected\` (README.md here). The gate"
+    echo "# (run.sh's last line, which scripts/test.sh reads) fails when any result differs from"
+    echo "# its line. Outcomes: pass (at the first try); flaky (passed only on a retry; a pass at the"
+    echo "# first try is accepted too); fail (its output differs at all three tries); timeout;"
+    echo "# panic (a wasmux kernel panic). After '#': why (RESULTS.md has more); reasons are kept"
+    echo "# by --write-expected."
+    for t in "${all_tests[@]}"; do
+      n="${new[native/$t]:-${want[native/$t]}}"
+      w="${new[wasmux/$t]:-${want[wasmux/$t]}}"
+      r="${reason[$t]:-}"
+      if [ "$n/$w" = pass/pass ]; then
+        r=""
+      elif [ -z "$r" ]; then
+        echo "busybox-ash: $t (native=$n wasmux=$w) has no reason in $list: add one (# ...)" >&2
+      fi
+      printf "%-${width}s  native=%-7s  wasmux=%-7s%s\n" "$t" "$n" "$w" "${r:+  # $r}" | sed 's/ *$//'
+    done
+  } >"$tmp"
+  mv "$tmp" "$expected"
+}
+
 echo "per-test results: $results"
 echo "$summary"
+scope="${#tests[@]} tests, ${sides[*]}"
+if ((${#sides[@]} == 2)); then scope="${scope/native wasmux/native and wasmux}"; else scope+=" only"; fi
+if ((write_expected)); then
+  if [ -f "$expected" ]; then changes="$differ results changed"; else changes="a new list"; fi
+  write_expected_list
+  echo "busybox ash gate: not checked: this run ($scope) written to $list ($changes)"
+  exit 0
+fi
+if ((differ == 0)); then
+  echo "busybox ash gate: PASS: all $checked results ($scope) as listed in $list"
+  exit 0
+fi
+what=""
+((regressed)) && what+=", $regressed regressed"
+((flaky_pass)) && what+=", $flaky_pass flaky where listed pass"
+((now_pass)) && what+=", $now_pass now passing"
+((changed)) && what+=", $changed otherwise changed"
+((unlisted)) && what+=", $unlisted not listed"
+echo "busybox ash gate: FAIL: $differ of $checked results ($scope) differ from $list: ${what#, }"
+exit 1
