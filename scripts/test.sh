@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite: set-up and build first (idempotent), then the kernel's unit tests
 # (native, ASan+UBSan), the conformance programs (natively and on wasmux), the end-to-end
-# tests, busybox's own shell tests (natively and on wasmux; one test: no fewer passes on
-# wasmux than the baseline). Ends with one line "total: N passed, N failed".
+# tests, busybox's own shell tests (natively and on wasmux; one test: every test's outcome
+# on each side as tests/external/busybox-ash/expected-results.txt lists it). Ends with one line "total: N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
