@@ -61,6 +61,19 @@ export const constants = {
   mman: {
     PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4, MAP_SHARED: 1, MAP_PRIVATE: 2,
     MAP_FIXED: 0x10, MAP_ANONYMOUS: 0x20, MAP_NORESERVE: 0x4000, MAP_FIXED_NOREPLACE: 0x100000,
+    MS_ASYNC: 1, MS_INVALIDATE: 2, MS_SYNC: 4, MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4,
+    MLOCK_ONFAULT: 1,
+  },
+  // Scheduling policies (sched(7), include/uapi/linux/sched.h).
+  sched: {
+    SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5,
+    SCHED_DEADLINE: 6, SCHED_RESET_ON_FORK: 0x40000000,
+  },
+  // statfs(2): file system magic numbers (include/uapi/linux/magic.h) and f_flags.
+  statfs: {
+    TMPFS_MAGIC: 0x01021994, PROC_SUPER_MAGIC: 0x9fa0, DEVPTS_SUPER_MAGIC: 0x1cd1,
+    PIPEFS_MAGIC: 0x50495045, ANON_INODE_FS_MAGIC: 0x09041934,
+    ST_RDONLY: 1, ST_NOSUID: 2, ST_NODEV: 4, ST_NOEXEC: 8, ST_VALID: 0x20,
   },
   ioctl: { TCGETS: 0x5401, TCSETS: 0x5402, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421 },
   rlimit: {
@@ -156,6 +169,12 @@ export const structs = {
     ['mem_unit', 'u32'], ['__reserved', ['u8', 8]],
   ],
   Rlimit: [['rlim_cur', 'u64'], ['rlim_max', 'u64']],
+  // struct statfs as musl's generic bits/statfs.h lays it out for ILP32 (statfs(2)).
+  Statfs: [['f_type', 'u32'], ['f_bsize', 'u32'], ['f_blocks', 'u64'], ['f_bfree', 'u64'],
+    ['f_bavail', 'u64'], ['f_files', 'u64'], ['f_ffree', 'u64'], ['f_fsid', ['i32', 2]],
+    ['f_namelen', 'u32'], ['f_frsize', 'u32'], ['f_flags', 'u32'], ['f_spare', ['u32', 4]]],
+  // struct sched_param: one int.
+  SchedParam: [['sched_priority', 'i32']],
   // struct tms: four clock_t (long, 32-bit here), in clock ticks (100 a second).
   Tms: [['tms_utime', 'i32'], ['tms_stime', 'i32'], ['tms_cutime', 'i32'], ['tms_cstime', 'i32']],
   // siginfo_t as ILP32 musl lays it out (128 bytes): the union starts at offset 12. Kill,
@@ -173,9 +192,12 @@ export const structs = {
   // (docs/guest-abi.md, "Signals"). result: the interrupted call's result, or
   // SIGNAL_RESTART; stack_top: where the handler's stack starts (0: the current stack);
   // more: other signals are deliverable under the handler's mask (their frames go on top,
-  // so their handlers run first, as on Linux).
+  // so their handlers run first, as on Linux); handler_params: how many parameters the
+  // handler function really has, plus one (0: unknown, go by SA_SIGINFO). A handler declared
+  // without parameters (`void h()`, older C) is a function of another wasm type, which a
+  // call with the signal number would trap on.
   SignalFrame: [['handler', 'u32'], ['flags', 'u32'], ['signo', 'i32'], ['stack_top', 'u32'],
-    ['more', 'u32'], ['__pad', 'u32'], ['result', 'i64'], ['info', 'Siginfo'], ['uc', 'Ucontext']],
+    ['more', 'u32'], ['handler_params', 'u32'], ['result', 'i64'], ['info', 'Siginfo'], ['uc', 'Ucontext']],
   // setitimer/getitimer values: musl passes longs (32-bit here) because time_t is wider.
   Itimerval32: [['interval_sec', 'i32'], ['interval_usec', 'i32'], ['value_sec', 'i32'], ['value_usec', 'i32']],
   // siginfo_t as ILP32 musl lays it out for SIGCHLD (128 bytes in all).

@@ -124,8 +124,10 @@ ADD_CFI = no
 SHARED_LIBS =
 TOOL_LIBS =
 ALL_TOOLS =
-# longjmp throws a wasm exception.
+# longjmp throws a wasm exception. timer_create's SIGEV_THREAD helper calls setjmp, which
+# exists only as clang's sjlj lowering (there is no setjmp function to link).
 obj/src/setjmp/wasm32/longjmp.o obj/src/setjmp/wasm32/c_longjmp.o: CFLAGS_ALL += -mexception-handling
+obj/src/time/timer_create.o: CFLAGS_ALL += -mexception-handling -mllvm -wasm-enable-sjlj
 EOF
 put "$work/config.mak" config.mak
 

@@ -81,6 +81,7 @@ interface GuestExports {
   __stack_pointer?: WebAssembly.Global;
   __tls_base?: WebAssembly.Global;
   __wasmux_interrupt?: WebAssembly.Global;
+  __indirect_function_table?: WebAssembly.Table;
   asyncify_start_unwind?: (buffer: number) => void;
   asyncify_stop_unwind?: () => void;
   asyncify_start_rewind?: (buffer: number) => void;
@@ -308,6 +309,7 @@ function run(req: RunRequest): void {
       break;
     }
     forker.exports = exports;
+    kernel.bindUserMemory(memory, exports.__indirect_function_table);
     if (exports.__wasmux_interrupt) reply({ type: 'memory', pid: req.pid, memory, word: Number(exports.__wasmux_interrupt.value) });
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
     if (resume) {

@@ -114,6 +114,7 @@ Result<Thread*> attach_thread(Process& process, u32 heap_base) {
   if (first) {
     thread->set_blocked(process.initial_mask());
     thread->altstack() = process.initial_altstack();
+    thread->set_scheduling(process.initial_scheduling());
   }
   if (heap_base) process.memory().reset(heap_base);
   set_current_thread(thread.ptr());

@@ -13,6 +13,9 @@ class FileDescription;
 class Inode;
 class WaitQueue;
 
+// A statfs answer for a file system without blocks or inode counts (procfs, pipefs ...).
+void fill_pseudo_statfs(abi::Statfs& out, u32 magic);
+
 class File : public RefCounted<File> {
 public:
   virtual ~File() = default;
@@ -25,6 +28,9 @@ public:
   // Current size for SEEK_END; only seekable files answer.
   virtual Result<i64> size() { return Errno::espipe; }
   virtual ErrorOr stat(abi::Stat& out);
+  // fstatfs(2): the file system of the inode, or for a file without one (a pipe, the
+  // console) the kernel-internal one Linux names (pipefs, devpts, anon_inodefs).
+  virtual ErrorOr statfs(abi::Statfs& out);
   virtual Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg);
   // Which of the poll events in mask hold now; with wait_queue(), the readiness model.
   virtual u32 readiness(u32 mask) const;

@@ -170,6 +170,11 @@ public:
     return {};
   }
   bool is_tty() const override { return m_channel < 3 && console_config().is_tty[m_channel]; }
+  // As fstat says: a terminal (devpts) or a pipe.
+  ErrorOr statfs(abi::Statfs& out) override {
+    fill_pseudo_statfs(out, static_cast<u32>(is_tty() ? abi::devpts_super_magic : abi::pipefs_magic));
+    return {};
+  }
   void describe(Formatter& f) const override {
     f.append("host ").append(m_input ? "input" : "output").append(" channel ").append_int(m_channel);
     if (m_input && m_queue) f.append(", ").append_int(static_cast<i64>(m_queue->available())).append(" bytes queued");

@@ -4,6 +4,7 @@
 //
 // "User" calls act on the memory of the process whose thread is running this kernel
 // instance. All user addresses are bounds-checked by the implementation.
+#include "../base/result.h"
 #include "../base/types.h"
 #include "../base/vector.h"
 
@@ -25,6 +26,11 @@ struct HostStat {
 // that compiled the image once need not even see the bytes again (DESIGN §4).
 struct ProgramKey {
   u64 words[5];
+};
+
+// What the host knows about the file system of a host-directory mount (statfs(2)).
+struct HostStatfs {
+  u64 type, bsize, blocks, bfree, bavail, files, ffree;
 };
 
 // User addresses below this fault, as the unmapped zero page does on Linux: wasm memory
@@ -69,6 +75,9 @@ public:
   virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;
   // Sets the interrupt word of thread tid of process pid, which runs user code.
   virtual void interrupt_thread(i32 pid, i32 tid) = 0;
+  // How many parameters the calling process's function at table index fn takes (a signal
+  // handler's real type), or -1 when the host cannot tell.
+  virtual i32 guest_function_params(u32 fn) = 0;
   // Starts the kernel's timer service thread (once: the first timer armed).
   virtual void start_timer_service() = 0;
 
@@ -91,6 +100,7 @@ public:
   virtual i32 host_link(u32 mount, std::string_view from, std::string_view to) = 0;
   virtual i32 host_chmod(u32 mount, std::string_view path, u32 mode) = 0;
   virtual i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) = 0;
+  virtual ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) = 0;
 };
 
 // The port of the calling kernel instance (thread-local: each instance has its own user

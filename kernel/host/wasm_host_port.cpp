@@ -22,6 +22,7 @@ HOST_IMPORT(start_process) int host_start_process(int pid, const void* image, un
 HOST_IMPORT(terminate_thread) void host_terminate_thread(int pid, int tid, int wait_status);
 HOST_IMPORT(start_timer_service) void host_start_timer_service();
 HOST_IMPORT(interrupt_thread) void host_interrupt_thread(int pid, int tid);
+HOST_IMPORT(guest_function_params) int host_guest_function_params(unsigned fn);
 HOST_IMPORT(fs_stat) int host_fs_stat(unsigned mount, const char* path, unsigned len, void* out);
 HOST_IMPORT(fs_open) int host_fs_open(unsigned mount, const char* path, unsigned len, int flags, unsigned mode);
 HOST_IMPORT(fs_close) void host_fs_close(int handle);
@@ -38,6 +39,7 @@ HOST_IMPORT(fs_readlink) int host_fs_readlink(unsigned mount, const char* path, 
 HOST_IMPORT(fs_link) int host_fs_link(unsigned mount, const char* from, unsigned from_len, const char* to, unsigned to_len);
 HOST_IMPORT(fs_chmod) int host_fs_chmod(unsigned mount, const char* path, unsigned len, unsigned mode);
 HOST_IMPORT(fs_utimens) int host_fs_utimens(unsigned mount, const char* path, unsigned len, long long atime_ns, long long mtime_ns);
+HOST_IMPORT(fs_statfs) int host_fs_statfs(unsigned mount, const char* path, unsigned len, void* out);
 }
 
 namespace wasmux {
@@ -89,6 +91,7 @@ public:
   void terminate_thread(i32 pid, i32 tid, i32 wait_status) override { host_terminate_thread(pid, tid, wait_status); }
   void start_timer_service() override { host_start_timer_service(); }
   void interrupt_thread(i32 pid, i32 tid) override { host_interrupt_thread(pid, tid); }
+  i32 guest_function_params(u32 fn) override { return host_guest_function_params(fn); }
 
   i32 host_stat(u32 mount, std::string_view path, HostStat& out) override {
     return host_fs_stat(mount, path.data(), static_cast<unsigned>(path.size()), &out);
@@ -127,6 +130,11 @@ public:
   }
   i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override {
     return host_fs_utimens(mount, path.data(), static_cast<unsigned>(path.size()), atime_ns, mtime_ns);
+  }
+  ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) override {
+    int r = host_fs_statfs(mount, path.data(), static_cast<unsigned>(path.size()), &out);
+    if (r < 0) return static_cast<Errno>(-r);
+    return {};
   }
 };
 

@@ -54,6 +54,10 @@ public:
   void on_open(FileDescription&) override;
   void on_last_close(FileDescription&) override;
   void describe(Formatter& f) const override;
+  ErrorOr statfs(abi::Statfs& out) override {
+    fill_pseudo_statfs(out, static_cast<u32>(abi::pipefs_magic));
+    return {};
+  }
   u64 inode_number() const { return m_pipe->inode_number(); }
 
 private:

@@ -94,6 +94,22 @@ bool MemoryMap::is_mapped(u32 addr, u32 length) const {
   return false;
 }
 
+bool MemoryMap::is_in_use(u32 addr, u64 length) const {
+  u64 cursor = addr, end = u64{addr} + length;
+  while (cursor < end) {
+    if (cursor < m_brk) {
+      cursor = m_brk;
+      continue;
+    }
+    const Range* holder = nullptr;
+    for (auto& r : m_mapped)
+      if (r.start <= cursor && cursor < r.end) holder = &r;
+    if (!holder) return false;
+    cursor = holder->end;
+  }
+  return true;
+}
+
 void MemoryMap::add_free(Range r) {
   usize at = 0;
   while (at < m_free.size() && m_free[at].start < r.start) ++at;

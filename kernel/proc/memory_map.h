@@ -22,6 +22,9 @@ public:
   Result<u32> map_anonymous(u32 length);
   ErrorOr unmap(u32 addr, u32 length);
   bool is_mapped(u32 addr, u32 length) const;
+  // Whether every byte of [addr, addr + length) is in use: the stack, data and brk heap
+  // below the break, or mappings (mlock(2), msync(2): ENOMEM otherwise).
+  bool is_in_use(u32 addr, u64 length) const;
   // Calls f(start, end) for each mapped range, in address order.
   template <typename F>
   void for_each_mapping(F f) const {

@@ -69,6 +69,7 @@ void Process::exit(i32 wait_status) {
   m_wait_status = wait_status;
   m_stopped = false;
   m_real_timer_deadline = -1;
+  m_cpu_timers[0] = m_cpu_timers[1] = {};
   m_shared_pending.clear();
   m_fds.close_all();
   m_exit_waiters.wake_all();
@@ -161,6 +162,7 @@ Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
   if (t && &t->process() == &parent) {
     child->m_initial_mask = t->blocked();
     child->m_initial_altstack = t->altstack();
+    child->m_initial_sched = t->scheduling().inherited();
   }
   return child;
 }
@@ -169,6 +171,15 @@ Process* ProcessTable::find(i32 pid) {
   for (auto& p : m_processes)
     if (p->pid() == pid) return p.ptr();
   return nullptr;
+}
+
+Thread* ProcessTable::find_thread(i32 tid) {
+  Thread* found = nullptr;
+  for (auto& p : m_processes)
+    p->for_each_thread([&](Thread& t) {
+      if (t.tid() == tid) found = &t;
+    });
+  return found;
 }
 
 void ProcessTable::remove(i32 pid) {

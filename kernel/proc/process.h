@@ -62,6 +62,8 @@ public:
   SigSet initial_mask() const { return m_initial_mask; }
   void set_initial_mask(SigSet m) { m_initial_mask = m; }
   abi::StackT& initial_altstack() { return m_initial_altstack; }
+  // The first thread's scheduling: the forking thread's (sched(7)), SCHED_OTHER otherwise.
+  SchedSetting& initial_scheduling() { return m_initial_sched; }
   // execve(2): caught signals go back to SIG_DFL; ignored ones stay ignored.
   void reset_caught_signals();
 
@@ -87,6 +89,17 @@ public:
     m_real_timer_deadline = deadline;
     m_real_timer_interval = interval;
   }
+  // ITIMER_VIRTUAL (0) and ITIMER_PROF (1): the process CPU time at which each expires
+  // (negative: disarmed) and its reload interval (signal/timers.h).
+  struct CpuTimer {
+    i64 deadline{-1};
+    i64 interval{0};
+  };
+  CpuTimer& cpu_timer(i32 index) { return m_cpu_timers[index]; }
+  bool has_cpu_timers() const { return m_cpu_timers[0].deadline >= 0 || m_cpu_timers[1].deadline >= 0; }
+  // When the timer service next asks this process's running threads for their CPU time.
+  i64 cpu_timers_probe() const { return m_cpu_timers_probe; }
+  void set_cpu_timers_probe(i64 at) { m_cpu_timers_probe = at; }
 
   template <typename F> void for_each_thread(F f) { m_threads.for_each(f); }
 
@@ -147,12 +160,15 @@ private:
   SignalQueue m_shared_pending;
   SigSet m_initial_mask{0};
   abi::StackT m_initial_altstack{0, abi::ss_disable, 0};
+  SchedSetting m_initial_sched;
   bool m_stopped{false};
   JobReport m_job_report{JobReport::none};
   i32 m_stop_signal{0};
   WaitQueue m_resume_waiters;
   i64 m_real_timer_deadline{-1};
   i64 m_real_timer_interval{0};
+  CpuTimer m_cpu_timers[2];
+  i64 m_cpu_timers_probe{-1};
   IntrusiveList<Thread, &Thread::m_process_node> m_threads;
   Vector<RefPtr<Thread>> m_thread_refs;
   bool m_exited{false};
@@ -181,6 +197,8 @@ public:
       f(*m_processes[i]);
   }
   Process* find(i32 pid);
+  // The live thread with this id, in any process.
+  Thread* find_thread(i32 tid);
   void remove(i32 pid);
   i32 allocate_tid();
   usize count() const { return m_processes.size(); }

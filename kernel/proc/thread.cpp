@@ -3,6 +3,7 @@
 #include "../base/arch.h"
 #include "../entry/big_lock.h"
 #include "../host/host_port.h"
+#include "../signal/timers.h"
 #include "process.h"
 
 namespace wasmux {
@@ -22,7 +23,16 @@ ErrorOr Thread::block(i64 deadline_ns) { return wait_for_wake(deadline_ns, true)
 
 ErrorOr Thread::block_uninterruptible(i64 deadline_ns) { return wait_for_wake(deadline_ns, false); }
 
+void Thread::update_cpu_sample() {
+  m_cpu_sample = host().thread_cputime_ns() - m_cpu_at_start;
+  // The kernel learns a process's CPU time when its threads tell it: a CPU-time interval
+  // timer may be due now.
+  if (m_process->has_cpu_timers()) check_cpu_timers(*m_process);
+}
+
 ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
+  // Asleep, this thread uses no CPU: what it used so far is what others see of it.
+  if (current_thread() == this) update_cpu_sample();
   // Nobody can wake us between the caller's registration and here: wakers hold the lock.
   // A signal that came earlier is seen here (Linux checks signal_pending before sleeping).
   if (interruptible && signal_pending()) return Errno::restart_sys;

@@ -14,6 +14,20 @@ namespace wasmux {
 
 class Process;
 
+// A thread's scheduling policy (SCHED_OTHER by default) and priority.
+struct SchedSetting {
+  i32 policy{0};
+  i32 priority{0};
+  bool reset_on_fork{false};
+  // What a child of fork or a new thread starts with (sched(7) SCHED_RESET_ON_FORK: the
+  // real-time policies become SCHED_OTHER, and the flag itself is not inherited).
+  SchedSetting inherited() const {
+    if (!reset_on_fork) return *this;
+    bool realtime = policy == abi::sched_fifo || policy == abi::sched_rr;
+    return {realtime ? 0 : policy, realtime ? 0 : priority, false};
+  }
+};
+
 class Thread : public RefCounted<Thread> {
 public:
   Thread(i32 tid, Process& process);
@@ -90,11 +104,23 @@ public:
     return r;
   }
 
+  // Scheduling policy and priority (sched(7)): kept, reported, inherited; not enforced.
+  i32 sched_policy() const { return m_sched.policy; }
+  i32 sched_priority() const { return m_sched.priority; }
+  bool sched_reset_on_fork() const { return m_sched.reset_on_fork; }
+  const SchedSetting& scheduling() const { return m_sched; }
+  void set_scheduling(i32 policy, i32 priority, bool reset_on_fork) { m_sched = {policy, priority, reset_on_fork}; }
+  void set_scheduling(const SchedSetting& s) { m_sched = s; }
+
   // The worker's CPU clock when this thread started on it (workers are reused).
   // The system call this thread is in (-1: none), for the kernel's state dump.
   i32 current_syscall() const { return m_syscall; }
   void set_current_syscall(i32 nr) { m_syscall = nr; }
   i64 cpu_at_start() const { return m_cpu_at_start; }
+  // The CPU time this thread had used when it last blocked (time/clocks.h thread_cpu_ns).
+  i64 cpu_sample() const { return m_cpu_sample; }
+  // Measures the calling thread's CPU time now (only the thread itself can).
+  void update_cpu_sample();
   void set_cpu_at_start(i64 ns) { m_cpu_at_start = ns; }
   // execve: the new program image, waiting for the worker to replace the guest with it.
   void set_exec_image(Vector<u8> image, const ProgramKey& key) {
@@ -126,6 +152,8 @@ private:
   bool m_stash_held{false};
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};
+  i64 m_cpu_sample{0};
+  SchedSetting m_sched;
   i32 m_syscall{-1};
   Vector<u8> m_exec_image;
   ProgramKey m_exec_key{};

@@ -94,6 +94,11 @@ Result<i64> deliver_to_handler(Thread& t, UserAddr frame_addr, UserAddr sp) {
   abi::SignalFrame frame{};
   frame.handler = action.handler;
   frame.flags = action.flags;
+  // The glue calls the handler with as many arguments as it really takes (0 to 3): wasm
+  // traps on a call through a pointer of another function type, where C merely ignores
+  // surplus arguments (a `void h()` handler is common in older programs).
+  i32 params = host().guest_function_params(action.handler);
+  frame.handler_params = params >= 0 && params <= 3 ? static_cast<u32>(params) + 1 : 0;
   frame.signo = sig;
   frame.info = info;
   // signal(7) "Interruption of system calls": restarted after a handler only with

@@ -2,6 +2,7 @@
 
 #include "../host/host_port.h"
 #include "../proc/process.h"
+#include "../time/clocks.h"
 #include "signal.h"
 
 namespace wasmux {
@@ -15,16 +16,72 @@ WaitQueue& timer_service_queue() {
 
 bool g_service_requested = false;
 
-} // namespace
-
-void arm_real_timer(Process& p, i64 deadline, i64 interval) {
-  p.set_real_timer(deadline, interval);
-  if (deadline < 0) return;
+void wake_service() {
   if (!g_service_requested) {
     g_service_requested = true;
     host().start_timer_service();
   }
   timer_service_queue().wake_all(); // it may need to wake earlier
+}
+
+// Linux kernel/time/itimer.c: SIGVTALRM for ITIMER_VIRTUAL, SIGPROF for ITIMER_PROF.
+constexpr i32 cpu_timer_signal[2] = {abi::sigvtalrm, abi::sigprof};
+
+// The earliest wall-clock moment at which one of p's CPU timers could be due: each of its
+// threads adds at most one nanosecond of CPU time per nanosecond (-1: none armed).
+i64 earliest_cpu_expiry(Process& p, i64 now) {
+  i64 left = -1;
+  for (i32 i = 0; i < 2; ++i) {
+    i64 l = cpu_timer_left(p, i);
+    if (l > 0 && (left < 0 || l < left)) left = l;
+  }
+  if (left < 0) return -1;
+  i64 threads = 0;
+  p.for_each_thread([&](Thread&) { ++threads; });
+  return now + max<i64>(left / max<i64>(threads, 1), 1000);
+}
+
+} // namespace
+
+void arm_real_timer(Process& p, i64 deadline, i64 interval) {
+  p.set_real_timer(deadline, interval);
+  if (deadline >= 0) wake_service();
+}
+
+void arm_cpu_timer(Process& p, i32 index, i64 value, i64 interval) {
+  Process::CpuTimer& t = p.cpu_timer(index);
+  t.deadline = value > 0 ? process_cpu_ns(p) + value : -1;
+  t.interval = value > 0 ? interval : 0;
+  if (value > 0) wake_service();
+}
+
+i64 cpu_timer_left(Process& p, i32 index) {
+  Process::CpuTimer& t = p.cpu_timer(index);
+  if (t.deadline < 0) return 0;
+  return max<i64>(t.deadline - process_cpu_ns(p), 1);
+}
+
+void check_cpu_timers(Process& p) {
+  if (p.has_exited()) return;
+  i64 now = process_cpu_ns(p);
+  bool fired = false;
+  for (i32 i = 0; i < 2; ++i) {
+    Process::CpuTimer& t = p.cpu_timer(i);
+    if (t.deadline < 0 || now < t.deadline) continue;
+    // Reloaded from the expiry, as ITIMER_REAL is; overruns are one signal.
+    if (t.interval > 0) {
+      t.deadline += t.interval;
+      if (t.deadline <= now) t.deadline = now + t.interval;
+    } else {
+      t.deadline = -1;
+    }
+    send_signal(p, make_siginfo(cpu_timer_signal[i], abi::si_kernel));
+    fired = true;
+  }
+  if (fired && p.has_cpu_timers()) {
+    p.set_cpu_timers_probe(-1); // the next expiry moved: the service plans anew
+    timer_service_queue().wake_all();
+  }
 }
 
 i64 fire_expired_timers(i64 now) {
@@ -51,6 +108,29 @@ i64 fire_expired_timers(i64 now) {
   // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
   for (auto& p : expired)
     send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
+  // CPU timers: at the earliest moment one could be due, the threads running user code
+  // are asked for their CPU time (a thread asleep in the kernel told it when it blocked).
+  Vector<RefPtr<Process>> cpu_timed;
+  ProcessTable::the().for_each([&](Process& p) {
+    if (p.has_cpu_timers() && !p.has_exited()) cpu_timed.append(RefPtr<Process>(&p));
+  });
+  for (auto& p : cpu_timed) {
+    check_cpu_timers(*p);
+    i64 at = earliest_cpu_expiry(*p, now);
+    if (at < 0) continue;
+    // A probe already planned stays (other wake-ups of this service must not push it
+    // later and later); one that is due goes out now.
+    i64 probe = p->cpu_timers_probe();
+    if (probe >= 0 && probe <= now) {
+      p->for_each_thread([](Thread& t) {
+        if (!t.in_kernel()) t.interrupt();
+      });
+      probe = -1;
+    }
+    if (probe < 0 || at < probe) probe = at;
+    p->set_cpu_timers_probe(probe);
+    if (next < 0 || probe < next) next = probe;
+  }
   return next;
 }
 

@@ -1,6 +1,7 @@
 // faccessat, faccessat2, fchmod, fchmodat, fchown, fchownat, utimensat, truncate,
 // ftruncate, fsync, fdatasync, umask.
 #include "../fd/file_description.h"
+#include "../time/clocks.h"
 #include "path_helpers.h"
 
 namespace wasmux {
@@ -88,7 +89,7 @@ SyscallResult sys_fchownat(const SyscallArgs& a) {
 SyscallResult sys_utimensat(const SyscallArgs& a) {
   u32 flags = a.u32_(3);
   if (flags & ~static_cast<u32>(abi::at_symlink_nofollow | abi::at_empty_path)) return Errno::einval;
-  i64 now = host().realtime_ns();
+  i64 now = realtime_now();
   i64 atime = now, mtime = now;
   if (a.ptr(2)) {
     abi::Timespec ts[2];

@@ -1,4 +1,5 @@
-// brk, mmap (anonymous; private file mappings are read in), munmap, mprotect, madvise.
+// brk, mmap (anonymous; private file mappings are read in), munmap, mprotect, madvise,
+// mlock, mlock2, munlock, mlockall, munlockall, msync.
 #include "../fd/file_description.h"
 #include "syscall.h"
 
@@ -53,6 +54,60 @@ SyscallResult sys_mprotect(const SyscallArgs& a) {
 
 SyscallResult sys_madvise(const SyscallArgs& a) {
   if (a.ptr(0) % MemoryMap::user_page) return Errno::einval;
+  return 0;
+}
+
+namespace {
+
+// The range mlock and msync act on: page-aligned (mm/mlock.c rounds addr down and the length
+// up; msync(2) wants addr aligned), all of it in use, else ENOMEM.
+ErrorOr check_range_in_use(UserAddr addr, u64 len) {
+  u32 start = addr & ~(MemoryMap::user_page - 1);
+  u64 end = round_up<u64>(u64{addr} + len, MemoryMap::user_page);
+  if (end > host().user_memory_size() || !current_process().memory().is_in_use(start, end - start))
+    return Errno::enomem;
+  return {};
+}
+
+} // namespace
+
+// mlock(2) and friends: wasm memory is never paged out, so every page is as good as locked;
+// what is checked is what Linux checks (flags, that the range is mapped).
+SyscallResult sys_mlock(const SyscallArgs& a) {
+  TRY(check_range_in_use(a.ptr(0), a.size(1)));
+  return 0;
+}
+
+SyscallResult sys_mlock2(const SyscallArgs& a) {
+  if (a.u32_(2) & ~static_cast<u32>(abi::mlock_onfault)) return Errno::einval;
+  TRY(check_range_in_use(a.ptr(0), a.size(1)));
+  return 0;
+}
+
+SyscallResult sys_munlock(const SyscallArgs& a) {
+  TRY(check_range_in_use(a.ptr(0), a.size(1)));
+  return 0;
+}
+
+// mlockall(2): MCL_CURRENT and/or MCL_FUTURE, MCL_ONFAULT only with one of them.
+SyscallResult sys_mlockall(const SyscallArgs& a) {
+  u32 flags = a.u32_(0);
+  u32 known = abi::mcl_current | abi::mcl_future | abi::mcl_onfault;
+  if (!flags || (flags & ~known) || flags == abi::mcl_onfault) return Errno::einval;
+  return 0;
+}
+
+SyscallResult sys_munlockall(const SyscallArgs&) { return 0; }
+
+// msync(2): there are no shared file mappings to write back yet (a private mapping has
+// nothing to write); the arguments are checked as mm/msync.c does.
+SyscallResult sys_msync(const SyscallArgs& a) {
+  u32 flags = a.u32_(2);
+  if (a.ptr(0) % MemoryMap::user_page) return Errno::einval;
+  if (flags & ~static_cast<u32>(abi::ms_async | abi::ms_invalidate | abi::ms_sync)) return Errno::einval;
+  if ((flags & abi::ms_async) && (flags & abi::ms_sync)) return Errno::einval;
+  if (a.size(1) == 0) return 0;
+  TRY(check_range_in_use(a.ptr(0), a.size(1)));
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // getpid, getppid, gettid, get[e]uid, get[e]gid, uname, sysinfo, prlimit64, getrlimit,
 // setrlimit, set_tid_address, exit, exit_group, wasmux_startup_block, times,
-// sched_getaffinity, sched_setaffinity, socket (no families yet).
+// socket (no families yet).
+#include "../time/clocks.h"
 #include "syscall.h"
 
 namespace wasmux {
@@ -14,8 +15,6 @@ SyscallResult sys_getgid(const SyscallArgs&) { return current_process().credenti
 SyscallResult sys_getegid(const SyscallArgs&) { return current_process().credentials().egid; }
 
 SyscallResult sys_set_tid_address(const SyscallArgs&) { return current().tid(); }
-
-SyscallResult sys_sched_yield(const SyscallArgs&) { return 0; }
 
 SyscallResult sys_uname(const SyscallArgs& a) {
   abi::Utsname u{};
@@ -143,47 +142,12 @@ SyscallResult sys_times(const SyscallArgs& a) {
   Process& p = current_process();
   if (a.ptr(0)) {
     abi::Tms t{};
-    t.tms_utime = static_cast<i32>((p.cpu_ns() + thread_cpu_ns()) / ns_per_tick);
+    t.tms_utime = static_cast<i32>(process_cpu_ns(p) / ns_per_tick);
     t.tms_cutime = static_cast<i32>(p.children_cpu_ns() / ns_per_tick);
     TRY(copy_out(a.ptr(0), t));
   }
   // A clock_t is 32-bit here: keep the count positive, away from the -errno range.
   return (host().monotonic_ns() / ns_per_tick) & 0x7fffffff;
-}
-
-namespace {
-ErrorOr check_affinity_target(i32 pid) {
-  if (pid < 0) return Errno::esrch;
-  if (pid != 0 && !ProcessTable::the().find(pid)) return Errno::esrch;
-  return {};
-}
-} // namespace
-
-// sched_getaffinity(2): every processor the host has (cpu i is bit i). The size must hold
-// them and be a multiple of a long; the result is the bytes written.
-SyscallResult sys_sched_getaffinity(const SyscallArgs& a) {
-  TRY(check_affinity_target(a.i32_(0)));
-  usize len = a.size(1);
-  u32 cpus = kernel_config().cpus;
-  usize need = round_up<usize>((cpus + 7) / 8, 4);
-  if (len < need || len % 4) return Errno::einval;
-  u8 mask[1024 / 8] = {};
-  for (u32 i = 0; i < cpus; ++i) mask[i / 8] |= static_cast<u8>(1u << (i % 8));
-  if (!host().copy_to_user(a.ptr(2), mask, need)) return Errno::efault;
-  return static_cast<i64>(need);
-}
-
-// sched_setaffinity(2): accepted when the mask names a processor the host has; threads
-// are scheduled by the host anyway.
-SyscallResult sys_sched_setaffinity(const SyscallArgs& a) {
-  TRY(check_affinity_target(a.i32_(0)));
-  usize len = min<usize>(a.size(1), 1024 / 8);
-  u8 mask[1024 / 8] = {};
-  if (len && !host().copy_from_user(mask, a.ptr(2), len)) return Errno::efault;
-  u32 cpus = kernel_config().cpus;
-  for (u32 i = 0; i < cpus && i / 8 < len; ++i)
-    if (mask[i / 8] & (1u << (i % 8))) return 0;
-  return Errno::einval;
 }
 
 // socket(2): no address family exists yet (sockets are a later issue). EAFNOSUPPORT is

@@ -13,16 +13,6 @@ constexpr usize sigset_size = 8; // the kernel's sigset_t: 64 signals
 
 Result<SigSet> sigset_in(UserAddr addr) { return copy_in<u64>(addr); }
 
-Thread* find_thread(i32 tid) {
-  Thread* found = nullptr;
-  ProcessTable::the().for_each([&](Process& p) {
-    p.for_each_thread([&](Thread& t) {
-      if (t.tid() == tid) found = &t;
-    });
-  });
-  return found;
-}
-
 // Sends to every process selected (kill(2) with pid 0, -1 or -pgrp): ESRCH when none
 // exists, EPERM when none may be signalled, success when one was.
 SyscallResult send_to_many(Process& self, i32 sig, const abi::Siginfo& info, bool all, i32 pgid) {
@@ -60,7 +50,7 @@ SyscallResult send_to_pid(i32 pid, i32 sig, const abi::Siginfo& info) {
 SyscallResult send_to_tid(i32 tgid, i32 tid, i32 sig, const abi::Siginfo& info) {
   if (tid <= 0 || (tgid != -1 && tgid <= 0)) return Errno::einval;
   if (!valid_signal(sig) && sig != 0) return Errno::einval;
-  Thread* t = find_thread(tid);
+  Thread* t = ProcessTable::the().find_thread(tid);
   if (!t || (tgid != -1 && t->process().pid() != tgid) || t->process().has_exited()) return Errno::esrch;
   if (!may_signal(current_process(), t->process(), sig)) return Errno::eperm;
   if (sig && !send_signal_to_thread(*t, info)) return Errno::eagain;
@@ -238,6 +228,8 @@ SyscallResult sys_sigaltstack(const SyscallArgs& a) {
 // had for the thread (a stop, handlers to run) happens on the way out, as after any call.
 SyscallResult sys_wasmux_interrupted(const SyscallArgs& a) {
   TRY(copy_out(a.ptr(0), u32{0}));
+  // The timer service may have asked for this thread's CPU time (signal/timers.h).
+  if (current_process().has_cpu_timers()) current().update_cpu_sample();
   return 0;
 }
 

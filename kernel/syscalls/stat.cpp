@@ -61,3 +61,24 @@ SyscallResult sys_statx(const SyscallArgs& a) {
 }
 
 } // namespace wasmux
+
+namespace wasmux {
+
+// statfs(2), fstatfs(2): the file system of a path or a descriptor.
+SyscallResult sys_statfs(const SyscallArgs& a) {
+  auto custody = TRY(resolve_at(abi::at_fdcwd, a.ptr(0), 0, Follow::yes));
+  abi::Statfs out{};
+  TRY(custody->inode().statfs(out));
+  TRY(copy_out(a.ptr(1), out));
+  return 0;
+}
+
+SyscallResult sys_fstatfs(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  abi::Statfs out{};
+  TRY(d->file().statfs(out));
+  TRY(copy_out(a.ptr(1), out));
+  return 0;
+}
+
+} // namespace wasmux

@@ -23,8 +23,6 @@ using SyscallResult = Result<i64>;
 
 inline Thread& current() { return *current_thread(); }
 inline Process& current_process() { return current_thread()->process(); }
-// CPU time of the calling thread (its worker's clock since the thread started there).
-inline i64 thread_cpu_ns() { return host().thread_cputime_ns() - current().cpu_at_start(); }
 
 // Declarations of every implemented handler, from the generated table.
 #define WASMUX_SYSCALL_none(name)

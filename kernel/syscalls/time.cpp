@@ -1,23 +1,13 @@
-// clock_gettime, clock_getres, gettimeofday, nanosleep, clock_nanosleep, getrandom.
+// clock_gettime, clock_getres, clock_settime, gettimeofday, nanosleep, clock_nanosleep,
+// getrandom. The clocks themselves are in time/clocks.h.
+#include "../time/clocks.h"
 #include "syscall.h"
 
 namespace wasmux {
 
 namespace {
 
-Result<i64> clock_now(i32 clock) {
-  switch (clock) {
-  case abi::clock_realtime:
-  case abi::clock_realtime_coarse: return host().realtime_ns();
-  case abi::clock_monotonic:
-  case abi::clock_monotonic_raw:
-  case abi::clock_monotonic_coarse:
-  case abi::clock_boottime: return host().monotonic_ns();
-  case abi::clock_process_cputime_id: return current_process().cpu_ns() + thread_cpu_ns();
-  case abi::clock_thread_cputime_id: return thread_cpu_ns();
-  default: return Errno::einval;
-  }
-}
+Result<i64> clock_now(i32 clock) { return clock_value(TRY(resolve_clock(clock))); }
 
 abi::Timespec to_timespec(i64 ns) { return {ns / 1000000000, static_cast<i32>(ns % 1000000000), 0}; }
 
@@ -50,13 +40,30 @@ SyscallResult sys_clock_gettime(const SyscallArgs& a) {
 }
 
 SyscallResult sys_clock_getres(const SyscallArgs& a) {
-  TRY(clock_now(a.i32_(0)));
-  if (a.ptr(1)) TRY(copy_out(a.ptr(1), to_timespec(1000)));
+  TRY(resolve_clock(a.i32_(0)));
+  if (a.ptr(1)) TRY(copy_out(a.ptr(1), to_timespec(clock_resolution(a.i32_(0)))));
+  return 0;
+}
+
+// clock_settime(2): only CLOCK_REALTIME can be set (EINVAL for the other constants; EPERM
+// for the CPU clock ids of clock_getcpuclockid, as Linux posix_cpu_clock_set), by a
+// privileged process (CAP_SYS_TIME); the value is checked first (do_sys_settimeofday64).
+// The host's clock is not touched: the kernel keeps the difference.
+SyscallResult sys_clock_settime(const SyscallArgs& a) {
+  i32 clock = a.i32_(0);
+  TRY(resolve_clock(clock));
+  auto ts = TRY(copy_in<abi::Timespec>(a.ptr(1)));
+  if (clock < 0) return Errno::eperm;
+  if (clock != abi::clock_realtime) return Errno::einval;
+  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000 || ts.tv_sec > INT64_MAX / 1000000000 - 1)
+    return Errno::einval;
+  if (current_process().credentials().euid != 0) return Errno::eperm;
+  set_realtime(ts.tv_sec * 1000000000 + ts.tv_nsec);
   return 0;
 }
 
 SyscallResult sys_gettimeofday(const SyscallArgs& a) {
-  i64 now = host().realtime_ns();
+  i64 now = realtime_now();
   if (a.ptr(0)) TRY(copy_out(a.ptr(0), abi::Timeval{now / 1000000000, (now % 1000000000) / 1000}));
   if (a.ptr(1)) TRY(copy_out(a.ptr(1), u64{0}));
   return 0;

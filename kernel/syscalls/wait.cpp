@@ -1,4 +1,5 @@
 // wait4, waitid, getrusage; process groups and sessions: setpgid, getpgid, getsid, setsid.
+#include "../time/clocks.h"
 #include "syscall.h"
 
 namespace wasmux {
@@ -184,8 +185,8 @@ SyscallResult sys_getrusage(const SyscallArgs& a) {
   Process& p = current_process();
   i64 ns;
   switch (a.i32_(0)) {
-  case 0: ns = p.cpu_ns() + thread_cpu_ns(); break; // RUSAGE_SELF
-  case 1: ns = thread_cpu_ns(); break;              // RUSAGE_THREAD
+  case 0: ns = process_cpu_ns(p); break;           // RUSAGE_SELF
+  case 1: ns = thread_cpu_ns(current()); break;    // RUSAGE_THREAD
   case -1: ns = p.children_cpu_ns(); break;         // RUSAGE_CHILDREN
   default: return Errno::einval;
   }

@@ -74,6 +74,10 @@ public:
   virtual ErrorOr chown(u32 uid, u32 gid) = 0;
   virtual ErrorOr set_times(i64 atime_ns, i64 mtime_ns) = 0; // UTIME_OMIT: -1
 
+  // statfs(2) of the file system this inode is on. The default describes a tmpfs in kernel
+  // memory (tmpfs and devfs are that).
+  virtual ErrorOr statfs(abi::Statfs& out);
+
   // A "magic" link (/proc/PID/fd/N, /proc/PID/cwd) names an object directly rather than
   // a path: following it yields that object (Linux proc_fd_link), not a re-resolution of
   // the text readlink shows.

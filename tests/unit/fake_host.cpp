@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 #include <vector>
 
@@ -227,6 +228,11 @@ int FakeHost::interrupts_of(i32 tid) {
   std::lock_guard<std::mutex> g(g_interrupts_lock);
   return g_interrupts[tid];
 }
+i32 FakeHost::guest_function_params(u32 fn) {
+  auto it = m_function_params.find(fn);
+  return it == m_function_params.end() ? -1 : it->second;
+}
+
 int FakeHost::timer_service_starts() { return g_timer_service_starts; }
 
 i32 FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&) {
@@ -388,6 +394,16 @@ i32 FakeHost::host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 m
   };
   timespec times[2] = {ts(atime_ns), ts(mtime_ns)};
   return utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW) < 0 ? fail() : 0;
+}
+
+ErrorOr FakeHost::host_statfs(u32 mount, std::string_view path, HostStatfs& out) {
+  std::string p;
+  if (i32 r = host_path(mount, path, p)) return static_cast<Errno>(-r);
+  struct statfs st {};
+  if (::statfs(p.c_str(), &st) < 0) return static_cast<Errno>(errno);
+  out = {static_cast<u64>(st.f_type), static_cast<u64>(st.f_bsize), st.f_blocks, st.f_bfree, st.f_bavail, st.f_files,
+         st.f_ffree};
+  return {};
 }
 
 // ---- temporary host directories ----

@@ -102,6 +102,9 @@ public:
   void start_timer_service() override;
   void interrupt_thread(i32 pid, i32 tid) override;
   static int interrupts_of(i32 tid);
+  // Function types are the test's to declare: set_function_params(fn, n); -1 otherwise.
+  i32 guest_function_params(u32 fn) override;
+  void set_function_params(u32 fn, i32 params) { m_function_params[fn] = params; }
   static int timer_service_starts();
   i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
   i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;
@@ -119,12 +122,14 @@ public:
   i32 host_link(u32 mount, std::string_view from, std::string_view to) override;
   i32 host_chmod(u32 mount, std::string_view path, u32 mode) override;
   i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override;
+  ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) override;
 
 private:
   std::string captured(int fd);
   std::shared_ptr<UserMemory> m_memory;
   std::shared_ptr<Captured> m_captured;
   std::atomic<i32> m_stdio_error{0};
+  std::map<u32, i32> m_function_params;
 };
 
 // Creates a fresh host directory under /tmp and removes it (recursively) when destroyed.

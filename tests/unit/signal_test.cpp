@@ -318,7 +318,47 @@ TEST_F(SignalTest, ArmingATimerStartsTheServiceAndExpiryRaisesSigalrm) {
   UserAddr pending = p().alloc(8);
   ASSERT_EQ(sys(nr::rt_sigpending, pending, 8), 0);
   EXPECT_EQ(p().get<u64>(pending), sig_bit(abi::sigalrm));
-  EXPECT_EQ(sys(nr::setitimer, abi::itimer_virtual, p().put(v), 0), err(Errno::einval));
+  EXPECT_EQ(sys(nr::setitimer, 3, p().put(v), 0), err(Errno::einval));
+}
+
+// ITIMER_PROF counts CPU time, which a thread tells the kernel at an interrupt check: the
+// timer service asks for it (the interrupt) once the timer could be due by wall time.
+TEST_F(SignalTest, CpuTimerFiresWhenTheThreadReportsItsCpuTime) {
+  ASSERT_EQ(block(sig_bit(abi::sigprof)), 0);
+  abi::Itimerval32 v{0, 0, 0, 2000}; // 2 ms of CPU time, one-shot
+  ASSERT_EQ(sys(nr::setitimer, abi::itimer_prof, p().put(v), 0), 0);
+  i64 start = host().thread_cputime_ns();
+  i64 wall = host().monotonic_ns();
+  int interrupts = FakeHost::interrupts_of(p().thread().tid());
+  // The service runs on a kernel thread of its own, which sees only the CPU time the
+  // process's threads reported.
+  auto service = [](i64 now) {
+    i64 next = 0;
+    std::thread([&] {
+      FakeHost port;
+      set_host(&port);
+      LockGuard lock;
+      next = fire_expired_timers(now);
+    }).join();
+    return next;
+  };
+  i64 next = service(wall); // plans the probe: about 2 ms from now
+  EXPECT_GT(next, wall + 1000000);
+  EXPECT_EQ(FakeHost::interrupts_of(p().thread().tid()), interrupts); // not yet
+  volatile u64 x = 0;
+  while (host().thread_cputime_ns() - start < 5000000) x = x + 1; // 5 ms of CPU
+  UserAddr pending = p().alloc(8);
+  ASSERT_EQ(sys(nr::rt_sigpending, pending, 8), 0);
+  EXPECT_EQ(p().get<u64>(pending) & sig_bit(abi::sigprof), 0u); // the kernel has not heard yet
+  (void)service(host().monotonic_ns()); // the probe is due: the thread is asked
+  EXPECT_EQ(FakeHost::interrupts_of(p().thread().tid()), interrupts + 1);
+  UserAddr word = p().put(u32{1});
+  (void)sys(nr::wasmux_interrupted, word); // the thread's interrupt check reports its CPU time
+  ASSERT_EQ(sys(nr::rt_sigpending, pending, 8), 0);
+  EXPECT_EQ(p().get<u64>(pending) & sig_bit(abi::sigprof), sig_bit(abi::sigprof));
+  UserAddr left = p().alloc(sizeof(abi::Itimerval32));
+  ASSERT_EQ(sys(nr::getitimer, abi::itimer_prof, left), 0);
+  EXPECT_EQ(p().get<abi::Itimerval32>(left).value_usec, 0); // one-shot: disarmed
 }
 
 TEST_F(SignalTest, SigtimedwaitTakesABlockedSignalOrTimesOut) {

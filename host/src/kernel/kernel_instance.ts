@@ -69,6 +69,7 @@ export class KernelThread {
   readonly exports: KernelExports;
   private kernelBytes: Uint8Array;
   private userMemory: WebAssembly.Memory | undefined;
+  private userTable: WebAssembly.Table | undefined;
   private userBytes: Uint8Array = new Uint8Array(0);
   private readonly clockOffset: bigint;
   private readonly textDecoder = new TextDecoder();
@@ -113,8 +114,11 @@ export class KernelThread {
     this.exports.__stack_pointer.value = value;
   }
 
-  bindUserMemory(memory: WebAssembly.Memory | undefined): void {
+  // table: the guest's function table, when it exports it (wasmux-cc links with
+  // --export-table), for the real parameter count of a signal handler.
+  bindUserMemory(memory: WebAssembly.Memory | undefined, table?: WebAssembly.Table): void {
     this.userMemory = memory;
+    this.userTable = table;
     this.userBytes = memory ? new Uint8Array(memory.buffer) : new Uint8Array(0);
   }
 
@@ -230,6 +234,15 @@ export class KernelThread {
       },
       interrupt_thread: (pid: number, tid: number): void => {
         this.onInterruptThread?.(pid, tid);
+      },
+      // A wasm function's JS wrapper has its parameter count as its length.
+      guest_function_params: (fn: number): number => {
+        try {
+          const f: unknown = this.userTable?.get(fn >>> 0);
+          return typeof f === 'function' ? f.length : -1;
+        } catch {
+          return -1; // outside the table
+        }
       },
       log: (ktext: number, len: number): void => {
         const k = this.kernel();

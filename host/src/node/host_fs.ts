@@ -169,5 +169,13 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
         fs.lutimesSync(target, Number(a) / 1e9, Number(m) / 1e9);
         return 0;
       }),
+    // kernel/host/host_port.h HostStatfs: seven u64 words.
+    fs_statfs: (mount: number, p: number, len: number, out: number): number =>
+      guard(() => {
+        const st = fs.statfsSync(hostPath(mount, p, len), { bigint: true });
+        const view = new DataView(kernel().buffer, out >>> 0, 56);
+        [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => view.setBigUint64(8 * i, BigInt(v), true));
+        return 0;
+      }),
   };
 }

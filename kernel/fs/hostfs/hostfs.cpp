@@ -128,6 +128,22 @@ public:
     return {};
   }
   ErrorOr chown(u32, u32) override { return {}; } // host ownership is the host user's
+  // The host file system's own figures (its type too: `df -T` names it).
+  ErrorOr statfs(abi::Statfs& out) override {
+    HostStatfs h{};
+    TRY(host().host_statfs(m_mount, m_path.view(), h));
+    out = {};
+    out.f_type = static_cast<u32>(h.type);
+    out.f_bsize = out.f_frsize = static_cast<u32>(h.bsize);
+    out.f_blocks = h.blocks;
+    out.f_bfree = h.bfree;
+    out.f_bavail = h.bavail;
+    out.f_files = h.files;
+    out.f_ffree = h.ffree;
+    out.f_namelen = abi::name_max;
+    out.f_flags = abi::st_valid;
+    return {};
+  }
   ErrorOr set_times(i64 atime_ns, i64 mtime_ns) override {
     i32 r = host().host_utimens(m_mount, m_path.view(), atime_ns, mtime_ns);
     if (r < 0) return to_errno(r);

@@ -48,6 +48,12 @@ public:
   ErrorOr set_times(i64, i64) override { return Errno::eperm; }
   Result<usize> read_at(i64, const IoBuffer&) override { return Errno::eisdir; }
   Result<usize> write_at(i64, const IoBuffer&) override { return Errno::eacces; }
+  ErrorOr statfs(abi::Statfs& out) override {
+    fill_pseudo_statfs(out, static_cast<u32>(abi::proc_super_magic));
+    // Debian mounts /proc nosuid, nodev, noexec.
+    out.f_flags |= static_cast<u32>(abi::st_nosuid | abi::st_nodev | abi::st_noexec);
+    return {};
+  }
 
 private:
   u32 m_mode;

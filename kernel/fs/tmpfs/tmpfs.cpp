@@ -1,6 +1,7 @@
 #include "tmpfs.h"
 
 #include "../../host/host_port.h"
+#include "../../time/clocks.h"
 
 namespace wasmux {
 
@@ -14,12 +15,12 @@ TmpfsInode::TmpfsInode(u64 device, u32 mode, u32 uid, u32 gid) : Inode(device) {
   m_meta.mode = mode;
   m_meta.uid = uid;
   m_meta.gid = gid;
-  i64 now = host().realtime_ns();
+  i64 now = realtime_now();
   m_meta.atime_ns = m_meta.mtime_ns = m_meta.ctime_ns = now;
 }
 
-void TmpfsInode::touch_ctime() { m_meta.ctime_ns = host().realtime_ns(); }
-void TmpfsInode::touch_mtime() { m_meta.mtime_ns = m_meta.ctime_ns = host().realtime_ns(); }
+void TmpfsInode::touch_ctime() { m_meta.ctime_ns = realtime_now(); }
+void TmpfsInode::touch_mtime() { m_meta.mtime_ns = m_meta.ctime_ns = realtime_now(); }
 
 ErrorOr TmpfsInode::chmod(u32 mode) {
   m_meta.mode = (m_meta.mode & abi::s_ifmt) | (mode & 07777);
@@ -273,7 +274,7 @@ Result<usize> TmpfsFile::read_at(i64 offset, const IoBuffer& buf) {
       TRY(buf.fill_zero(done, piece));
     done += piece;
   }
-  m_meta.atime_ns = host().realtime_ns();
+  m_meta.atime_ns = realtime_now();
   return n;
 }
 

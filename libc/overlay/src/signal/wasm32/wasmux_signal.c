@@ -22,11 +22,18 @@ static void __wasmux_run_handler(struct wasmux_SignalFrame *f)
 	/* SA_ONSTACK: the handler's frames go on the alternate stack. A longjmp out of
 	 * the handler restores the stack pointer itself (wasm exception handling). */
 	if (f->stack_top) __wasmux_stack_pointer_set(f->stack_top);
-	/* The two handler types are distinct wasm function types: call the one given. */
-	if (f->flags & SA_SIGINFO)
-		((void (*)(int, siginfo_t *, void *))(uintptr_t)f->handler)(f->signo, (siginfo_t *)&f->info, &f->uc);
-	else
-		((void (*)(int))(uintptr_t)f->handler)(f->signo);
+	/* Each parameter count is a distinct wasm function type, and a call through a pointer
+	 * of another type traps: call the handler as it was defined (the kernel asks the host,
+	 * handler_params - 1), or, when that is unknown, as SA_SIGINFO says. */
+	unsigned params = f->handler_params ? f->handler_params - 1 : (f->flags & SA_SIGINFO) ? 3 : 1;
+	uintptr_t h = f->handler;
+	siginfo_t *info = (siginfo_t *)&f->info;
+	switch (params) {
+	case 0: ((void (*)(void))h)(); break;
+	case 1: ((void (*)(int))h)(f->signo); break;
+	case 2: ((void (*)(int, siginfo_t *))h)(f->signo, info); break;
+	default: ((void (*)(int, siginfo_t *, void *))h)(f->signo, info, &f->uc); break;
+	}
 	__wasmux_stack_pointer_set(saved);
 }
 

@@ -1,0 +1,142 @@
+// sched_yield, sched_getaffinity, sched_setaffinity, sched_setscheduler, sched_getscheduler,
+// sched_setparam, sched_getparam, sched_get_priority_max/min, sched_rr_get_interval.
+// Policies and priorities are kept per thread with Linux's ranges and permission rules
+// (sched(7)); the host's scheduler runs every worker alike, so they order nothing.
+#include "syscall.h"
+
+namespace wasmux {
+
+SyscallResult sys_sched_yield(const SyscallArgs&) { return 0; }
+
+namespace {
+
+ErrorOr check_affinity_target(i32 pid) {
+  if (pid < 0) return Errno::esrch;
+  if (pid != 0 && !ProcessTable::the().find_thread(pid)) return Errno::esrch;
+  return {};
+}
+
+bool is_realtime(i32 policy) { return policy == abi::sched_fifo || policy == abi::sched_rr; }
+
+// sched_get_priority_max(2): 1..99 for the real-time policies, 0 for the others; EINVAL
+// for an unknown policy (SCHED_DEADLINE has no priority: 0).
+Result<i32> priority_range(i32 policy, bool max) {
+  switch (policy) {
+  case abi::sched_fifo:
+  case abi::sched_rr: return max ? 99 : 1;
+  case abi::sched_other:
+  case abi::sched_batch:
+  case abi::sched_idle:
+  case abi::sched_deadline: return 0;
+  default: return Errno::einval;
+  }
+}
+
+// The thread a pid argument names: 0 is the caller; a negative one is EINVAL, an unknown
+// one ESRCH (kernel/sched/syscalls.c find_process_by_pid and its callers).
+Result<Thread*> target_thread(i32 pid) {
+  if (pid < 0) return Errno::einval;
+  if (pid == 0) return &current();
+  Thread* t = ProcessTable::the().find_thread(pid);
+  if (!t) return Errno::esrch;
+  return t;
+}
+
+// kernel/sched/core.c __sched_setscheduler: the policy and priority must go together; an
+// unprivileged caller may change only its own user's threads, may not raise a real-time
+// priority (RLIMIT_RTPRIO is 0) and may not leave SCHED_IDLE.
+ErrorOr set_scheduler(Thread& t, i32 policy, bool keep_policy, UserAddr uparam) {
+  if (!uparam) return Errno::einval;
+  auto param = TRY(copy_in<abi::SchedParam>(uparam));
+  bool reset_on_fork = t.sched_reset_on_fork();
+  if (keep_policy) {
+    policy = t.sched_policy();
+  } else {
+    reset_on_fork = policy & abi::sched_reset_on_fork;
+    policy &= ~static_cast<i32>(abi::sched_reset_on_fork);
+    if (policy == abi::sched_deadline) return Errno::einval; // only through sched_setattr
+  }
+  i32 prio_max = TRY(priority_range(policy, true));
+  i32 prio_min = TRY(priority_range(policy, false));
+  if (param.sched_priority < prio_min || param.sched_priority > prio_max) return Errno::einval;
+  Credentials& self = current_process().credentials();
+  if (self.euid != 0) {
+    Credentials& owner = t.process().credentials();
+    if (self.euid != owner.uid && self.euid != owner.euid) return Errno::eperm;
+    if (is_realtime(policy) && (!is_realtime(t.sched_policy()) || param.sched_priority > t.sched_priority()))
+      return Errno::eperm;
+    if (t.sched_policy() == abi::sched_idle && policy != abi::sched_idle) return Errno::eperm;
+    if (t.sched_reset_on_fork() && !reset_on_fork) return Errno::eperm;
+  }
+  t.set_scheduling(policy, param.sched_priority, reset_on_fork);
+  return {};
+}
+
+} // namespace
+
+// sched_getaffinity(2): every processor the host has (cpu i is bit i). The size must hold
+// them and be a multiple of a long; the result is the bytes written.
+SyscallResult sys_sched_getaffinity(const SyscallArgs& a) {
+  TRY(check_affinity_target(a.i32_(0)));
+  usize len = a.size(1);
+  u32 cpus = kernel_config().cpus;
+  usize need = round_up<usize>((cpus + 7) / 8, 4);
+  if (len < need || len % 4) return Errno::einval;
+  u8 mask[1024 / 8] = {};
+  for (u32 i = 0; i < cpus; ++i) mask[i / 8] |= static_cast<u8>(1u << (i % 8));
+  if (!host().copy_to_user(a.ptr(2), mask, need)) return Errno::efault;
+  return static_cast<i64>(need);
+}
+
+// sched_setaffinity(2): accepted when the mask names a processor the host has; threads
+// are scheduled by the host anyway.
+SyscallResult sys_sched_setaffinity(const SyscallArgs& a) {
+  TRY(check_affinity_target(a.i32_(0)));
+  usize len = min<usize>(a.size(1), 1024 / 8);
+  u8 mask[1024 / 8] = {};
+  if (len && !host().copy_from_user(mask, a.ptr(2), len)) return Errno::efault;
+  u32 cpus = kernel_config().cpus;
+  for (u32 i = 0; i < cpus && i / 8 < len; ++i)
+    if (mask[i / 8] & (1u << (i % 8))) return 0;
+  return Errno::einval;
+}
+
+SyscallResult sys_sched_setscheduler(const SyscallArgs& a) {
+  if (a.i32_(1) < 0) return Errno::einval;
+  Thread* t = TRY(target_thread(a.i32_(0)));
+  TRY(set_scheduler(*t, a.i32_(1), false, a.ptr(2)));
+  return 0;
+}
+
+SyscallResult sys_sched_setparam(const SyscallArgs& a) {
+  Thread* t = TRY(target_thread(a.i32_(0)));
+  TRY(set_scheduler(*t, 0, true, a.ptr(1)));
+  return 0;
+}
+
+SyscallResult sys_sched_getscheduler(const SyscallArgs& a) {
+  Thread* t = TRY(target_thread(a.i32_(0)));
+  return t->sched_policy() | (t->sched_reset_on_fork() ? abi::sched_reset_on_fork : 0);
+}
+
+SyscallResult sys_sched_getparam(const SyscallArgs& a) {
+  if (!a.ptr(1)) return Errno::einval;
+  Thread* t = TRY(target_thread(a.i32_(0)));
+  TRY(copy_out(a.ptr(1), abi::SchedParam{t->sched_priority()}));
+  return 0;
+}
+
+SyscallResult sys_sched_get_priority_max(const SyscallArgs& a) { return TRY(priority_range(a.i32_(0), true)); }
+
+SyscallResult sys_sched_get_priority_min(const SyscallArgs& a) { return TRY(priority_range(a.i32_(0), false)); }
+
+// sched_rr_get_interval(2): SCHED_RR's time slice (RR_TIMESLICE, 100 ms), 0 for SCHED_FIFO
+// (it has none); the fair policies get the period Linux's default latency target gives.
+SyscallResult sys_sched_rr_get_interval(const SyscallArgs& a) {
+  Thread* t = TRY(target_thread(a.i32_(0)));
+  i64 ns = t->sched_policy() == abi::sched_rr ? 100000000 : t->sched_policy() == abi::sched_fifo ? 0 : 6000000;
+  TRY(copy_out(a.ptr(1), abi::Timespec{ns / 1000000000, static_cast<i32>(ns % 1000000000), 0}));
+  return 0;
+}
+
+} // namespace wasmux
