@@ -64,6 +64,12 @@ export const constants = {
     MS_ASYNC: 1, MS_INVALIDATE: 2, MS_SYNC: 4, MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4,
     MLOCK_ONFAULT: 1,
   },
+  // Why the kernel refuses a program image with ENOEXEC (kernel/exec/wasm_image.h), for the
+  // host's messages.
+  image: {
+    IMAGE_NOT_WASM: 1, IMAGE_MALFORMED: 2, IMAGE_NO_ABI_SECTION: 3, IMAGE_OTHER_ABI: 4,
+    IMAGE_NO_SHARED_MEMORY: 5,
+  },
   // Scheduling policies (sched(7), include/uapi/linux/sched.h).
   sched: {
     SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5,

@@ -11,14 +11,14 @@ import { Worker } from 'node:worker_threads';
 import { ABI_VERSION } from './generated/abi.js';
 import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread, writeAllSync } from './kernel/kernel_instance.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
-import { ProgramError } from './kernel/wasm_info.js';
+import { ProgramError, type MemoryLimits } from './program_error.js';
 import { MemoryCollector } from './memory_collector.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
 import { Sequencer, WorkerPool } from './pool.js';
 import { loadRootfsImage } from './rootfs_image.js';
 
-export { ProgramError } from './kernel/wasm_info.js';
+export { ProgramError } from './program_error.js';
 
 export interface Mount {
   host: string; // a host directory
@@ -109,7 +109,7 @@ export class ProcessHandle {
 export class Wasmux {
   private readonly kernel: KernelThread;
   private readonly pool: WorkerPool;
-  private readonly modules = new ModuleCache();
+  private readonly modules = new ModuleCache((bytes) => this.kernel.inspectImage(bytes));
   private readonly mounts: HostMounts = {};
   private readonly hooks: LifecycleHooks;
   private readonly memories = new MemoryCollector();
@@ -161,7 +161,7 @@ export class Wasmux {
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         sequencer: new Sequencer(),
-        onSpawn: (pid, key, image) => this.startChild(pid, key, image),
+        onSpawn: (pid, key, image, limits) => this.startChild(pid, key, image, limits),
         onFork: (parentPid, request) => {
           void this.runRequest(request);
           this.hooks.onFork?.(parentPid, request.pid);
@@ -293,7 +293,7 @@ export class Wasmux {
   private loadGuestProgram(pid: number, guestPath: string): Program {
     const k = this.kernel.exports;
     const p = this.kernel.allocString(guestPath);
-    const out = k.wasmux_alloc(8);
+    const out = k.wasmux_alloc(16);
     const r = k.wasmux_process_load_program(pid, p, out);
     k.wasmux_free(p);
     if (r < 0) {
@@ -301,15 +301,16 @@ export class Wasmux {
       const [message, exitCode] = execErrors[-r] ?? [`cannot load: errno ${-r}`, 126];
       throw new ProgramError(`${guestPath}: ${message}`, exitCode);
     }
-    const view = new DataView(this.kernel.kernel().buffer, out, 8);
+    const view = new DataView(this.kernel.kernel().buffer, out, 16);
     const data = view.getUint32(0, true);
     const size = view.getUint32(4, true);
+    const limits = { initialPages: view.getUint32(8, true), maximumPages: view.getUint32(12, true) };
     k.wasmux_free(out);
     const image = new Uint8Array(size);
     image.set(this.kernel.kernel().subarray(data, data + size));
     k.wasmux_free(data);
     try {
-      return this.modules.fromBytes(image);
+      return this.modules.fromBytes(image, limits);
     } catch (e) {
       if (e instanceof ProgramError) throw new ProgramError(`${guestPath}: ${e.message}`, e.exitCode);
       throw e;
@@ -354,9 +355,8 @@ export class Wasmux {
 
   // Runs process pid's main thread on a pooled worker; resolves with its wait status.
   private run(pid: number, program: Program, label: string): Promise<number> {
-    const memory = program.info.memory!;
-    const maximumPages = memory.maximumPages ?? 16384;
-    return this.runRequest({ type: 'run', pid, module: program.module, initialPages: memory.initialPages, maximumPages, label });
+    const { initialPages, maximumPages } = program.limits;
+    return this.runRequest({ type: 'run', pid, module: program.module, initialPages, maximumPages, label });
   }
 
   private runRequest(req: RunRequest): Promise<number> {
@@ -390,10 +390,10 @@ export class Wasmux {
 
   // A process the kernel made (posix_spawn): its parent reaps it through wait4, so the host
   // only runs it. An image the host cannot run ends it like a failed exec (status 127).
-  private startChild(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined): void {
+  private startChild(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined, limits: MemoryLimits): void {
     let program: Program;
     try {
-      program = this.modules.fromKey(key, image);
+      program = this.modules.fromKey(key, image, limits);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       writeAllSync(2, new TextEncoder().encode(`wasmux: pid ${pid}: ${message}\n`));

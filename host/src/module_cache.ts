@@ -2,17 +2,21 @@
 // skips compilation (DESIGN §4).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { ABI_VERSION } from './generated/abi.js';
-import { inspectWasm, ProgramError, type WasmInfo } from './kernel/wasm_info.js';
+import { ProgramError, type MemoryLimits } from './program_error.js';
 
 export interface Program {
   module: WebAssembly.Module;
-  info: WasmInfo;
+  limits: MemoryLimits;
 }
+
+// Whether the kernel runs an image, and its memory limits (KernelThread.inspectImage).
+export type InspectImage = (bytes: Uint8Array) => MemoryLimits;
 
 export class ModuleCache {
   private cache = new Map<string, Program>();
   private failures = new Map<string, ProgramError>();
+
+  constructor(private readonly inspect: InspectImage) {}
 
   load(hostPath: string): Program {
     let st: fs.Stats;
@@ -26,19 +30,21 @@ export class ModuleCache {
     const key = `${hostPath}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    return this.compile(key, new Uint8Array(fs.readFileSync(hostPath)));
+    const bytes = new Uint8Array(fs.readFileSync(hostPath));
+    return this.compile(key, bytes, this.inspect(bytes));
   }
 
   // A program the kernel read from its own file systems, cached by its program key
   // (kernel/host/host_port.h ProgramKey); the bytes come the first time a worker sends it.
-  fromKey(key: string, bytes: Uint8Array<ArrayBuffer> | undefined): Program {
+  // The kernel checked it and gives its limits.
+  fromKey(key: string, bytes: Uint8Array<ArrayBuffer> | undefined, limits: MemoryLimits): Program {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const failure = this.failures.get(key);
     if (failure) throw failure; // a worker sends each image once: remember why it failed
     if (!bytes) throw new ProgramError('the program image was not sent (host cache out of step)');
     try {
-      return this.compile(key, bytes);
+      return this.compile(key, bytes, limits);
     } catch (e) {
       if (e instanceof ProgramError) this.failures.set(key, e);
       throw e;
@@ -46,25 +52,21 @@ export class ModuleCache {
   }
 
   // A program image the kernel read from its own file systems, cached by content.
-  fromBytes(bytes: Uint8Array<ArrayBuffer>): Program {
+  // The kernel checked it and gives its limits.
+  fromBytes(bytes: Uint8Array<ArrayBuffer>, limits: MemoryLimits): Program {
     const key = `sha1:${crypto.createHash('sha1').update(bytes).digest('hex')}`;
-    return this.cache.get(key) ?? this.compile(key, bytes);
+    return this.cache.get(key) ?? this.compile(key, bytes, limits);
   }
 
-  private compile(key: string, bytes: Uint8Array<ArrayBuffer>): Program {
-    const info = inspectWasm(bytes);
-    if (info.abiVersion === undefined)
-      throw new ProgramError('not a wasmux program (no wasmux.abi section; build it with bin/wasmux-cc)');
-    if (info.abiVersion !== ABI_VERSION)
-      throw new ProgramError(`built for wasmux ABI ${info.abiVersion}, this kernel runs ABI ${ABI_VERSION}`);
-    if (!info.memory || !info.memory.shared) throw new ProgramError('the program does not import a shared memory');
+  // The kernel has checked the image's shape; compiling checks its code.
+  private compile(key: string, bytes: Uint8Array<ArrayBuffer>, limits: MemoryLimits): Program {
     let module: WebAssembly.Module;
     try {
       module = new WebAssembly.Module(bytes);
     } catch (e) {
       throw new ProgramError(`invalid WebAssembly module: ${(e as Error).message}`);
     }
-    const program = { module, info };
+    const program = { module, limits };
     this.cache.set(key, program);
     return program;
   }

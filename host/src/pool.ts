@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { HostMounts } from './node/host_fs.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
+import type { MemoryLimits } from './program_error.js';
 
 export interface PoolContext {
   kernelModule: WebAssembly.Module;
@@ -11,7 +12,7 @@ export interface PoolContext {
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
   sequencer: Sequencer;
-  onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined): void;
+  onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined, limits: MemoryLimits): void;
   onFork(parentPid: number, request: RunRequest): void;
   onExec(pid: number, argv: string[]): void;
   onTerminate(pid: number, tid: number, status: number): void;
@@ -54,7 +55,7 @@ export class PooledWorker {
           worker.on('message', (m: WorkerReply) => {
             if (m.type === 'output') ctx.sequencer.run(m.seq, () => ctx.onOutput(m.channel, m.data));
             else if (m.type === 'exit') ctx.sequencer.run(m.seq, () => this.onReply?.(m));
-            else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.key, m.image);
+            else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.key, m.image, m.limits);
             else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
             else if (m.type === 'exec') ctx.onExec(m.pid, m.argv);
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);

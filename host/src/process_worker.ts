@@ -3,9 +3,7 @@
 // a syscall is a wasm→wasm call on this thread (DESIGN §1).
 import { parentPort, workerData } from 'node:worker_threads';
 import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
-import { ABI_VERSION } from './generated/abi.js';
 import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
-import { inspectWasm } from './kernel/wasm_info.js';
 import { MemoryCollector } from './memory_collector.js';
 
 const memories = new MemoryCollector();
@@ -17,11 +15,11 @@ const nextSeq = (): number => Atomics.add(init.sequence!, 0, 1);
 kernel.onChannelOutput = (channel, data) => reply({ type: 'output', seq: nextSeq(), channel, data });
 // Program keys whose images this worker sent to the main thread, which keeps them compiled.
 const sentImages = new Set<string>();
-kernel.onStartProcess = (pid, key, image) => {
-  if (sentImages.has(key)) return reply({ type: 'spawn', pid, key });
+kernel.onStartProcess = (pid, key, image, limits) => {
+  if (sentImages.has(key)) return reply({ type: 'spawn', pid, key, limits });
   sentImages.add(key);
   const bytes = image();
-  parentPort!.postMessage({ type: 'spawn', pid, key, image: bytes }, [bytes.buffer]);
+  parentPort!.postMessage({ type: 'spawn', pid, key, limits, image: bytes }, [bytes.buffer]);
 };
 kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid, tid, status });
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
@@ -64,10 +62,9 @@ function execImage(): Image | string {
   const bytes = new Uint8Array(size);
   bytes.set(kernel.kernel().subarray(at, at + size));
   try {
-    const info = inspectWasm(bytes);
-    if (info.abiVersion !== ABI_VERSION) return `exec: not a wasmux ABI ${ABI_VERSION} program`;
-    if (!info.memory?.shared) return 'exec: the program does not import a shared memory';
-    const image = { module: new WebAssembly.Module(bytes), initialPages: info.memory.initialPages, maximumPages: info.memory.maximumPages ?? 16384 };
+    // The kernel checked the image's shape before the point of no return; compiling checks
+    // its code, past that point (a failure kills the process, as Linux's exec does).
+    const image = { module: new WebAssembly.Module(bytes), ...kernel.execImageLimits() };
     execImages.set(key, image);
     return image;
   } catch (e) {

@@ -3,7 +3,7 @@
 // one kernel call per entry (DESIGN §5).
 import fs from 'node:fs';
 import type { KernelThread } from './kernel/kernel_instance.js';
-import { ProgramError } from './kernel/wasm_info.js';
+import { ProgramError } from './program_error.js';
 
 export type ImageEntry =
   | { kind: 'directory'; path: string; mode: number }

@@ -271,6 +271,29 @@ EXPORT(wasmux_thread_exec_image_key) unsigned wasmux_thread_exec_image_key() {
   return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(&t->exec_key())) : 0;
 }
 
+// The memory limits of that image, as the kernel checked them: [initial, maximum] pages.
+EXPORT(wasmux_thread_exec_image_memory) unsigned wasmux_thread_exec_image_memory() {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
+  LockGuard lock;
+  Thread* t = current_thread();
+  return t ? static_cast<unsigned>(reinterpret_cast<uintptr_t>(&t->exec_memory())) : 0;
+}
+
+// Whether the kernel would run an image the host has (a program of the host's file system
+// given to the embedder's API): 0 with out = [initial pages, maximum pages], or -ENOEXEC
+// with out[2] = why (abi::image_*) and out[3] = the ABI version it was built for.
+EXPORT(wasmux_inspect_image) int wasmux_inspect_image(const unsigned char* image, unsigned len, unsigned* out) {
+  WasmImageProblem why;
+  auto r = inspect_wasm_image(image, len, &why);
+  out[2] = static_cast<unsigned>(why.what);
+  out[3] = why.abi_version;
+  if (r.is_error()) return -static_cast<int>(r.error());
+  out[0] = r.value().initial_pages;
+  out[1] = r.value().maximum_pages;
+  return 0;
+}
+
 // The new image is instantiated: drop the kernel's copy and start its address space.
 EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base) {
   ThreadEntry entry;
@@ -278,7 +301,7 @@ EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base
   LockGuard lock;
   Thread* t = current_thread();
   if (!t) return 0;
-  t->set_exec_image({}, {});
+  t->set_exec_image({}, {}, {});
   t->process().memory().reset(heap_base);
   return 0;
 }
@@ -427,7 +450,8 @@ EXPORT(wasmux_make_symlink) int wasmux_make_symlink(const char* path, const char
 
 // The program at path in the guest's own file systems, for process pid not started yet, as
 // execve finds it (executable check, "#!" interpreters, which rewrite the process's argv).
-// Writes the image's address and size to out[0..1]; the host frees it with wasmux_free.
+// Writes the image's address and size to out[0..1] and its memory limits in pages to
+// out[2..3]; the host frees the image with wasmux_free.
 EXPORT(wasmux_process_load_program) int wasmux_process_load_program(int pid, const char* path, unsigned* out) {
   LockGuard lock;
   Process* p = ProcessTable::the().find(pid);
@@ -440,6 +464,10 @@ EXPORT(wasmux_process_load_program) int wasmux_process_load_program(int pid, con
   Vector<u8> bytes = image.release_value();
   auto r = apply_interpreter(*p, custody, bytes, p->argv());
   if (r.is_error()) return -static_cast<int>(r.error());
+  auto memory = inspect_wasm_image(bytes.data(), bytes.size());
+  if (memory.is_error()) return -static_cast<int>(memory.error());
+  out[2] = memory.value().initial_pages;
+  out[3] = memory.value().maximum_pages;
   void* copy = operator new(bytes.size());
   __builtin_memcpy(copy, bytes.data(), bytes.size());
   out[0] = static_cast<unsigned>(reinterpret_cast<uintptr_t>(copy));

@@ -7,6 +7,7 @@
 #include "../base/result.h"
 #include "../base/types.h"
 #include "../base/vector.h"
+#include "../exec/wasm_image.h"
 
 namespace wasmux {
 
@@ -69,7 +70,8 @@ public:
   // Starts the main thread of process pid (already in the process table) running the wasm
   // image (copied by the host before returning). 0 or -errno.
   // key identifies the image (the host may use a module it compiled from the same key).
-  virtual i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key) = 0;
+  // memory: the image's memory limits (exec/wasm_image.h), as the kernel checked them.
+  virtual i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) = 0;
   // Terminates the worker of thread tid of process pid, which runs user code and can no
   // longer enter the kernel (DESIGN §4); the process ended with wait_status.
   virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;

@@ -18,7 +18,7 @@ HOST_IMPORT(thread_cputime_ns) long long host_thread_cputime_ns();
 HOST_IMPORT(random_bytes) void host_random_bytes(void* dst, unsigned len);
 HOST_IMPORT(stdio_write_user) int host_stdio_write_user(int fd, unsigned src, unsigned len);
 HOST_IMPORT(log) void host_log(const char* text, unsigned len);
-HOST_IMPORT(start_process) int host_start_process(int pid, const void* image, unsigned len, const void* key);
+HOST_IMPORT(start_process) int host_start_process(int pid, const void* image, unsigned len, const void* key, unsigned initial_pages, unsigned maximum_pages);
 HOST_IMPORT(terminate_thread) void host_terminate_thread(int pid, int tid, int wait_status);
 HOST_IMPORT(start_timer_service) void host_start_timer_service();
 HOST_IMPORT(interrupt_thread) void host_interrupt_thread(int pid, int tid);
@@ -85,8 +85,8 @@ public:
   void random_bytes(void* dst, usize len) override { host_random_bytes(dst, static_cast<unsigned>(len)); }
   i64 stdio_write_user(i32 fd, UserAddr src, usize len) override { return host_stdio_write_user(fd, src, static_cast<unsigned>(len)); }
   void log(const char* text, usize len) override { host_log(text, static_cast<unsigned>(len)); }
-  i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key) override {
-    return host_start_process(pid, image, static_cast<unsigned>(len), &key);
+  i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override {
+    return host_start_process(pid, image, static_cast<unsigned>(len), &key, memory.initial_pages, memory.maximum_pages);
   }
   void terminate_thread(i32 pid, i32 tid, i32 wait_status) override { host_terminate_thread(pid, tid, wait_status); }
   void start_timer_service() override { host_start_timer_service(); }

@@ -7,6 +7,7 @@
 #include "../base/refptr.h"
 #include "../base/result.h"
 #include "../base/vector.h"
+#include "../exec/wasm_image.h"
 #include "../host/host_port.h"
 #include "../signal/signal_state.h"
 
@@ -123,12 +124,15 @@ public:
   void update_cpu_sample();
   void set_cpu_at_start(i64 ns) { m_cpu_at_start = ns; }
   // execve: the new program image, waiting for the worker to replace the guest with it.
-  void set_exec_image(Vector<u8> image, const ProgramKey& key) {
+  void set_exec_image(Vector<u8> image, const ProgramKey& key, const WasmImageInfo& memory) {
     m_exec_image = std::move(image);
     m_exec_key = key;
+    m_exec_memory = memory;
   }
   Vector<u8>& exec_image() { return m_exec_image; }
   const ProgramKey& exec_key() const { return m_exec_key; }
+  // The memory limits of that image (exec/wasm_image.h), checked before the point of no return.
+  const WasmImageInfo& exec_memory() const { return m_exec_memory; }
   u32 kernel_region() const { return m_kernel_region; }
   void set_kernel_region(u32 base) { m_kernel_region = base; }
   ListNode m_process_node;
@@ -157,6 +161,7 @@ private:
   i32 m_syscall{-1};
   Vector<u8> m_exec_image;
   ProgramKey m_exec_key{};
+  WasmImageInfo m_exec_memory{};
 };
 
 // The thread running in this kernel instance (nullptr on the boot or service instance).

@@ -15,6 +15,8 @@ SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, Us
   Vector<String> envp = TRY(copy_string_array(uenvp, total));
   Vector<u8> image = TRY(read_image(program->inode()));
   TRY(apply_interpreter(p, program, image, argv));
+  // A file no handler takes fails here, in the caller (fs/exec.c search_binary_handler).
+  WasmImageInfo memory = TRY(inspect_wasm_image(image.data(), image.size()));
   // The point of no return (fs/exec.c begin_new_exec): descriptors marked close-on-exec
   // go, the arguments are the new ones; the pid, parent and other descriptors stay.
   p.fds().close_on_exec();
@@ -25,7 +27,7 @@ SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, Us
   p.argv() = std::move(argv);
   p.set_comm_from_path(filename);
   p.envp() = std::move(envp);
-  current().set_exec_image(std::move(image), program_key(program->inode()));
+  current().set_exec_image(std::move(image), program_key(program->inode()), memory);
   return 0;
 }
 

@@ -101,6 +101,7 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   auto program = TRY(find_program(parent, path.view(), a.ptr(5) ? &search : nullptr));
   Vector<u8> image = TRY(read_image(program->inode()));
   TRY(apply_interpreter(parent, program, image, argv));
+  WasmImageInfo memory = TRY(inspect_wasm_image(image.data(), image.size()));
 
   auto child = TRY(ProcessTable::the().create_child(parent));
   auto fail = [&](Errno e) -> SyscallResult {
@@ -115,7 +116,7 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   child->argv() = std::move(argv);
   child->set_comm_from_path(path.view());
   child->envp() = std::move(envp);
-  i32 started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()));
+  i32 started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()), memory);
   if (started < 0) return fail(static_cast<Errno>(-started));
   return child->pid();
 }

@@ -174,6 +174,13 @@ int main(int argc, char **argv)
         chmod("plain", 0755);
         CHECK_ERRNO(execve("./plain", args, environ), ENOEXEC, "execve of text without #! -> ENOEXEC");
         unlink("plain");
+        /* A WebAssembly module that is no program of this system (no wasmux.abi section,
+         * no memory): no binary format takes it, and the caller gets ENOEXEC. */
+        fd = open("module", O_WRONLY | O_CREAT, 0755);
+        write(fd, "\0asm\1\0\0\0", 8);
+        close(fd);
+        CHECK_ERRNO(execve("./module", args, environ), ENOEXEC, "execve of a foreign wasm module -> ENOEXEC in the caller");
+        unlink("module");
         CHECK_ERRNO(execve(".", args, environ), EACCES, "execve of a directory -> EACCES");
         size_t big = 3u << 20;
         char *huge = malloc(big + 1);

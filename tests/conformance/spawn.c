@@ -166,6 +166,12 @@ int main(int argc, char **argv)
         chmod("plain", 0755);
         CHECK_EQ(posix_spawn(&pid, "./plain", NULL, NULL, args, environ), ENOEXEC, "executable text without #! -> ENOEXEC");
         unlink("plain");
+        fd = open("module", O_WRONLY | O_CREAT, 0755);
+        if (fd >= 0) { write(fd, "\0asm\1\0\0\0", 8); close(fd); }
+        CHECK_EQ(posix_spawn(&pid, "./module", NULL, NULL, args, environ), ENOEXEC, "a foreign wasm module -> ENOEXEC, no child");
+        errno = 0;
+        CHECK_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD, "no child after the foreign module");
+        unlink("module");
         CHECK_EQ(posix_spawnp(&pid, "no-such-program-anywhere", NULL, NULL, args, environ), ENOENT, "posix_spawnp of an unknown name -> ENOENT");
     }
 

@@ -235,7 +235,7 @@ i32 FakeHost::guest_function_params(u32 fn) {
 
 int FakeHost::timer_service_starts() { return g_timer_service_starts; }
 
-i32 FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&) {
+i32 FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&, const WasmImageInfo&) {
   std::lock_guard<std::mutex> g(m_captured->lock);
   m_captured->starts.push_back({pid, std::string(static_cast<const char*>(image), len)});
   return 0;

@@ -89,7 +89,7 @@ public:
   i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
   void log(const char* text, usize len) override;
   // Process starts are recorded, not run: a test plays the started process itself.
-  i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key) override;
+  i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override;
   std::vector<ProcessStart> starts();
   // Terminations are recorded for every instance (the killer may be any process): a test
   // plays the host by checking them.

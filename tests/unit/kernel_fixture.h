@@ -34,6 +34,25 @@ namespace nr {
 // What a failing syscall returns.
 constexpr i64 err(Errno e) { return -static_cast<i64>(e); }
 
+// The smallest program image the kernel runs (exec/wasm_image.h): a module importing a
+// shared env.memory (limits flags, then initial and maximum pages as LEB128) with a
+// wasmux.abi section of version abi_version. Optional parts left out make it ENOEXEC.
+inline std::string program_image(u32 abi_version = abi::abi_version, u8 memory_flags = 3) {
+  std::string m("\0asm\1\0\0\0", 8);
+  std::string imports("\1\3env\6memory\2", 13);
+  imports += static_cast<char>(memory_flags);
+  imports += std::string("\2\x80\x80\1", 4); // 2 pages, at most 16384
+  m += '\2';
+  m += static_cast<char>(imports.size());
+  m += imports;
+  std::string custom("\x0awasmux.abi", 11);
+  for (int i = 0; i < 4; ++i) custom += static_cast<char>(abi_version >> (8 * i));
+  m += '\0';
+  m += static_cast<char>(custom.size());
+  m += custom;
+  return m;
+}
+
 // Boots the kernel on first use; later calls do nothing.
 void boot_kernel_once();
 

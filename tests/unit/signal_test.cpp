@@ -72,7 +72,8 @@ protected:
   // A child made by posix_spawn (the fake host only records its start).
   i64 spawn_child() {
     i64 fd = p().open("prog", abi::o_wronly | abi::o_creat | abi::o_trunc, 0755);
-    EXPECT_EQ(p().write(fd, std::string("\0asm\1\0\0\0", 8)), 8);
+    std::string image = program_image();
+    EXPECT_EQ(p().write(fd, image), static_cast<i64>(image.size()));
     p().close(fd);
     UserAddr argv = p().alloc(8);
     u32 name = p().str("prog");

@@ -7,7 +7,7 @@
 namespace wasmux::test {
 namespace {
 
-const std::string wasm_image("\0asm\1\0\0\0", 8);
+const std::string wasm_image = program_image();
 
 class SpawnTest : public KernelTest {
 protected:
@@ -80,6 +80,35 @@ TEST_F(SpawnTest, RefusesWhatCannotRunAndLeavesNoChild) {
   EXPECT_EQ(spawn("dir", {"dir"}), err(Errno::eacces));
   EXPECT_EQ(p().host().starts().size(), 0u);
   EXPECT_EQ(wait4(-1, 0, abi::wnohang), err(Errno::echild));
+}
+
+// The kernel decides whether an image can run (exec/wasm_image.h): wasm of another ABI
+// version, without the wasmux.abi section or without a shared memory is ENOEXEC for the
+// caller, and no child is made.
+TEST_F(SpawnTest, RefusesWasmItCannotRun) {
+  std::string other_abi = program_image(abi::abi_version + 1);
+  std::string unshared = program_image(abi::abi_version, 1);
+  std::string no_section = program_image().substr(0, program_image().size() - 17);
+  std::string truncated = program_image().substr(0, 14);
+  for (const std::string* image : {&other_abi, &unshared, &no_section, &truncated}) {
+    program("prog", *image);
+    EXPECT_EQ(spawn("prog", {"prog"}), err(Errno::enoexec));
+    EXPECT_EQ(sys(nr::execve, p().str("prog"), strings({"prog"}), 0), err(Errno::enoexec));
+  }
+  EXPECT_EQ(p().host().starts().size(), 0u);
+  EXPECT_EQ(wait4(-1, 0, abi::wnohang), err(Errno::echild));
+  WasmImageProblem why;
+  EXPECT_TRUE(inspect_wasm_image(reinterpret_cast<const u8*>(other_abi.data()), other_abi.size(), &why).is_error());
+  EXPECT_EQ(why.what, abi::image_other_abi);
+  EXPECT_EQ(why.abi_version, abi::abi_version + 1);
+  EXPECT_TRUE(inspect_wasm_image(reinterpret_cast<const u8*>(unshared.data()), unshared.size(), &why).is_error());
+  EXPECT_EQ(why.what, abi::image_no_shared_memory);
+  EXPECT_TRUE(inspect_wasm_image(reinterpret_cast<const u8*>(no_section.data()), no_section.size(), &why).is_error());
+  EXPECT_EQ(why.what, abi::image_no_abi_section);
+  auto ok = inspect_wasm_image(reinterpret_cast<const u8*>(wasm_image.data()), wasm_image.size(), &why);
+  ASSERT_FALSE(ok.is_error());
+  EXPECT_EQ(ok.value().initial_pages, 2u);
+  EXPECT_EQ(ok.value().maximum_pages, 16384u);
 }
 
 TEST_F(SpawnTest, SearchesThePathLikeExecvp) {

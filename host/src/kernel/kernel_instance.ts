@@ -1,7 +1,9 @@
 // One instance of the kernel module on the shared kernel memory: a "kernel thread"
 // (DESIGN §1). Each worker (and the main thread) has its own, with its own stack and TLS
 // region, its "host" imports bound to that worker's current user memory.
+import { ABI_VERSION, image as imageProblem } from '../generated/abi.js';
 import { hostFsImports, type HostMounts } from '../node/host_fs.js';
+import { ProgramError, type MemoryLimits } from '../program_error.js';
 
 export interface KernelExports {
   memory?: WebAssembly.Memory;
@@ -30,6 +32,8 @@ export interface KernelExports {
   wasmux_thread_exec_image_data(): number;
   wasmux_thread_exec_image_key(): number;
   wasmux_thread_exec_start(heapBase: number): number;
+  wasmux_thread_exec_image_memory(): number;
+  wasmux_inspect_image(image: number, len: number, out: number): number;
   wasmux_process_status(pid: number): number;
   wasmux_kill(pid: number, sig: number): number;
   wasmux_process_describe(pid: number): number;
@@ -78,7 +82,7 @@ export class KernelThread {
   onChannelOutput: ((channel: number, data: Uint8Array) => void) | undefined;
   // A process made by the kernel (posix_spawn) to start with the wasm image identified by
   // key (the kernel's ProgramKey); image() copies the bytes, when they are needed.
-  onStartProcess: ((pid: number, key: string, image: () => Uint8Array<ArrayBuffer>) => void) | undefined;
+  onStartProcess: ((pid: number, key: string, image: () => Uint8Array<ArrayBuffer>, limits: MemoryLimits) => void) | undefined;
   // The worker running thread tid of process pid must be terminated (it runs user code and
   // its process ended with this wait status). Every instance that can send signals needs it.
   onTerminateThread: ((pid: number, tid: number, status: number) => void) | undefined;
@@ -214,7 +218,7 @@ export class KernelThread {
         }
         return writeAllSync(fd, u.subarray(usrc, usrc + len));
       },
-      start_process: (pid: number, kimage: number, len: number, kkey: number): number => {
+      start_process: (pid: number, kimage: number, len: number, kkey: number, initialPages: number, maximumPages: number): number => {
         if (!this.onStartProcess) return -ENOSYS;
         // A copy in a plain ArrayBuffer (it is transferred to the main thread), made only
         // when the receiver has not seen this key.
@@ -223,7 +227,7 @@ export class KernelThread {
           bytes.set(this.kernel().subarray(kimage >>> 0, (kimage >>> 0) + (len >>> 0)));
           return bytes;
         };
-        this.onStartProcess(pid, this.programKey(kkey), image);
+        this.onStartProcess(pid, this.programKey(kkey), image, { initialPages, maximumPages });
         return 0;
       },
       terminate_thread: (pid: number, tid: number, status: number): void => {
@@ -260,6 +264,37 @@ export class KernelThread {
     const len = view.getUint32(at + 8, true);
     const argv = this.decode(this.kernel().slice(at + 12, at + 12 + len)).split('\0').slice(0, -1);
     return { ppid: view.getUint32(at, true), forkCount: view.getUint32(at + 4, true), argv };
+  }
+
+  // Whether the kernel would run this image (kernel/exec/wasm_image.h), and its memory
+  // limits; a ProgramError naming the problem otherwise. Takes the big lock.
+  inspectImage(bytes: Uint8Array): MemoryLimits {
+    const k = this.exports;
+    const image = this.allocBytes(bytes);
+    const out = k.wasmux_alloc(16);
+    try {
+      const r = k.wasmux_inspect_image(image, bytes.length, out);
+      const words = new Uint32Array(this.kernelMemory.buffer, out, 4);
+      if (r >= 0) return { initialPages: words[0]!, maximumPages: words[1]! };
+      const messages: Record<number, string> = {
+        [imageProblem.IMAGE_NOT_WASM]: 'not a WebAssembly module',
+        [imageProblem.IMAGE_MALFORMED]: 'truncated or malformed WebAssembly module',
+        [imageProblem.IMAGE_NO_ABI_SECTION]: 'not a wasmux program (no wasmux.abi section; build it with bin/wasmux-cc)',
+        [imageProblem.IMAGE_OTHER_ABI]: `built for wasmux ABI ${words[3]}, this kernel runs ABI ${ABI_VERSION}`,
+        [imageProblem.IMAGE_NO_SHARED_MEMORY]: 'the program does not import a shared memory',
+      };
+      throw new ProgramError(messages[words[2]!] ?? `cannot run: errno ${-r}`);
+    } finally {
+      k.wasmux_free(image);
+      k.wasmux_free(out);
+    }
+  }
+
+  // The memory limits of the image an execve left for this thread (checked by the kernel).
+  execImageLimits(): MemoryLimits {
+    const at = this.exports.wasmux_thread_exec_image_memory();
+    const words = new Uint32Array(this.kernelMemory.buffer, at, 2);
+    return { initialPages: words[0]!, maximumPages: words[1]! };
   }
 
   // A ProgramKey (five u64 words at kaddr in kernel memory) as a cache key.

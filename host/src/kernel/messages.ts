@@ -1,5 +1,6 @@
 // Messages between the main thread and the workers that run process threads.
 import type { HostMounts } from '../node/host_fs.js';
+import type { MemoryLimits } from '../program_error.js';
 
 export interface WorkerInit {
   role: 'process' | 'stdin' | 'timer';
@@ -44,7 +45,7 @@ export type WorkerReply =
   | { type: 'exit'; seq: number; pid: number; status: number; crash?: string }
   | { type: 'output'; seq: number; channel: number; data: Uint8Array }
   // image: absent when this worker sent the same key before (the main thread cached it)
-  | { type: 'spawn'; pid: number; key: string; image?: Uint8Array<ArrayBuffer> }
+  | { type: 'spawn'; pid: number; key: string; limits: MemoryLimits; image?: Uint8Array<ArrayBuffer> }
   | { type: 'fork'; parentPid: number; request: RunRequest }
   // argv as the exec left it: by the time the main thread reads the message, the process
   // may have exited and been reaped.
