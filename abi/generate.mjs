@@ -11,7 +11,7 @@
 // Files are rewritten only when their content changes, so builds stay incremental.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ABI_VERSION, constants, structs } from './definitions.mjs';
+import { ABI_VERSION, constants, errnoText, structs } from './definitions.mjs';
 
 const out = process.argv[2];
 if (!out) { console.error('usage: generate.mjs OUTDIR'); process.exit(2); }
@@ -127,6 +127,10 @@ ts += `export const ABI_SECTION = 'wasmux.abi';\n`;
 for (const [group, values] of Object.entries(constants)) {
   ts += `export const ${group} = {\n` + Object.entries(values).map(([k, v]) => `  ${k}: ${v},`).join('\n') + '\n} as const;\n';
 }
+// errno value → [name, description], for one-line messages.
+for (const k of Object.keys(constants.errno)) if (!errnoText[k]) throw new Error(`definitions.mjs: no errnoText for ${k}`);
+ts += 'export const errnoInfo: Readonly<Record<number, readonly [string, string]>> = {\n' +
+  Object.entries(constants.errno).map(([k, v]) => `  ${v}: ['${k}', '${errnoText[k].replace(/'/g, "\\'")}'],`).join('\n') + '\n};\n';
 write('ts/abi.ts', ts);
 
 // ---- compatibility table ----

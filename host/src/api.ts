@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import tty from 'node:tty';
 import { Worker } from 'node:worker_threads';
-import { ABI_VERSION } from './generated/abi.js';
+import { ABI_VERSION, errno } from './generated/abi.js';
 import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread, writeAllSync } from './kernel/kernel_instance.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
-import { ProgramError, type MemoryLimits } from './program_error.js';
+import { errnoMessage, execFailureStatus, ProgramError, type MemoryLimits } from './program_error.js';
 import { MemoryCollector } from './memory_collector.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
@@ -77,13 +77,6 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 export const defaultKernelPath = path.resolve(here, '../../build/kernel-wasm/kernel.wasm');
 export const defaultRootfsPath = path.resolve(here, '../../build/rootfs.tar');
 
-const execErrors: Record<number, [string, number]> = {
-  2: ['No such file or directory', 127],
-  8: ['Exec format error', 126],
-  13: ['Permission denied', 126],
-  20: ['Not a directory', 127],
-  40: ['Too many levels of symbolic links', 126],
-};
 
 function decodeStatus(status: number): ExitInfo {
   const sig = status & 0x7f;
@@ -143,7 +136,7 @@ export class Wasmux {
     for (let fd = 0; fd < 3; fd++) if (tty.isatty(fd)) flags |= 4 << fd;
     const size = process.stdout.isTTY ? process.stdout.getWindowSize() : [80, 24];
     const r = k.wasmux_boot(flags, size[1] ?? 24, size[0] ?? 80, os.availableParallelism());
-    if (r < 0) throw new Error(`kernel boot failed: errno ${-r}`);
+    if (r < 0) throw new Error(`kernel boot failed: ${errnoMessage(-r)}`);
     // Before the mounts: a mount point may be a directory of the image.
     const rootfs = options.rootfs ?? (fs.existsSync(defaultRootfsPath) ? defaultRootfsPath : false);
     if (rootfs !== false) loadRootfsImage(this.kernel, rootfs);
@@ -151,7 +144,7 @@ export class Wasmux {
       const p = this.kernel.allocString(m.guest);
       const err = k.wasmux_mount_host(p, i + 1);
       k.wasmux_free(p);
-      if (err < 0) throw new ProgramError(`cannot mount ${m.host} on ${m.guest}: errno ${-err}`, 2);
+      if (err < 0) throw new ProgramError(`cannot mount ${m.host} on ${m.guest}: ${errnoMessage(-err)}`, 2);
     });
     this.pool = new WorkerPool(
       {
@@ -204,7 +197,7 @@ export class Wasmux {
     const r = k.wasmux_write_file(p, d, bytes.length, mode);
     k.wasmux_free(p);
     k.wasmux_free(d);
-    if (r < 0) throw new Error(`cannot write ${guestPath}: errno ${-r}`);
+    if (r < 0) throw new Error(`cannot write ${guestPath}: ${errnoMessage(-r)}`);
   }
 
   // A process to configure before spawn({pid}): its cwd, ids and stdio (seed: allocatePid).
@@ -216,7 +209,7 @@ export class Wasmux {
     const p = this.kernel.allocString(cwd);
     const r = this.kernel.exports.wasmux_process_set_cwd(pid, p);
     this.kernel.exports.wasmux_free(p);
-    if (r < 0) throw new ProgramError(`${cwd}: ${r === -2 ? 'No such file or directory' : r === -20 ? 'Not a directory' : `errno ${-r}`}`, 127);
+    if (r < 0) throw new ProgramError(`${cwd}: ${errnoMessage(-r)}`, 127);
   }
 
   setIds(pid: number, uid: number, gid: number): void {
@@ -266,7 +259,7 @@ export class Wasmux {
   }
 
   private check(r: number, what: string): void {
-    if (r < 0) throw new Error(`${what}: errno ${-r}${r === -3 ? ' (no such process)' : ''}`);
+    if (r < 0) throw new Error(`${what}: ${errnoMessage(-r)}`);
   }
 
   // Runs a wasm program from the host's file system as a new process.
@@ -298,8 +291,7 @@ export class Wasmux {
     k.wasmux_free(p);
     if (r < 0) {
       k.wasmux_free(out);
-      const [message, exitCode] = execErrors[-r] ?? [`cannot load: errno ${-r}`, 126];
-      throw new ProgramError(`${guestPath}: ${message}`, exitCode);
+      throw new ProgramError(`${guestPath}: ${errnoMessage(-r)}`, execFailureStatus(-r));
     }
     const view = new DataView(this.kernel.kernel().buffer, out, 16);
     const data = view.getUint32(0, true);
@@ -397,7 +389,7 @@ export class Wasmux {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       writeAllSync(2, new TextEncoder().encode(`wasmux: pid ${pid}: ${message}\n`));
-      this.kernel.exports.wasmux_process_fail(pid, 127 << 8);
+      this.kernel.exports.wasmux_process_fail(pid, execFailureStatus(errno.ENOEXEC) << 8);
       return;
     }
     if (this.hooks.onSpawn) {
@@ -480,7 +472,7 @@ export class Wasmux {
     const ptr = this.kernel.allocBytes(packStrings(argv, env, cwd));
     const pid = k.wasmux_process_create(ptr);
     k.wasmux_free(ptr);
-    if (pid < 0) throw new ProgramError(pid === -2 ? `${cwd}: No such file or directory` : `cannot create process: errno ${-pid}`, 127);
+    if (pid < 0) throw new ProgramError(pid === -errno.ENOENT ? `${cwd}: ${errnoMessage(-pid)}` : `cannot create process: ${errnoMessage(-pid)}`, 127);
     return pid;
   }
 

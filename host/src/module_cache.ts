@@ -2,7 +2,8 @@
 // skips compilation (DESIGN §4).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { ProgramError, type MemoryLimits } from './program_error.js';
+import { errno } from './generated/abi.js';
+import { errnoMessage, execFailureStatus, ProgramError, type MemoryLimits } from './program_error.js';
 
 export interface Program {
   module: WebAssembly.Module;
@@ -24,9 +25,10 @@ export class ModuleCache {
       st = fs.statSync(hostPath);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new ProgramError(code === 'ENOENT' ? 'No such file or directory' : `cannot open: ${code}`, code === 'ENOENT' ? 127 : 126);
+      const n = code ? (errno as Record<string, number>)[code] : undefined;
+      throw new ProgramError(n ? errnoMessage(n) : `cannot open: ${code}`, n ? execFailureStatus(n) : 126);
     }
-    if (st.isDirectory()) throw new ProgramError('Is a directory');
+    if (st.isDirectory()) throw new ProgramError(errnoMessage(errno.EISDIR));
     const key = `${hostPath}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
     const cached = this.cache.get(key);
     if (cached) return cached;

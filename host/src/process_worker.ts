@@ -2,6 +2,7 @@
 // a time. The guest's syscall import is bound straight to the kernel instance's export, so
 // a syscall is a wasm→wasm call on this thread (DESIGN §1).
 import { parentPort, workerData } from 'node:worker_threads';
+import { errno, signal } from './generated/abi.js';
 import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
 import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { MemoryCollector } from './memory_collector.js';
@@ -25,8 +26,8 @@ kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid,
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
 kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });
 
-const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
-const ENOSYS = 38;
+const { SIGILL, SIGFPE, SIGSEGV } = signal;
+const { ENOSYS } = errno;
 
 // The signal Linux would deliver for the fault behind a wasm trap: ud2-like traps are
 // SIGILL, arithmetic faults SIGFPE, bad memory and stack exhaustion SIGSEGV.

@@ -3,6 +3,7 @@
 // one kernel call per entry (DESIGN §5).
 import fs from 'node:fs';
 import type { KernelThread } from './kernel/kernel_instance.js';
+import { errnoInfo } from './generated/abi.js';
 import { ProgramError } from './program_error.js';
 
 export type ImageEntry =
@@ -80,7 +81,6 @@ export function* readUstar(bytes: Uint8Array): Generator<ImageEntry> {
   }
 }
 
-const errnoNames: Record<number, string> = { 2: 'ENOENT', 12: 'ENOMEM', 17: 'EEXIST', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 28: 'ENOSPC', 36: 'ENAMETOOLONG' };
 
 // Reads the image at file and creates its entries in the kernel's root file system.
 export function loadRootfsImage(kernel: KernelThread, file: string): void {
@@ -109,7 +109,7 @@ export function loadRootfsImage(kernel: KernelThread, file: string): void {
         k.wasmux_free(d);
       }
       k.wasmux_free(p);
-      if (r < 0) throw new ImageError(`cannot create /${entry.path}: ${errnoNames[-r] ?? `errno ${-r}`}`);
+      if (r < 0) throw new ImageError(`cannot create /${entry.path}: ${errnoInfo[-r]?.[0] ?? `errno ${-r}`}`);
     }
   } catch (e) {
     if (e instanceof ImageError) throw new ProgramError(`root filesystem image ${file}: ${e.message}`, 2);

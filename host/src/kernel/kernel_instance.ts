@@ -1,7 +1,7 @@
 // One instance of the kernel module on the shared kernel memory: a "kernel thread"
 // (DESIGN §1). Each worker (and the main thread) has its own, with its own stack and TLS
 // region, its "host" imports bound to that worker's current user memory.
-import { ABI_VERSION, image as imageProblem } from '../generated/abi.js';
+import { ABI_VERSION, errno, image as imageProblem } from '../generated/abi.js';
 import { hostFsImports, type HostMounts } from '../node/host_fs.js';
 import { ProgramError, type MemoryLimits } from '../program_error.js';
 
@@ -64,10 +64,7 @@ export const KERNEL_MAXIMUM_PAGES = 65536;
 // worker is about to be terminated and must not enter the kernel again.
 export const THREAD_KILLED = -1000000;
 
-const EFAULT = 14;
-const EAGAIN = 11;
-const EBADF = 9;
-const ENOSYS = 38;
+const { EFAULT, EAGAIN, EBADF, ENOSYS } = errno;
 
 export class KernelThread {
   readonly exports: KernelExports;

@@ -4,12 +4,11 @@
 // mount cannot be escaped.
 import fs from 'node:fs';
 import os from 'node:os';
-import { dirent } from '../generated/abi.js';
+import { dirent, errno, open } from '../generated/abi.js';
 
 export type HostMounts = Record<number, string>; // mount id → absolute host directory
 
-const ENOENT = 2;
-const EINVAL = 22;
+const { ENOENT, EINVAL } = errno;
 
 function errnoOf(e: unknown): number {
   const err = e as NodeJS.ErrnoException;
@@ -18,7 +17,7 @@ function errnoOf(e: unknown): number {
 }
 
 // Linux generic open flag bits the kernel passes (abi/definitions.mjs).
-const O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000;
+const { O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC } = open;
 
 // The DT_* value of a directory entry.
 type EntryKind = Pick<
