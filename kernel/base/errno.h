@@ -1,6 +1,6 @@
 #pragma once
 // Kernel error codes: Linux's errno values (generated list from abi/), plus internal codes
-// that never reach a program. The conversion to -errno happens once, in entry/dispatch.cpp.
+// that never reach a program. The conversion to -errno happens once: abi_error below.
 #include <wasmux/abi.h>
 
 #include "types.h"
@@ -22,10 +22,9 @@ enum class Errno : i32 {
 };
 
 constexpr bool is_restart(Errno e) { return e == Errno::restart_sys || e == Errno::restart_nohand; }
-// The same test on a raw result (-errno).
-constexpr bool is_restart_result(i64 r) {
-  return r == -static_cast<i64>(Errno::restart_sys) || r == -static_cast<i64>(Errno::restart_nohand);
-}
+
+// The one place an Errno becomes what a program or the host sees: -errno (-4095..-1).
+constexpr i64 abi_error(Errno e) { return -static_cast<i64>(e); }
 
 const char* errno_name(Errno e);
 

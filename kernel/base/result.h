@@ -21,6 +21,20 @@ public:
   Result(Result&& other) : m_error(other.m_error), m_ok(other.m_ok) {
     if (m_ok) new (&m_storage) T(std::move(other.value_ref()));
   }
+  // A result of a plain value (a system call's i64) is copied like one.
+  Result(const Result& other)
+    requires std::is_trivially_copyable_v<T>
+      : m_error(other.m_error), m_ok(other.m_ok) {
+    if (m_ok) new (&m_storage) T(other.value_ref_const());
+  }
+  Result& operator=(const Result& other)
+    requires std::is_trivially_copyable_v<T>
+  {
+    m_error = other.m_error;
+    m_ok = other.m_ok;
+    if (m_ok) new (&m_storage) T(other.value_ref_const());
+    return *this;
+  }
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
   ~Result() {
@@ -30,10 +44,12 @@ public:
   bool is_error() const { return !m_ok; }
   Errno error() const { return m_error; }
   T& value() { return value_ref(); }
+  const T& value() const { return value_ref_const(); }
   T release_value() { return std::move(value_ref()); }
 
 private:
   T& value_ref() { return *std::launder(reinterpret_cast<T*>(&m_storage)); }
+  const T& value_ref_const() const { return *std::launder(reinterpret_cast<const T*>(&m_storage)); }
   alignas(T) unsigned char m_storage[sizeof(T)];
   Errno m_error{};
   bool m_ok;
@@ -55,6 +71,10 @@ private:
 };
 
 using ErrorOr = Result<void>;
+
+// A system call's result as a program sees it: the value, or -errno (the one conversion,
+// base/errno.h abi_error).
+inline i64 abi_value(const Result<i64>& r) { return r.is_error() ? abi_error(r.error()) : r.value(); }
 
 } // namespace wasmux
 

@@ -153,13 +153,8 @@ public:
     i32 channel = m_channel == 0 ? 1 : m_channel;
     if (m_input && m_channel != 0) return Errno::ebadf;
     if (!b.is_user() || (b.size() && b.user_addr() < user_null_guard)) return Errno::efault;
-    i64 r;
-    {
-      Unlocked unlocked; // host I/O may block: never under the big lock (DESIGN §1)
-      r = host().stdio_write_user(channel, b.user_addr(), b.size());
-    }
-    if (r < 0) return static_cast<Errno>(-r);
-    return static_cast<usize>(r);
+    Unlocked unlocked; // host I/O may block: never under the big lock (DESIGN §1)
+    return host().stdio_write_user(channel, b.user_addr(), b.size());
   }
   ErrorOr stat(abi::Stat& out) override {
     TRY(File::stat(out));

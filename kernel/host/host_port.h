@@ -61,17 +61,17 @@ public:
   virtual void random_bytes(void* dst, usize len) = 0;
 
   // ---- the host's standard streams (called without the big lock) ----
-  // Writes from user memory to the host's fd 1 or 2; returns bytes written or -errno.
-  virtual i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) = 0;
+  // Writes from user memory to the host's fd 1 or 2 (or an embedder's channel): bytes written.
+  virtual Result<usize> stdio_write_user(i32 host_fd, UserAddr src, usize len) = 0;
   // Kernel diagnostics (trace lines) to the host's stderr.
   virtual void log(const char* text, usize len) = 0;
 
   // ---- processes ----
   // Starts the main thread of process pid (already in the process table) running the wasm
-  // image (copied by the host before returning). 0 or -errno.
+  // image (copied by the host before returning).
   // key identifies the image (the host may use a module it compiled from the same key).
   // memory: the image's memory limits (exec/wasm_image.h), as the kernel checked them.
-  virtual i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) = 0;
+  virtual ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) = 0;
   // Terminates the worker of thread tid of process pid, which runs user code and can no
   // longer enter the kernel (DESIGN §4); the process ended with wait_status.
   virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;
@@ -84,24 +84,25 @@ public:
   virtual void start_timer_service() = 0;
 
   // ---- host directory mounts; paths are relative to the mount's root ("" = root) ----
-  virtual i32 host_stat(u32 mount, std::string_view path, HostStat& out) = 0;
-  virtual i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) = 0; // handle or -errno
+  // Each fails with the host's errno (ENOENT, EACCES ...).
+  virtual ErrorOr host_stat(u32 mount, std::string_view path, HostStat& out) = 0;
+  virtual Result<i32> host_open(u32 mount, std::string_view path, i32 flags, u32 mode) = 0; // a handle
   virtual void host_close(i32 handle) = 0;
-  virtual i64 host_pread(i32 handle, void* dst, usize len, i64 offset) = 0;
-  virtual i64 host_pwrite(i32 handle, const void* src, usize len, i64 offset) = 0;
-  virtual i32 host_ftruncate(i32 handle, i64 length) = 0;
-  virtual i32 host_fsync(i32 handle) = 0;
+  virtual Result<usize> host_pread(i32 handle, void* dst, usize len, i64 offset) = 0;
+  virtual Result<usize> host_pwrite(i32 handle, const void* src, usize len, i64 offset) = 0;
+  virtual ErrorOr host_ftruncate(i32 handle, i64 length) = 0;
+  virtual ErrorOr host_fsync(i32 handle) = 0;
   // The entries of a directory: for each, its type (a DT_* value, DT_UNKNOWN when the
   // host cannot tell) as one byte, then its name and '\0'.
-  virtual i32 host_readdir(u32 mount, std::string_view path, Vector<char>& names) = 0;
-  virtual i32 host_mkdir(u32 mount, std::string_view path, u32 mode) = 0;
-  virtual i32 host_unlink(u32 mount, std::string_view path, bool directory) = 0;
-  virtual i32 host_rename(u32 mount, std::string_view from, std::string_view to) = 0;
-  virtual i32 host_symlink(u32 mount, std::string_view target, std::string_view path) = 0;
-  virtual i32 host_readlink(u32 mount, std::string_view path, Vector<char>& target) = 0;
-  virtual i32 host_link(u32 mount, std::string_view from, std::string_view to) = 0;
-  virtual i32 host_chmod(u32 mount, std::string_view path, u32 mode) = 0;
-  virtual i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) = 0;
+  virtual ErrorOr host_readdir(u32 mount, std::string_view path, Vector<char>& names) = 0;
+  virtual ErrorOr host_mkdir(u32 mount, std::string_view path, u32 mode) = 0;
+  virtual ErrorOr host_unlink(u32 mount, std::string_view path, bool directory) = 0;
+  virtual ErrorOr host_rename(u32 mount, std::string_view from, std::string_view to) = 0;
+  virtual ErrorOr host_symlink(u32 mount, std::string_view target, std::string_view path) = 0;
+  virtual ErrorOr host_readlink(u32 mount, std::string_view path, Vector<char>& target) = 0;
+  virtual ErrorOr host_link(u32 mount, std::string_view from, std::string_view to) = 0;
+  virtual ErrorOr host_chmod(u32 mount, std::string_view path, u32 mode) = 0;
+  virtual ErrorOr host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) = 0;
   virtual ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) = 0;
 };
 

@@ -46,6 +46,17 @@ namespace wasmux {
 
 namespace {
 
+// The host's imports answer -errno for an error: the one place that becomes an Errno.
+ErrorOr status(i64 r) {
+  if (r < 0) return static_cast<Errno>(-r);
+  return {};
+}
+template <typename T>
+Result<T> value(i64 r) {
+  if (r < 0) return static_cast<Errno>(-r);
+  return static_cast<T>(r);
+}
+
 // Calls fill(out, cap) with growing buffers until the answer fits: the import returns the
 // size it needs (or -errno).
 template <typename F>
@@ -83,58 +94,62 @@ public:
   i64 monotonic_ns() override { return host_monotonic_ns(); }
   i64 thread_cputime_ns() override { return host_thread_cputime_ns(); }
   void random_bytes(void* dst, usize len) override { host_random_bytes(dst, static_cast<unsigned>(len)); }
-  i64 stdio_write_user(i32 fd, UserAddr src, usize len) override { return host_stdio_write_user(fd, src, static_cast<unsigned>(len)); }
+  Result<usize> stdio_write_user(i32 fd, UserAddr src, usize len) override {
+    return value<usize>(host_stdio_write_user(fd, src, static_cast<unsigned>(len)));
+  }
   void log(const char* text, usize len) override { host_log(text, static_cast<unsigned>(len)); }
-  i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override {
-    return host_start_process(pid, image, static_cast<unsigned>(len), &key, memory.initial_pages, memory.maximum_pages);
+  ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override {
+    return status(host_start_process(pid, image, static_cast<unsigned>(len), &key, memory.initial_pages, memory.maximum_pages));
   }
   void terminate_thread(i32 pid, i32 tid, i32 wait_status) override { host_terminate_thread(pid, tid, wait_status); }
   void start_timer_service() override { host_start_timer_service(); }
   void interrupt_thread(i32 pid, i32 tid) override { host_interrupt_thread(pid, tid); }
   i32 guest_function_params(u32 fn) override { return host_guest_function_params(fn); }
 
-  i32 host_stat(u32 mount, std::string_view path, HostStat& out) override {
-    return host_fs_stat(mount, path.data(), static_cast<unsigned>(path.size()), &out);
+  ErrorOr host_stat(u32 mount, std::string_view path, HostStat& out) override {
+    return status(host_fs_stat(mount, path.data(), static_cast<unsigned>(path.size()), &out));
   }
-  i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override {
-    return host_fs_open(mount, path.data(), static_cast<unsigned>(path.size()), flags, mode);
+  Result<i32> host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override {
+    return value<i32>(host_fs_open(mount, path.data(), static_cast<unsigned>(path.size()), flags, mode));
   }
   void host_close(i32 handle) override { host_fs_close(handle); }
-  i64 host_pread(i32 h, void* dst, usize len, i64 off) override { return host_fs_pread(h, dst, static_cast<unsigned>(len), off); }
-  i64 host_pwrite(i32 h, const void* src, usize len, i64 off) override { return host_fs_pwrite(h, src, static_cast<unsigned>(len), off); }
-  i32 host_ftruncate(i32 h, i64 length) override { return host_fs_ftruncate(h, length); }
-  i32 host_fsync(i32 h) override { return host_fs_fsync(h); }
-  i32 host_readdir(u32 mount, std::string_view path, Vector<char>& names) override {
-    return fetch_sized(names, [&](char* out, unsigned cap) { return host_fs_readdir(mount, path.data(), static_cast<unsigned>(path.size()), out, cap); });
+  Result<usize> host_pread(i32 h, void* dst, usize len, i64 off) override {
+    return value<usize>(host_fs_pread(h, dst, static_cast<unsigned>(len), off));
   }
-  i32 host_mkdir(u32 mount, std::string_view path, u32 mode) override {
-    return host_fs_mkdir(mount, path.data(), static_cast<unsigned>(path.size()), mode);
+  Result<usize> host_pwrite(i32 h, const void* src, usize len, i64 off) override {
+    return value<usize>(host_fs_pwrite(h, src, static_cast<unsigned>(len), off));
   }
-  i32 host_unlink(u32 mount, std::string_view path, bool directory) override {
-    return host_fs_unlink(mount, path.data(), static_cast<unsigned>(path.size()), directory);
+  ErrorOr host_ftruncate(i32 h, i64 length) override { return status(host_fs_ftruncate(h, length)); }
+  ErrorOr host_fsync(i32 h) override { return status(host_fs_fsync(h)); }
+  ErrorOr host_readdir(u32 mount, std::string_view path, Vector<char>& names) override {
+    return status(fetch_sized(names, [&](char* out, unsigned cap) { return host_fs_readdir(mount, path.data(), static_cast<unsigned>(path.size()), out, cap); }));
   }
-  i32 host_rename(u32 mount, std::string_view from, std::string_view to) override {
-    return host_fs_rename(mount, from.data(), static_cast<unsigned>(from.size()), to.data(), static_cast<unsigned>(to.size()));
+  ErrorOr host_mkdir(u32 mount, std::string_view path, u32 mode) override {
+    return status(host_fs_mkdir(mount, path.data(), static_cast<unsigned>(path.size()), mode));
   }
-  i32 host_symlink(u32 mount, std::string_view target, std::string_view path) override {
-    return host_fs_symlink(mount, target.data(), static_cast<unsigned>(target.size()), path.data(), static_cast<unsigned>(path.size()));
+  ErrorOr host_unlink(u32 mount, std::string_view path, bool directory) override {
+    return status(host_fs_unlink(mount, path.data(), static_cast<unsigned>(path.size()), directory));
   }
-  i32 host_readlink(u32 mount, std::string_view path, Vector<char>& target) override {
-    return fetch_sized(target, [&](char* out, unsigned cap) { return host_fs_readlink(mount, path.data(), static_cast<unsigned>(path.size()), out, cap); });
+  ErrorOr host_rename(u32 mount, std::string_view from, std::string_view to) override {
+    return status(host_fs_rename(mount, from.data(), static_cast<unsigned>(from.size()), to.data(), static_cast<unsigned>(to.size())));
   }
-  i32 host_link(u32 mount, std::string_view from, std::string_view to) override {
-    return host_fs_link(mount, from.data(), static_cast<unsigned>(from.size()), to.data(), static_cast<unsigned>(to.size()));
+  ErrorOr host_symlink(u32 mount, std::string_view target, std::string_view path) override {
+    return status(host_fs_symlink(mount, target.data(), static_cast<unsigned>(target.size()), path.data(), static_cast<unsigned>(path.size())));
   }
-  i32 host_chmod(u32 mount, std::string_view path, u32 mode) override {
-    return host_fs_chmod(mount, path.data(), static_cast<unsigned>(path.size()), mode);
+  ErrorOr host_readlink(u32 mount, std::string_view path, Vector<char>& target) override {
+    return status(fetch_sized(target, [&](char* out, unsigned cap) { return host_fs_readlink(mount, path.data(), static_cast<unsigned>(path.size()), out, cap); }));
   }
-  i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override {
-    return host_fs_utimens(mount, path.data(), static_cast<unsigned>(path.size()), atime_ns, mtime_ns);
+  ErrorOr host_link(u32 mount, std::string_view from, std::string_view to) override {
+    return status(host_fs_link(mount, from.data(), static_cast<unsigned>(from.size()), to.data(), static_cast<unsigned>(to.size())));
+  }
+  ErrorOr host_chmod(u32 mount, std::string_view path, u32 mode) override {
+    return status(host_fs_chmod(mount, path.data(), static_cast<unsigned>(path.size()), mode));
+  }
+  ErrorOr host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override {
+    return status(host_fs_utimens(mount, path.data(), static_cast<unsigned>(path.size()), atime_ns, mtime_ns));
   }
   ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) override {
-    int r = host_fs_statfs(mount, path.data(), static_cast<unsigned>(path.size()), &out);
-    if (r < 0) return static_cast<Errno>(-r);
-    return {};
+    return status(host_fs_statfs(mount, path.data(), static_cast<unsigned>(path.size()), &out));
   }
 };
 

@@ -93,14 +93,14 @@ public:
   }
   // The result of a call that returned SIGNAL_PENDING instead, until wasmux_sigdeliver
   // moves it into a handler's frame or hands it back.
-  void set_stashed_result(i64 r) {
+  void set_stashed_result(const Result<i64>& r) {
     m_stashed_result = r;
     m_stash_held = true;
   }
   // Whether a result waits for wasmux_sigdeliver (between SIGNAL_PENDING and it).
   bool stash_held() const { return m_stash_held; }
-  i64 take_stashed_result() {
-    i64 r = m_stash_held ? m_stashed_result : 0;
+  Result<i64> take_stashed_result() {
+    Result<i64> r = m_stash_held ? m_stashed_result : Result<i64>(0);
     m_stash_held = false;
     return r;
   }
@@ -152,7 +152,7 @@ private:
   bool m_restore_mask{false};
   SignalQueue m_pending;
   abi::StackT m_altstack{0, abi::ss_disable, 0};
-  i64 m_stashed_result{0};
+  Result<i64> m_stashed_result{0};
   bool m_stash_held{false};
   u32 m_kernel_region{0};
   i64 m_cpu_at_start{0};

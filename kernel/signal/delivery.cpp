@@ -18,8 +18,7 @@ void take_signal(Thread& t, i32 sig, abi::Siginfo& info) {
   if (!t.pending().take(sig, info)) t.process().shared_pending().take(sig, info);
 }
 
-constexpr i64 restart_sys_result = -static_cast<i64>(Errno::restart_sys);
-constexpr i64 restart_nohand_result = -static_cast<i64>(Errno::restart_nohand);
+bool is_restart(const Result<i64>& r) { return r.is_error() && is_restart(r.error()); }
 
 } // namespace
 
@@ -59,12 +58,12 @@ i32 next_signal_for_handler(Thread& t, abi::Siginfo& info, bool peek) {
 
 bool has_signal_work(Thread& t) { return t.signal_pending() || t.has_temporary_mask(); }
 
-i64 signal_exit_path(Thread& t, i64 result, bool& restart) {
+Result<i64> signal_exit_path(Thread& t, const Result<i64>& result, bool& restart) {
   restart = false;
   // A call between SIGNAL_PENDING and wasmux_sigdeliver (the glue makes none) must not
   // replace the result that waits there: its own result goes back as it is, and the
   // signals wait for the delivery that is coming.
-  if (t.stash_held()) return is_restart_result(result) ? -static_cast<i64>(Errno::eintr) : result;
+  if (t.stash_held()) return is_restart(result) ? Result<i64>(Errno::eintr) : result;
   abi::Siginfo info{};
   i32 sig = next_signal_for_handler(t, info, true);
   if (t.process().has_exited()) return result;
@@ -77,7 +76,7 @@ i64 signal_exit_path(Thread& t, i64 result, bool& restart) {
   t.restore_temporary_mask();
   // No handler runs: an interrupted call starts again (ERESTARTSYS and ERESTARTNOHAND
   // both restart when no handler is invoked).
-  if (is_restart_result(result)) restart = true;
+  if (is_restart(result)) restart = true;
   return result;
 }
 
@@ -85,10 +84,10 @@ Result<i64> deliver_to_handler(Thread& t, UserAddr frame_addr, UserAddr sp) {
   Process& p = t.process();
   abi::Siginfo info{};
   i32 sig = next_signal_for_handler(t, info, false);
-  i64 stashed = t.take_stashed_result();
+  Result<i64> stashed = t.take_stashed_result();
   if (!sig) {
     t.restore_temporary_mask();
-    return is_restart_result(stashed) ? abi::signal_restart : stashed;
+    return is_restart(stashed) ? Result<i64>(abi::signal_restart) : stashed;
   }
   SigAction& action = p.action(sig);
   abi::SignalFrame frame{};
@@ -103,11 +102,12 @@ Result<i64> deliver_to_handler(Thread& t, UserAddr frame_addr, UserAddr sp) {
   frame.info = info;
   // signal(7) "Interruption of system calls": restarted after a handler only with
   // SA_RESTART, and never for the ERESTARTNOHAND calls.
-  if (stashed == restart_sys_result)
-    stashed = (action.flags & abi::sa_restart) ? abi::signal_restart : -static_cast<i64>(Errno::eintr);
-  else if (stashed == restart_nohand_result)
-    stashed = -static_cast<i64>(Errno::eintr);
-  frame.result = stashed;
+  if (stashed.is_error() && stashed.error() == Errno::restart_sys)
+    stashed = (action.flags & abi::sa_restart) ? Result<i64>(abi::signal_restart) : Result<i64>(Errno::eintr);
+  else if (stashed.is_error() && stashed.error() == Errno::restart_nohand)
+    stashed = Errno::eintr;
+  // The frame holds the result as the guest will see it.
+  frame.result = abi_value(stashed);
   SigSet saved = t.take_mask_to_restore();
   frame.uc.uc_sigmask[0] = static_cast<u32>(saved);
   frame.uc.uc_sigmask[1] = static_cast<u32>(saved >> 32);
@@ -143,8 +143,10 @@ Result<i64> return_from_handler(Thread& t, UserAddr frame_addr) {
   // The handler may have changed uc_sigmask: that is the mask it returns to (sigreturn(2)).
   t.set_blocked(f.uc.uc_sigmask[0] | static_cast<SigSet>(f.uc.uc_sigmask[1]) << 32);
   // Only results a call can have (or the restart request) go back: a forged internal code
-  // must not make the kernel restart rt_sigreturn forever.
-  if (f.result < -4095 && f.result != abi::signal_restart) return -static_cast<i64>(Errno::eintr);
+  // must not make the kernel restart rt_sigreturn forever. An error the frame holds comes
+  // back as that error.
+  if (f.result < -4095 && f.result != abi::signal_restart) return Errno::eintr;
+  if (f.result < 0) return static_cast<Errno>(-f.result);
   return f.result;
 }
 

@@ -13,7 +13,7 @@ bool has_signal_work(Thread& t);
 // The kernel exit path (with has_signal_work true): default actions are carried out; if a
 // handler must run, result is stashed and SIGNAL_PENDING returned for the glue. Sets
 // restart when an interrupted call is to be run again in the kernel (no handler runs).
-i64 signal_exit_path(Thread& t, i64 result, bool& restart);
+Result<i64> signal_exit_path(Thread& t, const Result<i64>& result, bool& restart);
 
 // wasmux_sigdeliver: fills the guest's frame for the next handler (SIGNAL_HANDLER), or
 // gives back the stashed result (SIGNAL_RESTART for a call to reissue).

@@ -62,7 +62,8 @@ void trace_prefix(Formatter& f) {
 
 namespace {
 
-void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, i64 result) {
+void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, const SyscallResult& outcome) {
+  i64 result = abi_value(outcome);
   Formatter f;
   trace_prefix(f);
   if (!e || !e->name) {
@@ -105,7 +106,7 @@ void trace_call(u32 nr, const SyscallEntry* e, const SyscallArgs& args, i64 resu
   host().log(f.data(), f.size());
 }
 
-i64 call_handler(u32 nr, const SyscallEntry* e, const SyscallArgs& args) {
+SyscallResult call_handler(u32 nr, const SyscallEntry* e, const SyscallArgs& args) {
   if (!e || !e->handler) {
     if (kernel_config().trace_unimplemented && !kernel_config().trace_all && nr < table_size && !reported[nr]) {
       reported[nr] = true;
@@ -117,14 +118,12 @@ i64 call_handler(u32 nr, const SyscallEntry* e, const SyscallArgs& args) {
           .append(") returns ENOSYS\n");
       host().log(f.data(), f.size());
     }
-    return -static_cast<i64>(Errno::enosys);
+    return Errno::enosys;
   }
   SyscallResult r = e->handler(args);
-  if (!r.is_error()) return r.value();
-  Errno err = r.error();
   // would_block never reaches a program; the restart codes are settled at kernel exit.
-  if (err == Errno::would_block) err = Errno::eagain;
-  return -static_cast<i64>(err);
+  if (r.is_error() && r.error() == Errno::would_block) return Errno::eagain;
+  return r;
 }
 
 constexpr u32 nr_sigdeliver = [] {
@@ -155,14 +154,14 @@ i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop) {
   i64 result;
   {
     LockGuard lock;
-    result = dispatch(t, nr, args);
+    result = abi_value(dispatch(t, nr, args));
     must_stop = t && t->process().has_exited();
   }
   if (t) t->leave_kernel();
   return result;
 }
 
-i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
+SyscallResult dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
   const SyscallEntry* e = nr < table_size ? &table.entries[nr] : nullptr;
   if (t) {
     if (t->process().has_exited()) return 0;
@@ -177,11 +176,11 @@ i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
   } current{t};
   if (t) t->set_current_syscall(static_cast<i32>(nr));
   for (;;) {
-    i64 result = call_handler(nr, e, args);
+    SyscallResult result = call_handler(nr, e, args);
     if (kernel_config().trace_all) trace_call(nr, e, args, result);
     // wasmux_sigdeliver is the exit path's own continuation: it never goes through it.
     if (!t || nr == nr_sigdeliver || !has_signal_work(*t)) {
-      if (is_restart_result(result)) result = -static_cast<i64>(Errno::eintr); // no thread: nothing to restart
+      if (result.is_error() && is_restart(result.error())) return Errno::eintr; // no thread: nothing to restart
       return result;
     }
     bool restart = false;

@@ -116,8 +116,8 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   child->argv() = std::move(argv);
   child->set_comm_from_path(path.view());
   child->envp() = std::move(envp);
-  i32 started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()), memory);
-  if (started < 0) return fail(static_cast<Errno>(-started));
+  auto started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()), memory);
+  if (started.is_error()) return fail(started.error());
   return child->pid();
 }
 

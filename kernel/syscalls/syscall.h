@@ -40,7 +40,7 @@ inline Process& current_process() { return current_thread()->process(); }
 // fatal signal); its guest must not run again (the export traps).
 i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop);
 // The same with the lock held and the thread in the kernel (tests and syscall_entry).
-i64 dispatch(Thread* t, u32 nr, const SyscallArgs& args);
+SyscallResult dispatch(Thread* t, u32 nr, const SyscallArgs& args);
 
 // The name of system call nr ("?" when there is none).
 const char* syscall_name(i32 nr);

@@ -75,27 +75,32 @@ int fd_of(i32 handle) {
 
 // The Node host's hostPath(): a path relative to the mount root, rejected (EACCES) when a
 // component is empty, "." or ".." — defence in depth behind the kernel's own checks.
-i32 host_path(u32 mount, std::string_view rel, std::string& out) {
+ErrorOr host_path(u32 mount, std::string_view rel, std::string& out) {
   {
     std::lock_guard<std::mutex> g(g_mounts_lock);
     auto it = g_mounts.find(mount);
-    if (it == g_mounts.end()) return -ENOENT;
+    if (it == g_mounts.end()) return Errno::enoent;
     out = it->second;
   }
-  if (rel.empty()) return 0;
+  if (rel.empty()) return {};
   for (std::string_view rest = rel;;) {
     usize slash = rest.find('/');
     std::string_view part = rest.substr(0, slash);
-    if (part.empty() || part == "." || part == "..") return -EACCES;
+    if (part.empty() || part == "." || part == "..") return Errno::eacces;
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
   out += "/";
   out += rel;
-  return 0;
+  return {};
 }
 
-i32 fail() { return -errno; }
+// The host's errno of the call that just failed, as the port reports it.
+Errno fail() { return static_cast<Errno>(errno); }
+ErrorOr done(int rc) {
+  if (rc < 0) return fail();
+  return {};
+}
 
 } // namespace
 
@@ -175,15 +180,15 @@ void FakeHost::random_bytes(void* dst, usize len) {
   }
 }
 
-i64 FakeHost::stdio_write_user(i32 host_fd, UserAddr src, usize len) {
-  if (i32 e = m_stdio_error.load()) return -e;
+Result<usize> FakeHost::stdio_write_user(i32 host_fd, UserAddr src, usize len) {
+  if (i32 e = m_stdio_error.load()) return static_cast<Errno>(e);
   // 1 and 2 are the host's streams, 3 on the embedder's channels (kernel_instance.ts).
-  if (host_fd < 1) return -EBADF;
+  if (host_fd < 1) return Errno::ebadf;
   // The host checks only the range; the kernel has already refused the NULL page.
-  if (!m_memory->in_range(src, len)) return -EFAULT;
+  if (!m_memory->in_range(src, len)) return Errno::efault;
   std::lock_guard<std::mutex> g(m_captured->lock);
   if (len) m_captured->out[host_fd].append(reinterpret_cast<const char*>(m_memory->at(src)), len);
-  return static_cast<i64>(len);
+  return len;
 }
 
 void FakeHost::log(const char* text, usize len) {
@@ -235,10 +240,10 @@ i32 FakeHost::guest_function_params(u32 fn) {
 
 int FakeHost::timer_service_starts() { return g_timer_service_starts; }
 
-i32 FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&, const WasmImageInfo&) {
+ErrorOr FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&, const WasmImageInfo&) {
   std::lock_guard<std::mutex> g(m_captured->lock);
   m_captured->starts.push_back({pid, std::string(static_cast<const char*>(image), len)});
-  return 0;
+  return {};
 }
 
 std::vector<ProcessStart> FakeHost::starts() {
@@ -248,9 +253,9 @@ std::vector<ProcessStart> FakeHost::starts() {
 
 // ---- hostfs: POSIX calls that never follow a symlink on the host (lstat, O_NOFOLLOW) ----
 
-i32 FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
+ErrorOr FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
+  TRY(host_path(mount, path, p));
   struct stat st {};
   if (lstat(p.c_str(), &st) < 0) return fail();
   out.mode = st.st_mode;
@@ -260,12 +265,12 @@ i32 FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
   out.atime_ns = i64{st.st_atim.tv_sec} * 1000000000 + st.st_atim.tv_nsec;
   out.mtime_ns = i64{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   out.ctime_ns = i64{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
-  return 0;
+  return {};
 }
 
-i32 FakeHost::host_open(u32 mount, std::string_view path, i32 flags, u32 mode) {
+Result<i32> FakeHost::host_open(u32 mount, std::string_view path, i32 flags, u32 mode) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
+  TRY(host_path(mount, path, p));
   // Only these guest bits reach the host (host_fs.ts); spell them out rather than trust
   // that guest and native values agree.
   int acc = flags & 3;
@@ -289,23 +294,25 @@ void FakeHost::host_close(i32 handle) {
   g_handles.erase(it);
 }
 
-i64 FakeHost::host_pread(i32 handle, void* dst, usize len, i64 offset) {
+Result<usize> FakeHost::host_pread(i32 handle, void* dst, usize len, i64 offset) {
   ssize_t n = pread(fd_of(handle), dst, len, offset);
-  return n < 0 ? -errno : n;
+  if (n < 0) return fail();
+  return static_cast<usize>(n);
 }
 
-i64 FakeHost::host_pwrite(i32 handle, const void* src, usize len, i64 offset) {
+Result<usize> FakeHost::host_pwrite(i32 handle, const void* src, usize len, i64 offset) {
   ssize_t n = pwrite(fd_of(handle), src, len, offset);
-  return n < 0 ? -errno : n;
+  if (n < 0) return fail();
+  return static_cast<usize>(n);
 }
 
-i32 FakeHost::host_ftruncate(i32 handle, i64 length) { return ftruncate(fd_of(handle), length) < 0 ? fail() : 0; }
+ErrorOr FakeHost::host_ftruncate(i32 handle, i64 length) { return done(ftruncate(fd_of(handle), length)); }
 
-i32 FakeHost::host_fsync(i32 handle) { return fsync(fd_of(handle)) < 0 ? fail() : 0; }
+ErrorOr FakeHost::host_fsync(i32 handle) { return done(fsync(fd_of(handle))); }
 
-i32 FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& names) {
+ErrorOr FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& names) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
+  TRY(host_path(mount, path, p));
   DIR* dir = opendir(p.c_str());
   if (!dir) return fail();
   names.clear();
@@ -318,37 +325,37 @@ i32 FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& names
     names.append('\0');
   }
   closedir(dir);
-  return 0;
+  return {};
 }
 
-i32 FakeHost::host_mkdir(u32 mount, std::string_view path, u32 mode) {
+ErrorOr FakeHost::host_mkdir(u32 mount, std::string_view path, u32 mode) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
-  return mkdir(p.c_str(), mode) < 0 ? fail() : 0;
+  TRY(host_path(mount, path, p));
+  return done(mkdir(p.c_str(), mode));
 }
 
-i32 FakeHost::host_unlink(u32 mount, std::string_view path, bool directory) {
+ErrorOr FakeHost::host_unlink(u32 mount, std::string_view path, bool directory) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
-  return (directory ? rmdir(p.c_str()) : unlink(p.c_str())) < 0 ? fail() : 0;
+  TRY(host_path(mount, path, p));
+  return done((directory ? rmdir(p.c_str()) : unlink(p.c_str())));
 }
 
-i32 FakeHost::host_rename(u32 mount, std::string_view from, std::string_view to) {
+ErrorOr FakeHost::host_rename(u32 mount, std::string_view from, std::string_view to) {
   std::string a, b;
-  if (i32 r = host_path(mount, from, a)) return r;
-  if (i32 r = host_path(mount, to, b)) return r;
-  return rename(a.c_str(), b.c_str()) < 0 ? fail() : 0;
+  TRY(host_path(mount, from, a));
+  TRY(host_path(mount, to, b));
+  return done(rename(a.c_str(), b.c_str()));
 }
 
-i32 FakeHost::host_symlink(u32 mount, std::string_view target, std::string_view path) {
+ErrorOr FakeHost::host_symlink(u32 mount, std::string_view target, std::string_view path) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
-  return symlink(std::string(target).c_str(), p.c_str()) < 0 ? fail() : 0;
+  TRY(host_path(mount, path, p));
+  return done(symlink(std::string(target).c_str(), p.c_str()));
 }
 
-i32 FakeHost::host_readlink(u32 mount, std::string_view path, Vector<char>& target) {
+ErrorOr FakeHost::host_readlink(u32 mount, std::string_view path, Vector<char>& target) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
+  TRY(host_path(mount, path, p));
   std::vector<char> buf(4096);
   for (;;) {
     ssize_t n = readlink(p.c_str(), buf.data(), buf.size());
@@ -357,31 +364,31 @@ i32 FakeHost::host_readlink(u32 mount, std::string_view path, Vector<char>& targ
       target.clear();
       for (ssize_t i = 0; i < n; ++i)
         target.append(buf[static_cast<usize>(i)]);
-      return 0;
+      return {};
     }
     buf.resize(buf.size() * 2);
   }
 }
 
-i32 FakeHost::host_link(u32 mount, std::string_view from, std::string_view to) {
+ErrorOr FakeHost::host_link(u32 mount, std::string_view from, std::string_view to) {
   std::string a, b;
-  if (i32 r = host_path(mount, from, a)) return r;
-  if (i32 r = host_path(mount, to, b)) return r;
-  return linkat(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), 0) < 0 ? fail() : 0;
+  TRY(host_path(mount, from, a));
+  TRY(host_path(mount, to, b));
+  return done(linkat(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), 0));
 }
 
-i32 FakeHost::host_chmod(u32 mount, std::string_view path, u32 mode) {
+ErrorOr FakeHost::host_chmod(u32 mount, std::string_view path, u32 mode) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
+  TRY(host_path(mount, path, p));
   struct stat st {};
   if (lstat(p.c_str(), &st) < 0) return fail();
-  if (S_ISLNK(st.st_mode)) return -ENOENT; // host_fs.ts refuses to chmod through a link
-  return chmod(p.c_str(), mode) < 0 ? fail() : 0;
+  if (S_ISLNK(st.st_mode)) return Errno::enoent; // host_fs.ts refuses to chmod through a link
+  return done(chmod(p.c_str(), mode));
 }
 
-i32 FakeHost::host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) {
+ErrorOr FakeHost::host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return r;
+  TRY(host_path(mount, path, p));
   auto ts = [](i64 ns) {
     timespec t{};
     if (ns < 0) {
@@ -393,14 +400,14 @@ i32 FakeHost::host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 m
     return t;
   };
   timespec times[2] = {ts(atime_ns), ts(mtime_ns)};
-  return utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW) < 0 ? fail() : 0;
+  return done(utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW));
 }
 
 ErrorOr FakeHost::host_statfs(u32 mount, std::string_view path, HostStatfs& out) {
   std::string p;
-  if (i32 r = host_path(mount, path, p)) return static_cast<Errno>(-r);
+  TRY(host_path(mount, path, p));
   struct statfs st {};
-  if (::statfs(p.c_str(), &st) < 0) return static_cast<Errno>(errno);
+  if (::statfs(p.c_str(), &st) < 0) return fail();
   out = {static_cast<u64>(st.f_type), static_cast<u64>(st.f_bsize), st.f_blocks, st.f_bfree, st.f_bavail, st.f_files,
          st.f_ffree};
   return {};

@@ -86,10 +86,10 @@ public:
   i64 monotonic_ns() override;
   i64 thread_cputime_ns() override;
   void random_bytes(void* dst, usize len) override;
-  i64 stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
+  Result<usize> stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
   void log(const char* text, usize len) override;
   // Process starts are recorded, not run: a test plays the started process itself.
-  i32 start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override;
+  ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override;
   std::vector<ProcessStart> starts();
   // Terminations are recorded for every instance (the killer may be any process): a test
   // plays the host by checking them.
@@ -106,22 +106,22 @@ public:
   i32 guest_function_params(u32 fn) override;
   void set_function_params(u32 fn, i32 params) { m_function_params[fn] = params; }
   static int timer_service_starts();
-  i32 host_stat(u32 mount, std::string_view path, HostStat& out) override;
-  i32 host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;
+  ErrorOr host_stat(u32 mount, std::string_view path, HostStat& out) override;
+  Result<i32> host_open(u32 mount, std::string_view path, i32 flags, u32 mode) override;
   void host_close(i32 handle) override;
-  i64 host_pread(i32 handle, void* dst, usize len, i64 offset) override;
-  i64 host_pwrite(i32 handle, const void* src, usize len, i64 offset) override;
-  i32 host_ftruncate(i32 handle, i64 length) override;
-  i32 host_fsync(i32 handle) override;
-  i32 host_readdir(u32 mount, std::string_view path, Vector<char>& names) override;
-  i32 host_mkdir(u32 mount, std::string_view path, u32 mode) override;
-  i32 host_unlink(u32 mount, std::string_view path, bool directory) override;
-  i32 host_rename(u32 mount, std::string_view from, std::string_view to) override;
-  i32 host_symlink(u32 mount, std::string_view target, std::string_view path) override;
-  i32 host_readlink(u32 mount, std::string_view path, Vector<char>& target) override;
-  i32 host_link(u32 mount, std::string_view from, std::string_view to) override;
-  i32 host_chmod(u32 mount, std::string_view path, u32 mode) override;
-  i32 host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override;
+  Result<usize> host_pread(i32 handle, void* dst, usize len, i64 offset) override;
+  Result<usize> host_pwrite(i32 handle, const void* src, usize len, i64 offset) override;
+  ErrorOr host_ftruncate(i32 handle, i64 length) override;
+  ErrorOr host_fsync(i32 handle) override;
+  ErrorOr host_readdir(u32 mount, std::string_view path, Vector<char>& names) override;
+  ErrorOr host_mkdir(u32 mount, std::string_view path, u32 mode) override;
+  ErrorOr host_unlink(u32 mount, std::string_view path, bool directory) override;
+  ErrorOr host_rename(u32 mount, std::string_view from, std::string_view to) override;
+  ErrorOr host_symlink(u32 mount, std::string_view target, std::string_view path) override;
+  ErrorOr host_readlink(u32 mount, std::string_view path, Vector<char>& target) override;
+  ErrorOr host_link(u32 mount, std::string_view from, std::string_view to) override;
+  ErrorOr host_chmod(u32 mount, std::string_view path, u32 mode) override;
+  ErrorOr host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override;
   ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) override;
 
 private:

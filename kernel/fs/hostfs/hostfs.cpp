@@ -22,8 +22,6 @@ i64 name_hash(std::string_view name) {
   return static_cast<i64>((h ^ (h >> 31)) % 0x7ff00000u) + 3;
 }
 
-Errno to_errno(i64 r) { return static_cast<Errno>(-r); }
-
 class HostInode final : public Inode {
 public:
   HostInode(u64 device, u32 mount, String path) : Inode(device), m_mount(mount), m_path(std::move(path)) {}
@@ -31,7 +29,7 @@ public:
   InodeMetadata metadata() override {
     HostStat st{};
     InodeMetadata md;
-    if (host().host_stat(m_mount, m_path.view(), st) < 0) {
+    if (host().host_stat(m_mount, m_path.view(), st).is_error()) {
       md.nlink = 0; // vanished on the host
       return md;
     }
@@ -50,43 +48,37 @@ public:
     if (name == ".") return RefPtr<Inode>(this);
     String child = child_path(name);
     HostStat st{};
-    i32 r = host().host_stat(m_mount, child.view(), st);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_stat(m_mount, child.view(), st));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
   Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32, u32) override {
     String child = child_path(name);
-    i32 h = host().host_open(m_mount, child.view(), abi::o_creat | abi::o_excl | abi::o_rdwr, mode & 07777);
-    if (h < 0) return to_errno(h);
+    i32 h = TRY(host().host_open(m_mount, child.view(), abi::o_creat | abi::o_excl | abi::o_rdwr, mode & 07777));
     host().host_close(h);
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
   Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32, u32) override {
     String child = child_path(name);
-    i32 r = host().host_mkdir(m_mount, child.view(), mode & 07777);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_mkdir(m_mount, child.view(), mode & 07777));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
   ErrorOr symlink(std::string_view name, std::string_view target, u32, u32) override {
-    i32 r = host().host_symlink(m_mount, target, child_path(name).view());
-    if (r < 0) return to_errno(r);
+    TRY(host().host_symlink(m_mount, target, child_path(name).view()));
     return {};
   }
 
   ErrorOr link(std::string_view name, Inode& target) override {
     if (target.device() != device()) return Errno::exdev;
-    i32 r = host().host_link(m_mount, static_cast<HostInode&>(target).m_path.view(), child_path(name).view());
-    if (r < 0) return to_errno(r);
+    TRY(host().host_link(m_mount, static_cast<HostInode&>(target).m_path.view(), child_path(name).view()));
     return {};
   }
 
   ErrorOr unlink(std::string_view name, bool is_dir) override {
     if (name == "." || name == "..") return is_dir ? Errno::einval : Errno::eisdir;
-    i32 r = host().host_unlink(m_mount, child_path(name).view(), is_dir);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_unlink(m_mount, child_path(name).view(), is_dir));
     return {};
   }
 
@@ -96,10 +88,9 @@ public:
     String to = static_cast<HostInode&>(new_dir).child_path(new_name);
     if (flags == RenameFlags::noreplace) {
       HostStat st{};
-      if (host().host_stat(m_mount, to.view(), st) == 0) return Errno::eexist;
+      if (!host().host_stat(m_mount, to.view(), st).is_error()) return Errno::eexist;
     }
-    i32 r = host().host_rename(m_mount, child_path(old_name).view(), to.view());
-    if (r < 0) return to_errno(r);
+    TRY(host().host_rename(m_mount, child_path(old_name).view(), to.view()));
     return {};
   }
 
@@ -107,24 +98,20 @@ public:
   Result<usize> write_at(i64 offset, const IoBuffer& buf) override { return transfer(offset, buf, true); }
 
   ErrorOr truncate(i64 length) override {
-    i32 h = host().host_open(m_mount, m_path.view(), abi::o_wronly, 0);
-    if (h < 0) return to_errno(h);
-    i32 r = host().host_ftruncate(h, length);
+    i32 h = TRY(host().host_open(m_mount, m_path.view(), abi::o_wronly, 0));
+    auto r = host().host_ftruncate(h, length);
     host().host_close(h);
-    if (r < 0) return to_errno(r);
-    return {};
+    return r;
   }
 
   Result<String> readlink() override {
     Vector<char> target;
-    i32 r = host().host_readlink(m_mount, m_path.view(), target);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_readlink(m_mount, m_path.view(), target));
     return String(std::string_view(target.data(), target.size()));
   }
 
   ErrorOr chmod(u32 mode) override {
-    i32 r = host().host_chmod(m_mount, m_path.view(), mode & 07777);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_chmod(m_mount, m_path.view(), mode & 07777));
     return {};
   }
   ErrorOr chown(u32, u32) override { return {}; } // host ownership is the host user's
@@ -145,8 +132,7 @@ public:
     return {};
   }
   ErrorOr set_times(i64 atime_ns, i64 mtime_ns) override {
-    i32 r = host().host_utimens(m_mount, m_path.view(), atime_ns, mtime_ns);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_utimens(m_mount, m_path.view(), atime_ns, mtime_ns));
     return {};
   }
 
@@ -159,8 +145,7 @@ protected:
   // long); the rare collision takes the next free value.
   ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
     Vector<char> names;
-    i32 r = host().host_readdir(m_mount, m_path.view(), names);
-    if (r < 0) return to_errno(r);
+    TRY(host().host_readdir(m_mount, m_path.view(), names));
     if (after < 1 && !f(ctx, {".", 1, abi::dt_dir, 1})) return {};
     if (after < 2 && !f(ctx, {"..", 1, abi::dt_dir, 2})) return {};
     struct Named {
@@ -204,15 +189,14 @@ private:
   Result<usize> transfer(i64 offset, const IoBuffer& buf, bool write) {
     if (metadata().is_dir()) return Errno::eisdir;
     Unlocked unlocked;
-    i32 h = host().host_open(m_mount, m_path.view(), write ? abi::o_wronly : abi::o_rdonly, 0);
-    if (h < 0) return to_errno(h);
+    i32 h = TRY(host().host_open(m_mount, m_path.view(), write ? abi::o_wronly : abi::o_rdonly, 0));
     u8 chunk[16384];
     usize done = 0;
     Errno failure{};
     bool failed = false;
     while (done < buf.size()) {
       usize n = min(buf.size() - done, sizeof chunk);
-      i64 r;
+      Result<usize> r = usize{0};
       if (write) {
         auto c = buf.read_into(chunk, done, n);
         if (c.is_error()) {
@@ -223,8 +207,8 @@ private:
         r = host().host_pwrite(h, chunk, n, offset + static_cast<i64>(done));
       } else {
         r = host().host_pread(h, chunk, n, offset + static_cast<i64>(done));
-        if (r > 0) {
-          auto c = buf.write_from(done, chunk, static_cast<usize>(r));
+        if (!r.is_error() && r.value() > 0) {
+          auto c = buf.write_from(done, chunk, r.value());
           if (c.is_error()) {
             failure = c.error();
             failed = true;
@@ -232,14 +216,14 @@ private:
           }
         }
       }
-      if (r < 0) {
-        failure = to_errno(r);
+      if (r.is_error()) {
+        failure = r.error();
         failed = true;
         break;
       }
-      if (r == 0) break;
-      done += static_cast<usize>(r);
-      if (static_cast<usize>(r) < n) break;
+      if (r.value() == 0) break;
+      done += r.value();
+      if (r.value() < n) break;
     }
     host().host_close(h);
     if (failed && done == 0) return failure;
@@ -254,8 +238,7 @@ private:
 
 ErrorOr mount_host_directory(std::string_view guest_path, u32 mount_id) {
   HostStat st{};
-  i32 r = host().host_stat(mount_id, "", st);
-  if (r < 0) return to_errno(r);
+  TRY(host().host_stat(mount_id, "", st));
   if ((st.mode & abi::s_ifmt) != abi::s_ifdir) return Errno::enotdir;
   auto mountpoint = TRY(make_directories(guest_path));
   auto root = make_ref<HostInode>(allocate_device_number(), mount_id, String(""));
