@@ -51,17 +51,46 @@ private:
   usize m_len;
 };
 
+// A typed pointer into the calling process's memory (T in the guest's layout: abi::
+// structs or plain integers). Every access goes through the HostPort, which bounds-checks
+// it: EFAULT for what lies outside the process's memory or in its NULL page.
+template <typename T>
+class UserPtr {
+public:
+  UserPtr() = default;
+  explicit UserPtr(UserAddr addr) : m_addr(addr) {}
+  UserAddr addr() const { return m_addr; }
+  bool is_null() const { return m_addr == 0; }
+  // The i-th T after this one (an array in user memory).
+  UserPtr operator+(usize i) const { return UserPtr(m_addr + static_cast<UserAddr>(i * sizeof(T))); }
+
+  Result<T> read() const {
+    T value;
+    TRY(read_array(&value, 1));
+    return value;
+  }
+  ErrorOr write(const T& value) const { return write_array(&value, 1); }
+  ErrorOr read_array(T* out, usize count) const {
+    if (count && !host().copy_from_user(out, m_addr, count * sizeof(T))) return Errno::efault;
+    return {};
+  }
+  ErrorOr write_array(const T* in, usize count) const {
+    if (count && !host().copy_to_user(m_addr, in, count * sizeof(T))) return Errno::efault;
+    return {};
+  }
+
+private:
+  UserAddr m_addr{0};
+};
+
 // Typed copies of one object from or to user memory.
 template <typename T>
 Result<T> copy_in(UserAddr addr) {
-  T value;
-  if (!host().copy_from_user(&value, addr, sizeof(T))) return Errno::efault;
-  return value;
+  return UserPtr<T>(addr).read();
 }
 template <typename T>
 ErrorOr copy_out(UserAddr addr, const T& value) {
-  if (!host().copy_to_user(addr, &value, sizeof(T))) return Errno::efault;
-  return {};
+  return UserPtr<T>(addr).write(value);
 }
 
 // Copies a NUL-terminated user string of at most max bytes (ENAMETOOLONG past it).

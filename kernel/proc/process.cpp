@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include "../base/verify.h"
+#include "../entry/big_lock.h"
 #include "../host/host_port.h"
 #include "../signal/signal.h"
 #include "../vfs/vfs.h"
@@ -57,6 +59,7 @@ void Process::remove_thread(Thread& thread) {
 Thread* Process::main_thread() { return m_threads.first(); }
 
 void Process::exit(i32 wait_status) {
+  VERIFY_LOCKED();
   if (m_exited) return;
   // The exiting thread's CPU time so far belongs in what the parent's wait4 and
   // RUSAGE_CHILDREN see: the thread itself finishes only after the parent may have reaped.

@@ -1,6 +1,7 @@
 #include "thread.h"
 
 #include "../base/arch.h"
+#include "../base/verify.h"
 #include "../entry/big_lock.h"
 #include "../host/host_port.h"
 #include "../signal/timers.h"
@@ -24,6 +25,7 @@ ErrorOr Thread::block(i64 deadline_ns) { return wait_for_wake(deadline_ns, true)
 ErrorOr Thread::block_uninterruptible(i64 deadline_ns) { return wait_for_wake(deadline_ns, false); }
 
 void Thread::update_cpu_sample() {
+  VERIFY(current_thread() == this); // only a thread can measure its own CPU time
   m_cpu_sample = host().thread_cputime_ns() - m_cpu_at_start;
   // The kernel learns a process's CPU time when its threads tell it: a CPU-time interval
   // timer may be due now.
@@ -31,6 +33,9 @@ void Thread::update_cpu_sample() {
 }
 
 ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
+  // Only the thread itself sleeps, with its waiters registered under the lock it drops.
+  VERIFY(current_thread() == this);
+  VERIFY_LOCKED();
   // Asleep, this thread uses no CPU: what it used so far is what others see of it.
   if (current_thread() == this) update_cpu_sample();
   // Nobody can wake us between the caller's registration and here: wakers hold the lock.
@@ -114,6 +119,7 @@ void Thread::restore_temporary_mask() {
 }
 
 void Thread::wake() {
+  VERIFY_LOCKED(); // a waker holds the lock, or a sleeper could miss the wake-up
   m_wake_word.store(1, std::memory_order_release);
   arch::notify(&m_wake_word, 1);
 }

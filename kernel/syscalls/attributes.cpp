@@ -93,7 +93,7 @@ SyscallResult sys_utimensat(const SyscallArgs& a) {
   i64 atime = now, mtime = now;
   if (a.ptr(2)) {
     abi::Timespec ts[2];
-    if (!host().copy_from_user(ts, a.ptr(2), sizeof ts)) return Errno::efault;
+    TRY(a.user<abi::Timespec>(2).read_array(ts, 2));
     atime = TRY(timespec_to_ns(ts[0], now));
     mtime = TRY(timespec_to_ns(ts[1], now));
   }

@@ -83,7 +83,7 @@ SyscallResult sys_pipe2(const SyscallArgs& a) {
     return wfd.error();
   }
   i32 fds[2] = {rfd, wfd.value()};
-  if (!host().copy_to_user(a.ptr(0), fds, sizeof fds)) {
+  if (a.user<i32>(0).write_array(fds, 2).is_error()) {
     (void)p.fds().close(rfd);
     (void)p.fds().close(fds[1]);
     return Errno::efault;

@@ -91,7 +91,7 @@ SyscallResult sys_readlinkat(const SyscallArgs& a) {
   String target = TRY(custody->inode().readlink());
   // readlink(2): no NUL is appended; the target is silently truncated to bufsiz.
   usize n = min(target.length(), static_cast<usize>(bufsiz));
-  if (!host().copy_to_user(a.ptr(2), target.c_str(), n)) return Errno::efault;
+  TRY(a.user<char>(2).write_array(target.c_str(), n));
   return static_cast<i64>(n);
 }
 
@@ -103,7 +103,7 @@ SyscallResult sys_getcwd(const SyscallArgs& a) {
   if (cwd.inode().metadata().nlink == 0) return Errno::enoent;
   usize need = path.length() + 1;
   if (a.size(1) < need) return Errno::erange;
-  if (!host().copy_to_user(a.ptr(0), path.c_str(), need)) return Errno::efault;
+  TRY(a.user<char>(0).write_array(path.c_str(), need));
   return static_cast<i64>(need);
 }
 

@@ -1,5 +1,6 @@
 // The syscall table and the one place where a Result becomes a Linux return value.
 #include "../base/format.h"
+#include "../base/verify.h"
 #include "../entry/big_lock.h"
 #include "../fd/file_description.h"
 #include "../signal/delivery.h"
@@ -162,6 +163,8 @@ i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop) {
 }
 
 SyscallResult dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
+  VERIFY_LOCKED();
+  VERIFY(t == current_thread());
   const SyscallEntry* e = nr < table_size ? &table.entries[nr] : nullptr;
   if (t) {
     if (t->process().has_exited()) return 0;

@@ -33,7 +33,7 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
   if (nfds > p.nofile_limit()) return Errno::einval;
   Vector<abi::Pollfd> fds;
   fds.resize(nfds);
-  if (nfds && !host().copy_from_user(fds.data(), a.ptr(0), nfds * sizeof(abi::Pollfd))) return Errno::efault;
+  TRY(a.user<abi::Pollfd>(0).read_array(fds.data(), nfds));
   i64 deadline = -1;
   if (a.ptr(2)) {
     auto ts = TRY(copy_in<abi::Timespec>(a.ptr(2)));
@@ -78,7 +78,7 @@ SyscallResult sys_ppoll(const SyscallArgs& a) {
     // Interrupted: EINTR once a handler ran (Linux ERESTARTNOHAND).
     if (r.is_error()) return Errno::restart_nohand;
   }
-  if (nfds && !host().copy_to_user(a.ptr(0), fds.data(), nfds * sizeof(abi::Pollfd))) return Errno::efault;
+  TRY(a.user<abi::Pollfd>(0).write_array(fds.data(), nfds));
   return static_cast<i64>(ready);
 }
 

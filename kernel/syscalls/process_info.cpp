@@ -129,9 +129,9 @@ SyscallResult sys_wasmux_startup_block(const SyscallArgs& a) {
   for (u32 v : aux) head.append(v);
   u8 random[random_bytes];
   host().random_bytes(random, sizeof random);
-  if (!host().copy_to_user(buf, head.data(), head.size() * 4) || !host().copy_to_user(random_at, random, sizeof random) ||
-      (tail.size() && !host().copy_to_user(str_at, tail.data(), tail.size())))
-    return Errno::efault;
+  TRY(UserPtr<u32>(buf).write_array(head.data(), head.size()));
+  TRY(UserPtr<u8>(random_at).write_array(random, sizeof random));
+  TRY(UserPtr<char>(str_at).write_array(tail.data(), tail.size()));
   return static_cast<i64>(total);
 }
 

@@ -61,7 +61,7 @@ Result<Vector<abi::Iovec>> copy_iovecs(UserAddr uiov, i32 count) {
   if (count < 0 || count > abi::iov_max) return Errno::einval;
   Vector<abi::Iovec> iovs;
   iovs.resize(static_cast<usize>(count));
-  if (count && !host().copy_from_user(iovs.data(), uiov, sizeof(abi::Iovec) * static_cast<usize>(count))) return Errno::efault;
+  TRY(UserPtr<abi::Iovec>(uiov).read_array(iovs.data(), static_cast<usize>(count)));
   u64 total = 0;
   for (auto& v : iovs) {
     total += v.iov_len;

@@ -84,7 +84,7 @@ SyscallResult sys_sched_getaffinity(const SyscallArgs& a) {
   if (len < need || len % 4) return Errno::einval;
   u8 mask[1024 / 8] = {};
   for (u32 i = 0; i < cpus; ++i) mask[i / 8] |= static_cast<u8>(1u << (i % 8));
-  if (!host().copy_to_user(a.ptr(2), mask, need)) return Errno::efault;
+  TRY(a.user<u8>(2).write_array(mask, need));
   return static_cast<i64>(need);
 }
 
@@ -94,7 +94,7 @@ SyscallResult sys_sched_setaffinity(const SyscallArgs& a) {
   TRY(check_affinity_target(a.i32_(0)));
   usize len = min<usize>(a.size(1), 1024 / 8);
   u8 mask[1024 / 8] = {};
-  if (len && !host().copy_from_user(mask, a.ptr(2), len)) return Errno::efault;
+  TRY(a.user<u8>(2).read_array(mask, len));
   u32 cpus = kernel_config().cpus;
   for (u32 i = 0; i < cpus && i / 8 < len; ++i)
     if (mask[i / 8] & (1u << (i % 8))) return 0;

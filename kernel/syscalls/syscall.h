@@ -15,6 +15,11 @@ struct SyscallArgs {
   i32 i32_(int i) const { return static_cast<i32>(a[i]); }
   u32 u32_(int i) const { return static_cast<u32>(a[i]); }
   UserAddr ptr(int i) const { return static_cast<UserAddr>(a[i]); }
+  // Argument i as a pointer to T in the caller's memory.
+  template <typename T>
+  UserPtr<T> user(int i) const {
+    return UserPtr<T>(ptr(i));
+  }
   usize size(int i) const { return static_cast<u32>(a[i]); }
   i64 i64_(int i) const { return a[i]; }
 };

@@ -94,7 +94,7 @@ SyscallResult sys_getrandom(const SyscallArgs& a) {
   for (usize done = 0; done < len;) {
     usize n = min(len - done, sizeof chunk);
     host().random_bytes(chunk, n);
-    if (!host().copy_to_user(a.ptr(0) + static_cast<u32>(done), chunk, n)) return done ? static_cast<i64>(done) : Result<i64>(Errno::efault);
+    if ((a.user<u8>(0) + done).write_array(chunk, n).is_error()) return done ? static_cast<i64>(done) : Result<i64>(Errno::efault);
     done += n;
   }
   return static_cast<i64>(len);

@@ -3,6 +3,8 @@
 // the queues of the objects they watch. Objects wake their queues on edges only
 // (empty→non-empty, full→not-full, last writer gone), as Linux fs/pipe.c does.
 #include "../base/list.h"
+#include "../base/verify.h"
+#include "../entry/big_lock.h"
 #include "../base/types.h"
 
 namespace wasmux {
@@ -28,6 +30,7 @@ private:
 class WaitQueue {
 public:
   void add(Waiter& w) {
+    VERIFY_LOCKED();
     w.m_node.unlink();
     m_waiters.push_back(w);
   }

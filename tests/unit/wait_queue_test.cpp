@@ -97,6 +97,7 @@ protected:
     return std::thread([this, &t, timeout_ns, result, registered, queue] {
       FakeHost mine(host);
       set_host(&mine);
+      set_current_thread(&t); // only a thread blocks itself
       LockGuard lock;
       Waiter w(t);
       if (queue) queue->add(w);
@@ -104,6 +105,7 @@ protected:
       i64 deadline = timeout_ns < 0 ? -1 : mine.monotonic_ns() + timeout_ns;
       auto r = t.block(deadline);
       *result = r.is_error() ? r.error() : Errno{};
+      set_current_thread(nullptr);
       set_host(&idle_host());
     });
   }
