@@ -108,11 +108,11 @@ export class Wasmux {
   private readonly memories = new MemoryCollector();
   private stdinWorker: Worker | undefined;
   private timerWorker: Worker | undefined;
-  // How to end the run of each process whose main thread runs on a worker, when that
-  // thread is killed in user code.
-  private readonly runs = new Map<number, (tid: number, status: number) => void>();
-  // Each running process's interrupt word (sdk/interrupts.mjs), as a view and an index;
-  // and the interrupts asked for before the process's worker said where its word is.
+  // How to end the run of each thread running on a worker (by tid; a process's main
+  // thread has the pid), when that thread is killed in user code.
+  private readonly runs = new Map<number, (status: number) => void>();
+  // Each running thread's interrupt word (sdk/interrupts.mjs), as a view and an index, by
+  // tid; and the interrupts asked for before the thread's worker said where its word is.
   private readonly interruptWords = new Map<number, { view: Int32Array; index: number }>();
   private readonly earlyInterrupts = new Set<number>();
   private running = 0;
@@ -126,7 +126,7 @@ export class Wasmux {
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
     this.kernel.onTerminateThread = (pid, tid, status) => this.terminateProcessThread(pid, tid, status);
     this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
-    this.kernel.onInterruptThread = (pid) => this.interruptProcess(pid);
+    this.kernel.onInterruptThread = (_pid, tid) => this.interruptThread(tid);
     const k = this.kernel.exports;
     // The main thread's instance runs on the kernel's link-time stack; it alone does.
     k.__wasm_call_ctors();
@@ -163,8 +163,8 @@ export class Wasmux {
         onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
         onTimerService: () => this.startTimerService(),
         onPanic: (message) => this.panic(message),
-        onInterrupt: (pid) => this.interruptProcess(pid),
-        onMemory: (pid, memory, word) => this.registerMemory(pid, memory, word),
+        onInterrupt: (tid) => this.interruptThread(tid),
+        onMemory: (tid, memory, word) => this.registerThread(tid, memory, word),
         freeRegion: (region) => k.wasmux_kthread_free(region),
         releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
@@ -353,23 +353,24 @@ export class Wasmux {
 
   private runRequest(req: RunRequest): Promise<number> {
     const pid = req.pid;
+    const tid = pid; // a run starts a process's main thread
     this.running++;
     return new Promise<number>((resolve) => {
       // Both ways a run ends (its exit, its thread killed in user code) come after the
       // worker has it: the process's thread attaches only once the request is there.
       void this.pool.acquire().then((worker) => {
-        const finish = (status: number, killedTid?: number): void => {
-          this.runs.delete(pid);
-          this.interruptWords.delete(pid);
-          this.earlyInterrupts.delete(pid);
+        const finish = (status: number, killed = false): void => {
+          this.runs.delete(tid);
+          this.interruptWords.delete(tid);
+          this.earlyInterrupts.delete(tid);
           this.hooks.onExit?.(pid, decodeStatus(status));
           worker.worker.unref();
-          if (killedTid === undefined) this.pool.release(worker);
-          else this.pool.discard(worker, killedTid);
+          if (!killed) this.pool.release(worker);
+          else this.pool.discard(worker, tid);
           this.running--;
           resolve(status);
         };
-        this.runs.set(pid, (tid, status) => finish(status, tid));
+        this.runs.set(tid, (status) => finish(status, true));
         worker.onReply = (msg: WorkerReply) => {
           if (msg.type !== 'exit' || msg.pid !== pid) return;
           finish(msg.status);
@@ -402,8 +403,8 @@ export class Wasmux {
   // A process's thread was killed while it ran user code (a fatal signal, SIGKILL): its
   // worker is terminated and its run ends with the process's wait status (DESIGN §4).
   // Deferred: the kernel asks for it with its lock held.
-  private terminateProcessThread(pid: number, tid: number, status: number): void {
-    setImmediate(() => this.runs.get(pid)?.(tid, status));
+  private terminateProcessThread(_pid: number, tid: number, status: number): void {
+    setImmediate(() => this.runs.get(tid)?.(status));
   }
 
   private panic(message: string): void {
@@ -415,23 +416,24 @@ export class Wasmux {
     process.exit(70);
   }
 
-  // The kernel has a signal for a thread of pid running user code: set its interrupt word
-  // (one thread a process so far: the word is the process's).
-  private interruptProcess(pid: number): void {
-    const w = this.interruptWords.get(pid);
+  // The kernel has a signal or a stop for thread tid, which runs user code: set its
+  // interrupt word.
+  private interruptThread(tid: number): void {
+    const w = this.interruptWords.get(tid);
     if (!w) {
-      if (this.runs.has(pid)) this.earlyInterrupts.add(pid);
+      if (this.runs.has(tid)) this.earlyInterrupts.add(tid);
       return;
     }
     Atomics.store(w.view, w.index, 1);
   }
 
-  private registerMemory(pid: number, memory: WebAssembly.Memory, word: number): void {
+  // Thread tid runs on memory (a new one after each exec) with its interrupt word there.
+  private registerThread(tid: number, memory: WebAssembly.Memory, word: number): void {
     this.memories.note(memory);
     this.memories.maybeCollect();
-    if (!this.runs.has(pid)) return; // already over
-    this.interruptWords.set(pid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
-    if (this.earlyInterrupts.delete(pid)) this.interruptProcess(pid);
+    if (!this.runs.has(tid)) return; // already over
+    this.interruptWords.set(tid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
+    if (this.earlyInterrupts.delete(tid)) this.interruptThread(tid);
   }
 
   // The kernel's timer service thread (alarm, setitimer), started on first use.
@@ -447,7 +449,7 @@ export class Wasmux {
     this.timerWorker = new Worker(new URL('./timer_worker.js', import.meta.url), { workerData: init });
     this.timerWorker.on('message', (m: WorkerReply) => {
       if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.tid, m.status);
-      else if (m.type === 'interrupt') this.interruptProcess(m.pid);
+      else if (m.type === 'interrupt') this.interruptThread(m.tid);
     });
     this.timerWorker.unref();
   }

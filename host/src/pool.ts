@@ -18,8 +18,8 @@ export interface PoolContext {
   onTerminate(pid: number, tid: number, status: number): void;
   onTimerService(): void;
   onPanic(message: string): void;
-  onInterrupt(pid: number): void;
-  onMemory(pid: number, memory: WebAssembly.Memory, word: number): void;
+  onInterrupt(tid: number): void;
+  onMemory(tid: number, memory: WebAssembly.Memory, word: number): void;
   freeRegion(region: number): void;
   releaseKilledThread(tid: number): void;
 }
@@ -61,8 +61,8 @@ export class PooledWorker {
             else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
             else if (m.type === 'timer-service') ctx.onTimerService();
             else if (m.type === 'panic') ctx.onPanic(m.message);
-            else if (m.type === 'interrupt') ctx.onInterrupt(m.pid);
-            else if (m.type === 'memory') ctx.onMemory(m.pid, m.memory, m.word);
+            else if (m.type === 'interrupt') ctx.onInterrupt(m.tid);
+            else if (m.type === 'memory') ctx.onMemory(m.tid, m.memory, m.word);
             else this.onReply?.(m);
           });
           this.isReady = true;

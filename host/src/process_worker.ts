@@ -283,6 +283,7 @@ function run(req: RunRequest): void {
   let image: Image = req;
   let resume = req.resume;
   let attached = false;
+  let tid = req.pid; // the thread this worker runs (the main thread: its id is the pid)
   const runMemories: WebAssembly.Memory[] = []; // counted at the end of the run
   let crash: string | undefined;
   let signal = 0;
@@ -308,23 +309,26 @@ function run(req: RunRequest): void {
     }
     forker.exports = exports;
     kernel.bindUserMemory(memory, exports.__indirect_function_table);
-    if (exports.__wasmux_interrupt) reply({ type: 'memory', pid: req.pid, memory, word: Number(exports.__wasmux_interrupt.value) });
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
     if (resume) {
       // A forked child: the parent's registers, then rewind into its fork call. The kernel
       // copied the parent's address space.
       exports.__stack_pointer!.value = resume.stackPointer;
       if (resume.tlsBase !== undefined && exports.__tls_base) exports.__tls_base.value = resume.tlsBase;
-      if (k.wasmux_thread_attach(req.pid, 0) < 0) return endedBeforeStart(req);
+      tid = k.wasmux_thread_attach(req.pid, 0);
+      if (tid < 0) return endedBeforeStart(req);
       forker.stateBuffer = resume.stateBuffer;
       forker.rewind(0);
       resume = undefined;
     } else if (attached) {
-      live(k.wasmux_thread_exec_start(heapBase));
-    } else if (k.wasmux_thread_attach(req.pid, heapBase) < 0) {
-      return endedBeforeStart(req);
+      tid = live(k.wasmux_thread_exec_start(heapBase)); // (an exec from a thread takes the pid)
+    } else {
+      tid = k.wasmux_thread_attach(req.pid, heapBase);
+      if (tid < 0) return endedBeforeStart(req);
     }
     attached = true;
+    // Where the main thread sets this thread's interrupt word (sdk/interrupts.mjs).
+    if (exports.__wasmux_interrupt) reply({ type: 'memory', pid: req.pid, tid, memory, word: Number(exports.__wasmux_interrupt.value) });
     for (;;) {
       try {
         if (!exports._start) throw new Error('the program exports no _start');

@@ -123,6 +123,7 @@ EXPORT(wasmux_inspect_image) int wasmux_inspect_image(const unsigned char* image
 }
 
 // The new image is instantiated: drop the kernel's copy and start its address space.
+// Returns the thread's id.
 EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base) {
   ThreadEntry entry;
   if (!entry.ok()) return thread_killed;
@@ -131,7 +132,7 @@ EXPORT(wasmux_thread_exec_start) int wasmux_thread_exec_start(unsigned heap_base
   if (!t) return 0;
   t->set_exec_image({}, {}, {});
   t->process().memory().reset(heap_base);
-  return 0;
+  return t->tid(); // the leader's id, after an exec from another thread (de_thread)
 }
 
 // The program at path in the guest's own file systems, for process pid not started yet, as

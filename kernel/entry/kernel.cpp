@@ -1,6 +1,8 @@
 #include "kernel.h"
 
+#include "../base/user_buffer.h"
 #include "../fd/file_description.h"
+#include "../signal/signal.h"
 #include "../fs/devfs/devices.h"
 #include "../host/host_channels.h"
 #include "../fs/procfs/procfs.h"
@@ -12,7 +14,6 @@ namespace wasmux {
 
 namespace {
 Process* g_init = nullptr;
-i32 g_next_tid = 1000000; // kernel-service threads get tids far from pids
 } // namespace
 
 Process& init_process() { return *g_init; }
@@ -36,6 +37,7 @@ ErrorOr kernel_boot(const BootOptions& options) {
   // pid 1: the kernel's own process; orphans will be reparented to it (issue 3).
   auto init = make_ref<Process>(1, 0);
   g_init = init.leak();
+  ProcessTable::the().set_init(g_init);
   return {};
 }
 
@@ -106,8 +108,9 @@ Result<RefPtr<Process>> create_host_process(Vector<String> argv, Vector<String> 
 }
 
 Result<Thread*> attach_thread(Process& process, u32 heap_base) {
-  i32 tid = process.main_thread() ? g_next_tid++ : process.pid();
   if (process.has_exited()) return Errno::esrch; // killed before its first thread ran
+  // The first thread's id is the pid; others (init's service threads) take a free id.
+  i32 tid = process.main_thread() ? TRY(ProcessTable::the().allocate_id()) : process.pid();
   bool first = !process.main_thread();
   auto thread = process.add_thread(tid);
   thread->set_cpu_at_start(host().thread_cputime_ns());
@@ -125,10 +128,18 @@ i32 finish_thread(i32 signal) {
   Thread* t = current_thread();
   if (!t) return 0;
   Process& p = t->process();
-  // A guest that returns from _start without exit_group exits with status 0 (the glue
-  // always calls exit; this only guards odd programs).
   p.add_cpu_ns(host().thread_cputime_ns() - t->cpu_at_start());
-  if (!p.has_exited()) p.exit(signal ? wait_status_signaled(signal) : wait_status_exited(0));
+  // CLONE_CHILD_CLEARTID / set_tid_address(2): the word is zeroed as the thread ends (a
+  // joiner waits on it). Its process's memory is still bound to this instance.
+  if (UserAddr word = t->clear_child_tid(); word && !p.has_exited()) (void)copy_out(word, u32{0});
+  if (!p.has_exited()) {
+    if (signal)
+      kill_process(p, wait_status_signaled(signal)); // a fault in any thread ends them all
+    else if (!t->exiting())
+      p.exit(wait_status_exited(0)); // _start returned without exit_group (the glue always calls it)
+    else if (p.live_thread_count() == 0)
+      p.exit(wait_status_exited(t->exit_code()));
+  }
   set_current_thread(nullptr);
   i32 status = p.wait_status();
   RefPtr<Process> keep(&p); // the thread may hold the last reference

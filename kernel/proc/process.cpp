@@ -58,6 +58,12 @@ void Process::remove_thread(Thread& thread) {
 
 Thread* Process::main_thread() { return m_threads.first(); }
 
+usize Process::live_thread_count() {
+  usize n = 0;
+  m_threads.for_each([&](Thread& t) { n += !t.exiting(); });
+  return n;
+}
+
 void Process::exit(i32 wait_status) {
   VERIFY_LOCKED();
   if (m_exited) return;
@@ -133,18 +139,30 @@ ProcessTable& ProcessTable::the() {
   return *table;
 }
 
-Result<RefPtr<Process>> ProcessTable::create(i32 ppid) {
-  // Pids grow and wrap like Linux's (kernel/pid.c), skipping live ones.
+bool ProcessTable::id_in_use(i32 id) {
+  if (find(id) || find_thread(id)) return true;
+  bool taken = false;
+  if (m_init)
+    m_init->for_each_thread([&](Thread& t) { taken |= t.tid() == id; });
+  return taken;
+}
+
+Result<i32> ProcessTable::allocate_id() {
+  // Ids grow and wrap like Linux's pids (kernel/pid.c alloc_pid), skipping live ones.
   constexpr i32 pid_max = 32768;
   for (i32 tries = 0; tries < pid_max; ++tries) {
-    i32 pid = m_next_pid;
+    i32 id = m_next_pid;
     m_next_pid = m_next_pid >= pid_max ? 2 : m_next_pid + 1;
-    if (find(pid)) continue;
-    auto p = make_ref<Process>(pid, ppid);
-    m_processes.append(p);
-    return p;
+    if (!id_in_use(id)) return id;
   }
   return Errno::eagain;
+}
+
+Result<RefPtr<Process>> ProcessTable::create(i32 ppid) {
+  i32 pid = TRY(allocate_id());
+  auto p = make_ref<Process>(pid, ppid);
+  m_processes.append(p);
+  return p;
 }
 
 Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {

@@ -125,6 +125,8 @@ public:
   // its threads, so without this every process would stay allocated forever.
   void remove_thread(Thread& thread);
   Thread* main_thread();
+  // Threads that have not called exit(2) (a process ends when the last of them does).
+  usize live_thread_count();
 
   // exit_group: records the status, closes descriptors (so pipe peers see EOF now, not
   // when the worker unwinds), hands its children to init and wakes whoever waits for it:
@@ -197,14 +199,21 @@ public:
       f(*m_processes[i]);
   }
   Process* find(i32 pid);
+  // A free id for a new process or thread: pids and tids are one id space (Linux
+  // kernel/pid.c), growing and wrapping, skipping ids still in use.
+  Result<i32> allocate_id();
+  // init (pid 1) is the kernel's own and not in the table; its service threads' ids are
+  // taken all the same.
+  void set_init(Process* init) { m_init = init; }
   // The live thread with this id, in any process.
   Thread* find_thread(i32 tid);
   void remove(i32 pid);
-  i32 allocate_tid();
   usize count() const { return m_processes.size(); }
 
 private:
   Vector<RefPtr<Process>> m_processes;
+  bool id_in_use(i32 id);
+  Process* m_init{nullptr};
   i32 m_next_pid{2}; // pid 1 is init
 };
 

@@ -66,7 +66,7 @@ ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
 
 bool Thread::signal_pending() {
   Process& p = process();
-  if (p.has_exited() || p.stopped()) return true;
+  if (p.has_exited() || p.stopped() || m_exiting) return true;
   return ((m_pending.pending() | p.shared_pending().pending()) & (~m_blocked | m_sigwait_set)) != 0;
 }
 

@@ -35,6 +35,24 @@ public:
   ~Thread();
 
   i32 tid() const { return m_tid; }
+  // execve from a thread other than the leader: it takes the leader's id (fs/exec.c
+  // de_thread exchanges the two).
+  void set_tid(i32 tid) { m_tid = tid; }
+
+  // exit(2) of this thread alone, its process going on: it leaves at its kernel exit and
+  // its worker finishes it; the process's last thread to exit ends the process with its
+  // status (kernel/exit.c do_exit).
+  bool exiting() const { return m_exiting; }
+  void set_exiting(i32 code) {
+    m_exiting = true;
+    m_exit_code = code;
+  }
+  i32 exit_code() const { return m_exit_code; }
+  // set_tid_address(2), CLONE_CHILD_CLEARTID: the word zeroed when the thread ends.
+  UserAddr clear_child_tid() const { return m_clear_child_tid; }
+  void set_clear_child_tid(UserAddr addr) { m_clear_child_tid = addr; }
+  // Asleep in the kernel (the lock dropped), for /proc's thread states.
+  bool sleeping() const { return m_sleeping; }
   Process& process() { return *m_process; }
 
   // Blocks the calling thread (the big lock held, its waiters registered) until woken or
@@ -143,6 +161,9 @@ private:
 
   i32 m_tid;
   RefPtr<Process> m_process;
+  bool m_exiting{false};
+  i32 m_exit_code{0};
+  UserAddr m_clear_child_tid{0};
   std::atomic<i32> m_wake_word{0};
   std::atomic<i32> m_run_state{run_user};
   bool m_sleeping{false}; // in wait_for_wake, the lock dropped (changed under the lock)

@@ -158,6 +158,11 @@ void kill_process(Process& p, i32 wait_status) {
   if (p.has_exited()) return;
   RefPtr<Process> keep(&p); // exit may drop the table's reference
   p.exit(wait_status);
+  end_other_threads(p, wait_status);
+}
+
+void end_other_threads(Process& p, i32 wait_status) {
+  RefPtr<Process> keep(&p);
   Vector<RefPtr<Thread>> threads;
   p.for_each_thread([&](Thread& t) { threads.append(RefPtr<Thread>(&t)); });
   for (auto& t : threads) {
@@ -169,7 +174,8 @@ void kill_process(Process& p, i32 wait_status) {
       p.remove_thread(*t);
       killed_threads().append(t);
     } else {
-      t->wake();      // in the kernel: it sees the end at its next wake-up or kernel exit,
+      t->set_exiting(0); // in the kernel: it leaves at its next wake-up or kernel exit,
+      t->wake();
       t->interrupt(); // or, if already past that on its way out, at its next loop test
     }
   }

@@ -27,6 +27,9 @@ bool send_signal_to_thread(Thread& target, const abi::Siginfo& info);
 // Ends a process with a wait status (a fatal signal, SIGKILL): its threads in user code
 // have their workers terminated by the host, those in the kernel leave at kernel exit.
 void kill_process(Process& p, i32 wait_status);
+// Ends every thread of p but the caller (execve's de_thread): threads in user code have
+// their workers terminated, those in the kernel leave at their next wake-up.
+void end_other_threads(Process& p, i32 wait_status);
 
 // A thread killed in user code stays allocated until the host has terminated its worker:
 // until then that worker may still look at the thread's run state (and find it killed).

@@ -156,7 +156,7 @@ i64 syscall_entry(u32 nr, const SyscallArgs& args, bool& must_stop) {
   {
     LockGuard lock;
     result = abi_value(dispatch(t, nr, args));
-    must_stop = t && t->process().has_exited();
+    must_stop = t && (t->process().has_exited() || t->exiting());
   }
   if (t) t->leave_kernel();
   return result;
@@ -167,7 +167,7 @@ SyscallResult dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
   VERIFY(t == current_thread());
   const SyscallEntry* e = nr < table_size ? &table.entries[nr] : nullptr;
   if (t) {
-    if (t->process().has_exited()) return 0;
+    if (t->process().has_exited() || t->exiting()) return 0;
     // A stopped process's threads go no further than the kernel's door.
     if (t->process().stopped()) park_while_stopped(*t);
   }

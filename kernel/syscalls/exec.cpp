@@ -1,6 +1,7 @@
 // execve, execveat. The kernel does everything up to the point of no return (the program
 // found, "#!" resolved, arguments copied, close-on-exec applied); the guest then traps out
 // of its old image and its worker starts the new one in the same process (DESIGN §4).
+#include "../signal/signal.h"
 #include "path_helpers.h"
 #include "program.h"
 
@@ -17,8 +18,12 @@ SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, Us
   TRY(apply_interpreter(p, program, image, argv));
   // A file no handler takes fails here, in the caller (fs/exec.c search_binary_handler).
   WasmImageInfo memory = TRY(inspect_wasm_image(image.data(), image.size()));
-  // The point of no return (fs/exec.c begin_new_exec): descriptors marked close-on-exec
-  // go, the arguments are the new ones; the pid, parent and other descriptors stay.
+  // The point of no return (fs/exec.c begin_new_exec). The other threads end first
+  // (de_thread), and a thread that is not the leader takes the leader's id.
+  end_other_threads(p, p.wait_status());
+  if (current().tid() != p.pid()) current().set_tid(p.pid());
+  // Descriptors marked close-on-exec go, the arguments are the new ones; the pid, parent
+  // and other descriptors stay.
   p.fds().close_on_exec();
   // execve(2): caught signals go back to their default, ignored ones stay ignored; the
   // mask and pending signals are kept; the alternate stack is gone with the old image.

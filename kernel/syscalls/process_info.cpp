@@ -1,6 +1,7 @@
 // getpid, getppid, gettid, get[e]uid, get[e]gid, uname, sysinfo, prlimit64, getrlimit,
 // setrlimit, set_tid_address, exit, exit_group, wasmux_startup_block, times,
 // socket (no families yet).
+#include "../signal/signal.h"
 #include "../time/clocks.h"
 #include "syscall.h"
 
@@ -14,7 +15,12 @@ SyscallResult sys_geteuid(const SyscallArgs&) { return current_process().credent
 SyscallResult sys_getgid(const SyscallArgs&) { return current_process().credentials().gid; }
 SyscallResult sys_getegid(const SyscallArgs&) { return current_process().credentials().egid; }
 
-SyscallResult sys_set_tid_address(const SyscallArgs&) { return current().tid(); }
+// set_tid_address(2): the word the kernel zeroes (and wakes futex waiters on) when this
+// thread ends; returns the caller's tid.
+SyscallResult sys_set_tid_address(const SyscallArgs& a) {
+  current().set_clear_child_tid(a.ptr(0));
+  return current().tid();
+}
 
 SyscallResult sys_uname(const SyscallArgs& a) {
   abi::Utsname u{};
@@ -80,14 +86,21 @@ SyscallResult sys_setrlimit(const SyscallArgs& a) {
   return 0;
 }
 
+// exit(2) ends the calling thread; the last thread to exit ends the process with its
+// status (kernel/exit.c do_exit: the group is dead when its last thread goes).
 SyscallResult sys_exit(const SyscallArgs& a) {
-  // One thread per process until threads land: exit ends the process.
-  current_process().exit(wait_status_exited(a.i32_(0)));
+  Thread& t = current();
+  if (t.process().live_thread_count() > 1)
+    t.set_exiting(a.i32_(0) & 0xff);
+  else
+    t.process().exit(wait_status_exited(a.i32_(0)));
   return 0;
 }
 
+// exit_group(2): every thread of the process ends (kernel/exit.c do_group_exit,
+// zap_other_threads).
 SyscallResult sys_exit_group(const SyscallArgs& a) {
-  current_process().exit(wait_status_exited(a.i32_(0)));
+  kill_process(current_process(), wait_status_exited(a.i32_(0)));
   return 0;
 }
 

@@ -56,4 +56,4 @@ export type WorkerReply =
   | { type: 'interrupt'; pid: number; tid: number }
   // A process's memory and the address of its interrupt word (sdk/interrupts.mjs), for
   // the main thread to set when the kernel asks.
-  | { type: 'memory'; pid: number; memory: WebAssembly.Memory; word: number };
+  | { type: 'memory'; pid: number; tid: number; memory: WebAssembly.Memory; word: number };

@@ -18,9 +18,40 @@ u64 proc_ino(i32 pid, u32 kind, u32 index = 0) {
   return (static_cast<u64>(pid) << 32) | (static_cast<u64>(kind) << 24) | index;
 }
 
-enum Kind : u32 { root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status };
+enum Kind : u32 { root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status, task_dir, tid_dir };
 
 Process* process_of(i32 pid) { return ProcessTable::the().find(pid); }
+
+// A thread of process pid, or nullptr.
+Thread* thread_of(i32 pid, i32 tid) {
+  Process* p = process_of(pid);
+  Thread* found = nullptr;
+  if (p)
+    p->for_each_thread([&](Thread& t) {
+      if (t.tid() == tid) found = &t;
+    });
+  return found;
+}
+
+// The state letter of fs/proc/array.c task_state: a zombie, stopped by a signal, running
+// (in user code, or awake in the kernel) or sleeping in the kernel.
+const char* thread_state(Process& p, Thread& t) {
+  if (p.has_exited()) return "Z (zombie)";
+  if (p.stopped()) return "T (stopped)";
+  return t.sleeping() ? "S (sleeping)" : "R (running)";
+}
+
+// A process is running while any of its threads is.
+const char* process_state(Process& p) {
+  if (p.has_exited()) return "Z (zombie)";
+  if (p.stopped()) return "T (stopped)";
+  bool running = false, any = false;
+  p.for_each_thread([&](Thread& t) {
+    any = true;
+    running |= !t.sleeping();
+  });
+  return running || !any ? "R (running)" : "S (sleeping)";
+}
 
 Result<i32> parse_number(std::string_view s) {
   if (s.empty() || s.size() > 9) return Errno::enoent;
@@ -85,12 +116,14 @@ private:
 };
 
 // A file whose text is generated when read.
+// tid: a thread's own view (/proc/PID/task/TID/...), 0 for the process's.
 class GeneratedFile final : public ProcInode {
 public:
-  GeneratedFile(i32 pid, Kind kind) : ProcInode(abi::s_ifreg | 0444, proc_ino(pid, kind)), m_pid(pid), m_kind(kind) {}
+  GeneratedFile(i32 pid, Kind kind, i32 tid = 0)
+      : ProcInode(abi::s_ifreg | 0444, proc_ino(tid ? tid : pid, kind)), m_pid(pid), m_tid(tid), m_kind(kind) {}
   Result<usize> read_at(i64 offset, const IoBuffer& buf) override {
     Process* p = process_of(m_pid);
-    if (!p) return Errno::esrch;
+    if (!p || (m_tid && !thread_of(m_pid, m_tid))) return Errno::esrch;
     Formatter f;
     generate(*p, f);
     if (offset >= static_cast<i64>(f.size())) return 0;
@@ -111,23 +144,26 @@ private:
     case comm: f.append(short_name).append("\n"); break;
     case status: {
       Credentials& c = p.credentials();
-      f.append("Name:\t").append(short_name).append("\nState:\t").append(p.has_exited() ? "Z (zombie)" : "R (running)");
-      f.append("\nTgid:\t").append_int(p.pid()).append("\nPid:\t").append_int(p.pid());
+      Thread* t = m_tid ? thread_of(m_pid, m_tid) : nullptr;
+      f.append("Name:\t").append(short_name).append("\nState:\t").append(t ? thread_state(p, *t) : process_state(p));
+      f.append("\nTgid:\t").append_int(p.pid()).append("\nPid:\t").append_int(m_tid ? m_tid : p.pid());
       f.append("\nPPid:\t").append_int(p.ppid()).append("\nUid:\t").append_int(c.uid).append("\t").append_int(c.euid);
       f.append("\t").append_int(c.suid).append("\t").append_int(c.euid).append("\nGid:\t").append_int(c.gid);
       f.append("\t").append_int(c.egid).append("\t").append_int(c.sgid).append("\t").append_int(c.egid);
-      f.append("\nThreads:\t1\n");
-      signal_lines(p, f);
+      usize threads = 0;
+      p.for_each_thread([&](Thread&) { ++threads; });
+      f.append("\nThreads:\t").append_int(static_cast<i64>(threads)).append("\n");
+      signal_lines(p, t, f);
       break;
     }
     default: break;
     }
   }
-  // The signal lines of /proc/PID/status (fs/proc/array.c task_sig): the main thread's
-  // pending set and mask, the process-wide pending set, the ignored and caught signals,
-  // each 16 hex digits. SigQ is queued/limit.
-  static void signal_lines(Process& p, Formatter& f) {
-    Thread* t = p.main_thread();
+  // The signal lines of /proc/PID/status (fs/proc/array.c task_sig): the thread's (the
+  // main thread's for the process) pending set and mask, the process-wide pending set, the
+  // ignored and caught signals, each 16 hex digits. SigQ is queued/limit.
+  static void signal_lines(Process& p, Thread* t, Formatter& f) {
+    if (!t) t = p.main_thread();
     SigSet ignored = 0, caught = 0;
     for (i32 sig = 1; sig <= max_signal; ++sig) {
       u32 h = p.action(sig).handler;
@@ -152,6 +188,7 @@ private:
   }
 
   i32 m_pid;
+  i32 m_tid;
   Kind m_kind;
 };
 
@@ -250,37 +287,69 @@ struct PidEntry {
   Kind kind;
   u8 type;
 };
-constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir},
-                                    {"cwd", cwd_link, abi::dt_lnk},
-                                    {"cmdline", cmdline, abi::dt_reg},
-                                    {"comm", comm, abi::dt_reg},
-                                    {"status", status, abi::dt_reg}};
+constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir},         {"cwd", cwd_link, abi::dt_lnk},
+                                    {"cmdline", cmdline, abi::dt_reg},   {"comm", comm, abi::dt_reg},
+                                    {"status", status, abi::dt_reg},     {"task", task_dir, abi::dt_dir}};
+// /proc/PID/task/TID has the same, less "task" (fs/proc/base.c tid_base_stuff).
+constexpr usize tid_entry_count = sizeof pid_entries / sizeof pid_entries[0] - 1;
 
+class TaskDir;
+
+// /proc/PID and /proc/PID/task/TID (tid 0: the process's own directory).
 class PidDir final : public ProcInode {
 public:
-  explicit PidDir(i32 pid) : ProcInode(abi::s_ifdir | 0555, proc_ino(pid, pid_dir)), m_pid(pid) {}
+  explicit PidDir(i32 pid, i32 tid = 0)
+      : ProcInode(abi::s_ifdir | 0555, proc_ino(tid ? tid : pid, tid ? tid_dir : pid_dir)), m_pid(pid), m_tid(tid) {}
+  Result<RefPtr<Inode>> lookup(std::string_view name) override;
+
+protected:
+  ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
+    if (after < 1 && !f(ctx, {".", metadata().ino, abi::dt_dir, 1})) return {};
+    if (after < 2 && !f(ctx, {"..", m_tid ? proc_ino(m_pid, task_dir) : proc_ino(0, root), abi::dt_dir, 2})) return {};
+    i64 cookie = 2;
+    for (usize i = 0; i < entry_count(); ++i) {
+      const PidEntry& e = pid_entries[i];
+      if (++cookie <= after) continue;
+      if (!f(ctx, {e.name, proc_ino(m_tid ? m_tid : m_pid, e.kind), e.type, cookie})) break;
+    }
+    return {};
+  }
+
+private:
+  usize entry_count() const { return m_tid ? tid_entry_count : tid_entry_count + 1; }
+  i32 m_pid;
+  i32 m_tid;
+};
+
+// /proc/PID/task: a directory per thread, named by its id.
+class TaskDir final : public ProcInode {
+public:
+  explicit TaskDir(i32 pid) : ProcInode(abi::s_ifdir | 0555, proc_ino(pid, task_dir)), m_pid(pid) {}
   Result<RefPtr<Inode>> lookup(std::string_view name) override {
     if (!process_of(m_pid)) return Errno::enoent;
     if (name == ".") return RefPtr<Inode>(this);
-    for (auto& e : pid_entries) {
-      if (name != e.name) continue;
-      switch (e.kind) {
-      case fd_dir: return RefPtr<Inode>(make_ref<FdDir>(m_pid));
-      case cwd_link: return RefPtr<Inode>(make_ref<CwdLink>(m_pid));
-      default: return RefPtr<Inode>(make_ref<GeneratedFile>(m_pid, e.kind));
-      }
-    }
-    return Errno::enoent;
+    i32 tid = TRY(parse_number(name));
+    if (!thread_of(m_pid, tid)) return Errno::enoent;
+    return RefPtr<Inode>(make_ref<PidDir>(m_pid, tid));
   }
 
 protected:
   ErrorOr enumerate_impl(i64 after, EnumerateFn f, void* ctx) override {
-    if (after < 1 && !f(ctx, {".", proc_ino(m_pid, pid_dir), abi::dt_dir, 1})) return {};
-    if (after < 2 && !f(ctx, {"..", proc_ino(0, root), abi::dt_dir, 2})) return {};
-    i64 cookie = 2;
-    for (auto& e : pid_entries) {
-      if (++cookie <= after) continue;
-      if (!f(ctx, {e.name, proc_ino(m_pid, e.kind), e.type, cookie})) break;
+    Process* p = process_of(m_pid);
+    if (!p) return Errno::enoent;
+    if (after < 1 && !f(ctx, {".", proc_ino(m_pid, task_dir), abi::dt_dir, 1})) return {};
+    if (after < 2 && !f(ctx, {"..", proc_ino(m_pid, pid_dir), abi::dt_dir, 2})) return {};
+    // Cookies are tid + 3, in id order, so a listing resumes right while threads come and go.
+    Vector<i32> tids;
+    p->for_each_thread([&](Thread& t) {
+      if (t.tid() + 3 > after) tids.append(t.tid());
+    });
+    for (usize i = 1; i < tids.size(); ++i)
+      for (usize j = i; j > 0 && tids[j - 1] > tids[j]; --j) std::swap(tids[j - 1], tids[j]);
+    for (i32 tid : tids) {
+      Formatter name;
+      name.append_int(tid);
+      if (!f(ctx, {std::string_view(name.data(), name.size()), proc_ino(tid, tid_dir), abi::dt_dir, tid + 3})) break;
     }
     return {};
   }
@@ -288,6 +357,22 @@ protected:
 private:
   i32 m_pid;
 };
+
+Result<RefPtr<Inode>> PidDir::lookup(std::string_view name) {
+  if (!process_of(m_pid) || (m_tid && !thread_of(m_pid, m_tid))) return Errno::enoent;
+  if (name == ".") return RefPtr<Inode>(this);
+  for (usize i = 0; i < entry_count(); ++i) {
+    const PidEntry& e = pid_entries[i];
+    if (name != e.name) continue;
+    switch (e.kind) {
+    case fd_dir: return RefPtr<Inode>(make_ref<FdDir>(m_pid));
+    case cwd_link: return RefPtr<Inode>(make_ref<CwdLink>(m_pid));
+    case task_dir: return RefPtr<Inode>(make_ref<TaskDir>(m_pid));
+    default: return RefPtr<Inode>(make_ref<GeneratedFile>(m_pid, e.kind, m_tid));
+    }
+  }
+  return Errno::enoent;
+}
 
 class SelfLink final : public ProcInode {
 public:
