@@ -100,6 +100,26 @@ export const constants = {
     MS_ASYNC: 1, MS_INVALIDATE: 2, MS_SYNC: 4, MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4,
     MLOCK_ONFAULT: 1,
   },
+  // clone(2) flags (include/uapi/linux/sched.h); CSIGNAL is the exit signal's byte.
+  clone: {
+    CSIGNAL: 0xff, CLONE_VM: 0x100, CLONE_FS: 0x200, CLONE_FILES: 0x400, CLONE_SIGHAND: 0x800,
+    CLONE_PIDFD: 0x1000, CLONE_PTRACE: 0x2000, CLONE_VFORK: 0x4000, CLONE_PARENT: 0x8000,
+    CLONE_THREAD: 0x10000, CLONE_NEWNS: 0x20000, CLONE_SYSVSEM: 0x40000, CLONE_SETTLS: 0x80000,
+    CLONE_PARENT_SETTID: 0x100000, CLONE_CHILD_CLEARTID: 0x200000, CLONE_DETACHED: 0x400000,
+    CLONE_UNTRACED: 0x800000, CLONE_CHILD_SETTID: 0x1000000,
+  },
+  // futex(2) operations and flags (include/uapi/linux/futex.h).
+  futex: {
+    FUTEX_WAIT: 0, FUTEX_WAKE: 1, FUTEX_FD: 2, FUTEX_REQUEUE: 3, FUTEX_CMP_REQUEUE: 4,
+    FUTEX_WAKE_OP: 5, FUTEX_LOCK_PI: 6, FUTEX_UNLOCK_PI: 7, FUTEX_TRYLOCK_PI: 8,
+    FUTEX_WAIT_BITSET: 9, FUTEX_WAKE_BITSET: 10, FUTEX_WAIT_REQUEUE_PI: 11,
+    FUTEX_CMP_REQUEUE_PI: 12, FUTEX_LOCK_PI2: 13, FUTEX_PRIVATE_FLAG: 128,
+    FUTEX_CLOCK_REALTIME: 256, FUTEX_CMD_MASK: 0x7f, FUTEX_WAITERS: 0x80000000,
+    FUTEX_OWNER_DIED: 0x40000000, FUTEX_TID_MASK: 0x3fffffff,
+    FUTEX_OP_SET: 0, FUTEX_OP_ADD: 1, FUTEX_OP_OR: 2, FUTEX_OP_ANDN: 3, FUTEX_OP_XOR: 4,
+    FUTEX_OP_OPARG_SHIFT: 8, FUTEX_OP_CMP_EQ: 0, FUTEX_OP_CMP_NE: 1, FUTEX_OP_CMP_LT: 2,
+    FUTEX_OP_CMP_LE: 3, FUTEX_OP_CMP_GT: 4, FUTEX_OP_CMP_GE: 5,
+  },
   // Why the kernel refuses a program image with ENOEXEC (kernel/exec/wasm_image.h), for the
   // host's messages.
   image: {
@@ -215,6 +235,13 @@ export const structs = {
   Statfs: [['f_type', 'u32'], ['f_bsize', 'u32'], ['f_blocks', 'u64'], ['f_bfree', 'u64'],
     ['f_bavail', 'u64'], ['f_files', 'u64'], ['f_ffree', 'u64'], ['f_fsid', ['i32', 2]],
     ['f_namelen', 'u32'], ['f_frsize', 'u32'], ['f_flags', 'u32'], ['f_spare', ['u32', 4]]],
+  // Where a thread made by clone starts (glue: musl's __clone; docs/guest-abi.md
+  // "Threads"): its function and argument, its stack pointer, its wasm TLS block (for
+  // __wasm_init_tls), its thread pointer (CLONE_SETTLS) and its interrupt word.
+  CloneStart: [['func', 'u32'], ['arg', 'u32'], ['stack_pointer', 'u32'], ['tls_block', 'u32'],
+    ['thread_pointer', 'u32'], ['interrupt_word', 'u32']],
+  // struct robust_list_head (ILP32): list, futex_offset, list_op_pending.
+  RobustListHead: [['list', 'u32'], ['futex_offset', 'i32'], ['list_op_pending', 'u32']],
   // struct sched_param: one int.
   SchedParam: [['sched_priority', 'i32']],
   // struct tms: four clock_t (long, 32-bit here), in clock ticks (100 a second).

@@ -92,7 +92,7 @@ c += `#define WASMUX_ABI_VERSION ${ABI_VERSION}\n`;
 for (const s of syscalls.filter((s) => s.nr >= 1024)) c += `#define WASMUX_SYS_${s.name.replace(/^wasmux_/, '')} ${s.nr}\n`;
 for (const [k, v] of Object.entries(constants.guest)) c += `#define WASMUX_${k} (${v}LL)\n`;
 // The structs the glue shares with the kernel, as C (struct wasmux_Name).
-const cStructs = ['StackT', 'Siginfo', 'Ucontext', 'SignalFrame'];
+const cStructs = ['StackT', 'Siginfo', 'Ucontext', 'SignalFrame', 'CloneStart'];
 for (const name of cStructs) {
   c += `struct wasmux_${name} {\n`;
   for (const f of layouts[name].fields) c += `\t${prim[f.t] ? prim[f.t][1] : `struct wasmux_${f.t}`} ${f.fname}${f.count ? `[${f.count}]` : ''};\n`;

@@ -46,8 +46,28 @@ void _init(void)
 /* The interrupt word: the host sets it when the kernel has a signal for this thread while
  * it runs user code; every loop tests it (sdk/interrupts.mjs) and then calls the check,
  * a system call that clears the word and lets the kernel stop the thread or have its
- * handlers run (docs/guest-abi.md, "Signals"). Exported by wasmux-cc. */
+ * handlers run (docs/guest-abi.md, "Signals"). This one is the main thread's; each thread
+ * has its own (musl's __clone reserves it), and the wasm global __wasmux_interrupt_word,
+ * one per instance and so per thread, holds the address of the running thread's word: the
+ * host sets it when it starts the thread. Both are exported by wasmux-cc. */
 volatile int __wasmux_interrupt;
+
+__asm__(
+	"	.globaltype __wasmux_interrupt_word, i32\n"
+	"	.globl __wasmux_interrupt_word\n"
+	"__wasmux_interrupt_word:\n");
+
+/* The running thread's interrupt word (the global above). */
+__asm__(
+	"	.section .text.__wasmux_interrupt_word_get,\"\",@\n"
+	"	.hidden __wasmux_interrupt_word_get\n"
+	"	.globl __wasmux_interrupt_word_get\n"
+	"	.type __wasmux_interrupt_word_get,@function\n"
+	"__wasmux_interrupt_word_get:\n"
+	"	.functype __wasmux_interrupt_word_get () -> (i32)\n"
+	"	global.get __wasmux_interrupt_word\n"
+	"	end_function\n");
+__attribute__((__visibility__("hidden"))) uintptr_t __wasmux_interrupt_word_get(void);
 
 __attribute__((__visibility__("hidden")))
 long long __wasmux_signal_return(long long, long, long long, long long, long long,
@@ -57,7 +77,7 @@ long long __wasmux_signal_return(long long, long, long long, long long, long lon
 __attribute__((__visibility__("hidden"), __used__))
 void __wasmux_interrupt_check_body(void)
 {
-	long long word = (uintptr_t)&__wasmux_interrupt;
+	long long word = __wasmux_interrupt_word_get();
 	long long r = __wasmux_syscall(WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);
 	if (r < -4095)
 		__wasmux_signal_return(r, WASMUX_SYS_interrupted, word, 0, 0, 0, 0, 0);

@@ -111,6 +111,8 @@ export class Wasmux {
   // How to end the run of each thread running on a worker (by tid; a process's main
   // thread has the pid), when that thread is killed in user code.
   private readonly runs = new Map<number, (status: number) => void>();
+  // How to tell each running process's waiter (by pid) that it ended.
+  private readonly processEnds = new Map<number, (status: number) => void>();
   // Each running thread's interrupt word (sdk/interrupts.mjs), as a view and an index, by
   // tid; and the interrupts asked for before the thread's worker said where its word is.
   private readonly interruptWords = new Map<number, { view: Int32Array; index: number }>();
@@ -124,7 +126,7 @@ export class Wasmux {
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
     options.mounts?.forEach((m, i) => (this.mounts[i + 1] = fs.realpathSync(m.host)));
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
-    this.kernel.onTerminateThread = (pid, tid, status) => this.terminateProcessThread(pid, tid, status);
+    this.kernel.onTerminateThread = (pid, tid, status, last) => this.terminateProcessThread(pid, tid, status, last);
     this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
     this.kernel.onInterruptThread = (_pid, tid) => this.interruptThread(tid);
     const k = this.kernel.exports;
@@ -156,11 +158,12 @@ export class Wasmux {
         sequencer: new Sequencer(),
         onSpawn: (pid, key, image, limits) => this.startChild(pid, key, image, limits),
         onFork: (parentPid, request) => {
-          void this.runRequest(request);
+          void this.runProcess(request);
           this.hooks.onFork?.(parentPid, request.pid);
         },
         onExec: (pid, argv) => this.hooks.onExec?.(pid, argv),
-        onTerminate: (pid, tid, status) => this.terminateProcessThread(pid, tid, status),
+        onTerminate: (pid, tid, status, last) => this.terminateProcessThread(pid, tid, status, last),
+        onThread: (request) => this.runThread(request),
         onTimerService: () => this.startTimerService(),
         onPanic: (message) => this.panic(message),
         onInterrupt: (tid) => this.interruptThread(tid),
@@ -345,39 +348,56 @@ export class Wasmux {
     return new ProcessHandle(pid, done, this);
   }
 
-  // Runs process pid's main thread on a pooled worker; resolves with its wait status.
+  // Runs process pid's main thread on a pooled worker; resolves with the process's wait
+  // status once it has ended (its last thread gone).
   private run(pid: number, program: Program, label: string): Promise<number> {
     const { initialPages, maximumPages } = program.limits;
-    return this.runRequest({ type: 'run', pid, module: program.module, initialPages, maximumPages, label });
+    return this.runProcess({ type: 'run', pid, module: program.module, initialPages, maximumPages, label });
   }
 
-  private runRequest(req: RunRequest): Promise<number> {
+  // A process's main thread (a new program, or a forked child): resolves when the process
+  // has ended, whichever of its threads is the last to go.
+  private runProcess(req: RunRequest): Promise<number> {
+    const ended = new Promise<number>((resolve) => this.processEnds.set(req.pid, resolve));
+    this.runThread(req);
+    return ended;
+  }
+
+  // The process ended: its waiters learn its status, the embedder's hook too.
+  private endProcess(pid: number, status: number): void {
+    const resolve = this.processEnds.get(pid);
+    this.processEnds.delete(pid);
+    this.hooks.onExit?.(pid, decodeStatus(status));
+    resolve?.(status);
+  }
+
+  // Runs one thread (a main thread, a clone) on a pooled worker until it ends: it reports
+  // its exit (and whether its process ended with it), or it is killed in user code and its
+  // worker terminated (DESIGN §4).
+  private runThread(req: RunRequest): void {
     const pid = req.pid;
-    const tid = pid; // a run starts a process's main thread
+    const tid = req.thread?.tid ?? pid;
     this.running++;
-    return new Promise<number>((resolve) => {
-      // Both ways a run ends (its exit, its thread killed in user code) come after the
-      // worker has it: the process's thread attaches only once the request is there.
-      void this.pool.acquire().then((worker) => {
-        const finish = (status: number, killed = false): void => {
-          this.runs.delete(tid);
-          this.interruptWords.delete(tid);
-          this.earlyInterrupts.delete(tid);
-          this.hooks.onExit?.(pid, decodeStatus(status));
-          worker.worker.unref();
-          if (!killed) this.pool.release(worker);
-          else this.pool.discard(worker, tid);
-          this.running--;
-          resolve(status);
-        };
-        this.runs.set(tid, (status) => finish(status, true));
-        worker.onReply = (msg: WorkerReply) => {
-          if (msg.type !== 'exit' || msg.pid !== pid) return;
-          finish(msg.status);
-        };
-        worker.worker.ref(); // a running process keeps the host alive; idle workers don't
-        worker.worker.postMessage(req); // acquire hands out booted workers only
-      });
+    // Both ways a run ends (its exit, its thread killed in user code) come after the
+    // worker has it: the thread attaches only once the request is there.
+    void this.pool.acquire().then((worker) => {
+      const finish = (killed: boolean): void => {
+        this.runs.delete(tid);
+        this.interruptWords.delete(tid);
+        this.earlyInterrupts.delete(tid);
+        worker.worker.unref();
+        if (!killed) this.pool.release(worker);
+        else this.pool.discard(worker, tid);
+        this.running--;
+      };
+      this.runs.set(tid, () => finish(true));
+      worker.onReply = (msg: WorkerReply) => {
+        if (msg.type !== 'exit') return;
+        finish(false);
+        if (msg.processEnded) this.endProcess(msg.pid, msg.status);
+      };
+      worker.worker.ref(); // a running thread keeps the host alive; idle workers don't
+      worker.worker.postMessage(req); // acquire hands out booted workers only
     });
   }
 
@@ -403,8 +423,11 @@ export class Wasmux {
   // A process's thread was killed while it ran user code (a fatal signal, SIGKILL): its
   // worker is terminated and its run ends with the process's wait status (DESIGN §4).
   // Deferred: the kernel asks for it with its lock held.
-  private terminateProcessThread(_pid: number, tid: number, status: number): void {
-    setImmediate(() => this.runs.get(tid)?.(status));
+  private terminateProcessThread(pid: number, tid: number, status: number, last: boolean): void {
+    setImmediate(() => {
+      this.runs.get(tid)?.(status);
+      if (last) this.endProcess(pid, status);
+    });
   }
 
   private panic(message: string): void {
@@ -448,7 +471,7 @@ export class Wasmux {
     };
     this.timerWorker = new Worker(new URL('./timer_worker.js', import.meta.url), { workerData: init });
     this.timerWorker.on('message', (m: WorkerReply) => {
-      if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.tid, m.status);
+      if (m.type === 'terminate') this.terminateProcessThread(m.pid, m.tid, m.status, m.last);
       else if (m.type === 'interrupt') this.interruptThread(m.tid);
     });
     this.timerWorker.unref();

@@ -15,7 +15,8 @@ export interface PoolContext {
   onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined, limits: MemoryLimits): void;
   onFork(parentPid: number, request: RunRequest): void;
   onExec(pid: number, argv: string[]): void;
-  onTerminate(pid: number, tid: number, status: number): void;
+  onTerminate(pid: number, tid: number, status: number, last: boolean): void;
+  onThread(request: RunRequest): void;
   onTimerService(): void;
   onPanic(message: string): void;
   onInterrupt(tid: number): void;
@@ -58,7 +59,8 @@ export class PooledWorker {
             else if (m.type === 'spawn') ctx.onSpawn(m.pid, m.key, m.image, m.limits);
             else if (m.type === 'fork') ctx.onFork(m.parentPid, m.request);
             else if (m.type === 'exec') ctx.onExec(m.pid, m.argv);
-            else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status);
+            else if (m.type === 'terminate') ctx.onTerminate(m.pid, m.tid, m.status, m.last);
+            else if (m.type === 'thread') ctx.onThread(m.request);
             else if (m.type === 'timer-service') ctx.onTimerService();
             else if (m.type === 'panic') ctx.onPanic(m.message);
             else if (m.type === 'interrupt') ctx.onInterrupt(m.tid);

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errno, signal } from './generated/abi.js';
 import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
-import type { ForkResume, RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
+import type { ForkResume, RunRequest, ThreadStart, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { MemoryCollector } from './memory_collector.js';
 
 const memories = new MemoryCollector();
@@ -22,7 +22,16 @@ kernel.onStartProcess = (pid, key, image, limits) => {
   const bytes = image();
   parentPort!.postMessage({ type: 'spawn', pid, key, limits, image: bytes }, [bytes.buffer]);
 };
-kernel.onTerminateThread = (pid, tid, status) => reply({ type: 'terminate', pid, tid, status });
+kernel.onTerminateThread = (pid, tid, status, last) => reply({ type: 'terminate', pid, tid, status, last });
+// What this worker runs now, for a thread its guest makes (clone): the same module on the
+// same memory, on another worker.
+let running: { req: RunRequest; image: Image; memory: WebAssembly.Memory } | undefined;
+kernel.onStartThread = (pid, tid) => {
+  const r = running!;
+  const request: RunRequest = { type: 'run', pid, module: r.image.module, initialPages: r.image.initialPages,
+    maximumPages: r.image.maximumPages, label: r.req.label, thread: { tid, memory: r.memory } };
+  reply({ type: 'thread', request });
+};
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
 kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });
 
@@ -75,6 +84,9 @@ function execImage(): Image | string {
 
 interface GuestExports {
   _start?: () => void;
+  __wasmux_thread_start?: (func: number, arg: number, threadPointer: number) => void;
+  __wasmux_interrupt_word?: WebAssembly.Global;
+  __wasm_init_tls?: (block: number) => void;
   __heap_base?: WebAssembly.Global;
   __stack_pointer?: WebAssembly.Global;
   __tls_base?: WebAssembly.Global;
@@ -251,6 +263,7 @@ function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: n
     stackPointer,
     tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
     stateBuffer: forker.stateBuffer,
+    interruptWord: forker.exports.__wasmux_interrupt_word ? Number(forker.exports.__wasmux_interrupt_word.value) : 0,
   };
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
@@ -283,16 +296,20 @@ function run(req: RunRequest): void {
   let image: Image = req;
   let resume = req.resume;
   let attached = false;
-  let tid = req.pid; // the thread this worker runs (the main thread: its id is the pid)
+  let tid = req.thread?.tid ?? req.pid; // the thread this worker runs (a main thread's id is the pid)
+  let thread = req.thread;
   const runMemories: WebAssembly.Memory[] = []; // counted at the end of the run
   let crash: string | undefined;
   let signal = 0;
   // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
   const kernelStack = kernel.stackPointer;
   for (;;) {
-    const memory = resume ? copyForkedMemory(resume, image.maximumPages) : new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
-    runMemories.push(memory);
-    kernel.bindUserMemory(memory);
+    const memory = thread ? thread.memory
+      : resume ? copyForkedMemory(resume, image.maximumPages)
+        : new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
+    if (!thread) runMemories.push(memory); // a thread's memory is its process's
+    running = { req, image, memory };
+    kernel.bindUserMemory(memory, undefined, image.maximumPages);
     const forker = new Forker();
     forker.memory = memory;
     let exports: GuestExports;
@@ -302,19 +319,42 @@ function run(req: RunRequest): void {
         wasmux: { syscall: k.wasmux_syscall, fork: forker.importFn },
       }).exports as GuestExports;
     } catch (e) {
+      if (thread) return threadNotStarted(req, thread);
       if (!attached && k.wasmux_thread_attach(req.pid, 0) < 0) return endedBeforeStart(req);
       signal = SIGSEGV;
       crash = `cannot instantiate: ${(e as Error).message}`;
       break;
     }
     forker.exports = exports;
-    kernel.bindUserMemory(memory, exports.__indirect_function_table);
+    kernel.bindUserMemory(memory, exports.__indirect_function_table, image.maximumPages);
     const heapBase = exports.__heap_base ? Number(exports.__heap_base.value) : 0;
-    if (resume) {
+    // The running thread's interrupt word (glue/crt1.c): the main thread's static one, the
+    // forking thread's in a child, a new thread's own from its start record.
+    let word = exports.__wasmux_interrupt ? Number(exports.__wasmux_interrupt.value) : 0;
+    let entry = (): void => {
+      if (!exports._start) throw new Error('the program exports no _start');
+      exports._start();
+    };
+    if (thread) {
+      const start = attachClone(req, thread);
+      if (!start) return;
+      if (!exports.__wasmux_thread_start || !exports.__wasm_init_tls) {
+        signal = SIGSEGV;
+        crash = 'the program cannot run threads (no __wasmux_thread_start or __wasm_init_tls)';
+        break;
+      }
+      exports.__stack_pointer!.value = start.stackPointer;
+      exports.__wasm_init_tls(start.tlsBlock);
+      word = start.interruptWord;
+      const threadStart = exports.__wasmux_thread_start;
+      entry = () => threadStart(start.func, start.arg, start.threadPointer);
+      thread = undefined; // an exec from this thread runs its new image as any process does
+    } else if (resume) {
       // A forked child: the parent's registers, then rewind into its fork call. The kernel
       // copied the parent's address space.
       exports.__stack_pointer!.value = resume.stackPointer;
       if (resume.tlsBase !== undefined && exports.__tls_base) exports.__tls_base.value = resume.tlsBase;
+      if (resume.interruptWord) word = resume.interruptWord;
       tid = k.wasmux_thread_attach(req.pid, 0);
       if (tid < 0) return endedBeforeStart(req);
       forker.stateBuffer = resume.stateBuffer;
@@ -327,12 +367,12 @@ function run(req: RunRequest): void {
       if (tid < 0) return endedBeforeStart(req);
     }
     attached = true;
+    if (exports.__wasmux_interrupt_word) exports.__wasmux_interrupt_word.value = word;
     // Where the main thread sets this thread's interrupt word (sdk/interrupts.mjs).
-    if (exports.__wasmux_interrupt) reply({ type: 'memory', pid: req.pid, tid, memory, word: Number(exports.__wasmux_interrupt.value) });
+    if (word) reply({ type: 'memory', pid: req.pid, tid, memory, word });
     for (;;) {
       try {
-        if (!exports._start) throw new Error('the program exports no _start');
-        exports._start();
+        entry();
       } catch (e) {
         if (k.wasmux_trapped_in_kernel()) throw e; // a kernel bug: see the message handler
         kernel.stackPointer = kernelStack;
@@ -370,19 +410,63 @@ function run(req: RunRequest): void {
   }
   const status = live(k.wasmux_thread_finish(signal));
   kernel.bindUserMemory(undefined);
+  running = undefined;
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
   const seq = nextSeq();
-  reply(crash === undefined ? { type: 'exit', seq, pid: req.pid, status } : { type: 'exit', seq, pid: req.pid, status, crash });
+  const exit: WorkerReply = { type: 'exit', seq, pid: req.pid, tid, status, processEnded: status >= 0 };
+  reply(crash === undefined ? exit : { ...exit, crash });
   // Between runs: the dead memories of this one can go. Counted at their final size.
   for (const m of runMemories) memories.note(m);
   memories.maybeCollect();
 }
 
-// The process ended (killed) before this thread could attach: report how it ended.
+// The process ended (killed) before its main thread could attach: report how it ended.
 function endedBeforeStart(req: RunRequest): void {
   kernel.bindUserMemory(undefined);
+  running = undefined;
   const status = kernel.exports.wasmux_process_status(req.pid);
-  reply({ type: 'exit', seq: nextSeq(), pid: req.pid, status: status < 0 ? 9 : status });
+  reply({ type: 'exit', seq: nextSeq(), pid: req.pid, tid: req.pid, status: status < 0 ? 9 : status, processEnded: true });
+}
+
+interface CloneStart {
+  func: number;
+  arg: number;
+  stackPointer: number;
+  tlsBlock: number;
+  threadPointer: number;
+  interruptWord: number;
+}
+
+// Takes a thread made by clone (kernel/entry/kernel.h attach_cloned_thread): its start
+// record, or undefined when it is not to run (its process ended meanwhile: reported).
+function attachClone(req: RunRequest, thread: ThreadStart): CloneStart | undefined {
+  const k = kernel.exports;
+  const out = k.wasmux_alloc(8);
+  try {
+    const r = k.wasmux_thread_attach_clone(req.pid, thread.tid, out);
+    const words = new Uint32Array(kernel.kernelMemory.buffer, out, 2);
+    if (r < 0) {
+      const status = words[1]! | 0;
+      kernel.bindUserMemory(undefined);
+      running = undefined;
+      reply({ type: 'exit', seq: nextSeq(), pid: req.pid, tid: thread.tid, status, processEnded: status >= 0 });
+      return undefined;
+    }
+    const s = new Uint32Array(kernel.kernelMemory.buffer, words[0]!, 6);
+    return { func: s[0]!, arg: s[1]!, stackPointer: s[2]!, tlsBlock: s[3]!, threadPointer: s[4]!, interruptWord: s[5]! };
+  } finally {
+    k.wasmux_free(out);
+  }
+}
+
+// A thread whose module could not be instantiated on its process's memory: it never ran.
+function threadNotStarted(req: RunRequest, thread: ThreadStart): void {
+  if (attachClone(req, thread)) {
+    const status = live(kernel.exports.wasmux_thread_finish(SIGSEGV));
+    kernel.bindUserMemory(undefined);
+    running = undefined;
+    reply({ type: 'exit', seq: nextSeq(), pid: req.pid, tid: thread.tid, status, processEnded: status >= 0 });
+  }
 }
 
 parentPort!.on('message', (msg: RunRequest) => {

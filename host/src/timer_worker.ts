@@ -9,8 +9,8 @@ import type { WorkerInit, WorkerReply } from './kernel/messages.js';
 const init = workerData as WorkerInit;
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
 kernel.enterRegion(init.region);
-kernel.onTerminateThread = (pid, tid, status) => {
-  const message: WorkerReply = { type: 'terminate', pid, tid, status };
+kernel.onTerminateThread = (pid, tid, status, last) => {
+  const message: WorkerReply = { type: 'terminate', pid, tid, status, last };
   parentPort!.postMessage(message);
 };
 kernel.onInterruptThread = (pid, tid) => {

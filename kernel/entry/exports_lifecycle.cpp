@@ -29,7 +29,21 @@ EXPORT(wasmux_thread_attach) int wasmux_thread_attach(int pid, unsigned heap_bas
   return t.is_error() ? error_of(t.error()) : t.value()->tid();
 }
 
-// signal: 0 when the guest returned, else the signal its trap stands for.
+// A worker takes thread tid of process pid, made by clone: 0 with out[0] = its start record
+// (abi::CloneStart in kernel memory); or -ESRCH when it is not to run any more, with out[1]
+// = its process's wait status when that ended with it (else -1).
+EXPORT(wasmux_thread_attach_clone) int wasmux_thread_attach_clone(int pid, int tid, unsigned* out) {
+  LockGuard lock;
+  i32 ended = thread_goes_on;
+  auto start = attach_cloned_thread(pid, tid, ended);
+  out[1] = static_cast<unsigned>(ended);
+  if (start.is_error()) return error_of(start.error());
+  out[0] = static_cast<unsigned>(reinterpret_cast<uintptr_t>(start.value()));
+  return 0;
+}
+
+// signal: 0 when the guest returned, else the signal its trap stands for. Returns the
+// process's wait status when it ended with this thread, its last, else -1 (it goes on).
 EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
   Thread* t = current_thread();
   if (t && !t->enter_kernel()) return thread_killed;
@@ -50,14 +64,15 @@ EXPORT(wasmux_thread_finish) int wasmux_thread_finish(int signal) {
   return status;
 }
 
-// Whether the calling thread's process exited through exit/exit_group (a trap after that is
-// the glue's). Asked of the thread, not a pid: a parent may already have reaped the pid.
+// Whether the calling thread ended through exit, or its process through exit_group or a
+// signal (a trap after that is the kernel's or the glue's, not a crash). Asked of the
+// thread, not a pid: a parent may already have reaped the pid.
 EXPORT(wasmux_thread_process_exited) int wasmux_thread_process_exited() {
   ThreadEntry entry;
   if (!entry.ok()) return thread_killed;
   LockGuard lock;
   Thread* t = current_thread();
-  return t && t->process().has_exited();
+  return t && (t->process().has_exited() || t->exiting());
 }
 
 // The wait status of a process still in the table (-ESRCH otherwise): what a worker

@@ -2,6 +2,7 @@
 
 #include "../base/user_buffer.h"
 #include "../fd/file_description.h"
+#include "../ipc/futex.h"
 #include "../signal/signal.h"
 #include "../fs/devfs/devices.h"
 #include "../host/host_channels.h"
@@ -129,9 +130,15 @@ i32 finish_thread(i32 signal) {
   if (!t) return 0;
   Process& p = t->process();
   p.add_cpu_ns(host().thread_cputime_ns() - t->cpu_at_start());
-  // CLONE_CHILD_CLEARTID / set_tid_address(2): the word is zeroed as the thread ends (a
-  // joiner waits on it). Its process's memory is still bound to this instance.
-  if (UserAddr word = t->clear_child_tid(); word && !p.has_exited()) (void)copy_out(word, u32{0});
+  if (!p.has_exited()) {
+    // Robust mutexes it holds are marked owner-died, a waiter of each woken; then the
+    // CLONE_CHILD_CLEARTID / set_tid_address(2) word is zeroed and its waiter woken (a
+    // joiner waits on it: kernel/fork.c mm_release). Its process's memory is still bound
+    // to this instance.
+    FutexTable::the().exit_robust_list(*t);
+    if (UserAddr word = t->clear_child_tid(); word && !copy_out(word, u32{0}).is_error())
+      FutexTable::the().wake(p, word, 1);
+  }
   if (!p.has_exited()) {
     if (signal)
       kill_process(p, wait_status_signaled(signal)); // a fault in any thread ends them all
@@ -144,7 +151,25 @@ i32 finish_thread(i32 signal) {
   i32 status = p.wait_status();
   RefPtr<Process> keep(&p); // the thread may hold the last reference
   p.remove_thread(*t);
+  // Whoever leaves an ended process without threads reports its end (the killer, for the
+  // threads it had terminated in user code: signal/signal.cpp end_other_threads).
+  if (!p.has_exited() || p.main_thread()) return thread_goes_on;
   return status;
+}
+
+Result<const abi::CloneStart*> attach_cloned_thread(i32 pid, i32 tid, i32& ended_status) {
+  Process* p = ProcessTable::the().find(pid);
+  Thread* t = ProcessTable::the().find_thread(tid);
+  if (!p || !t || &t->process() != p) return Errno::esrch;
+  t->set_cpu_at_start(host().thread_cputime_ns());
+  set_current_thread(t);
+  if (p->has_exited() || t->exiting()) {
+    ended_status = finish_thread(0);
+    return Errno::esrch;
+  }
+  // From here the thread runs user code: it may be terminated like any other.
+  t->leave_kernel();
+  return &t->start();
 }
 
 } // namespace wasmux

@@ -26,8 +26,15 @@ Result<Thread*> attach_thread(Process& process, u32 heap_base);
 
 // The worker running thread's guest finished: returned (signal 0) or trapped, the host
 // naming the signal the trap stands for (SIGSEGV, SIGILL, SIGFPE). Returns the process's
-// wait status.
+// wait status when it has ended with this, its last thread, else thread_goes_on.
+inline constexpr i32 thread_goes_on = -1;
 i32 finish_thread(i32 signal);
+
+// Binds the calling kernel instance to thread tid of process pid, made by clone and not
+// started yet. Its start record, or ESRCH when it is not to run (its process or itself
+// ended meanwhile; then it is finished here, and ended_status tells what finish_thread
+// told).
+Result<const abi::CloneStart*> attach_cloned_thread(i32 pid, i32 tid, i32& ended_status);
 
 // fork(2) of the calling thread's process, driven by its worker once the guest's stack is
 // unwound: a child sharing the open file descriptions and copying everything else the

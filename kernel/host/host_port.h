@@ -74,7 +74,13 @@ public:
   virtual ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) = 0;
   // Terminates the worker of thread tid of process pid, which runs user code and can no
   // longer enter the kernel (DESIGN §4); the process ended with wait_status.
-  virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status) = 0;
+  // last: no thread of the process is left (its end is to be reported).
+  virtual void terminate_thread(i32 pid, i32 tid, i32 wait_status, bool last) = 0;
+  // Starts thread tid of process pid (made by clone, its start record in the kernel) on a
+  // worker of its own, on the process's memory.
+  virtual ErrorOr start_thread(i32 pid, i32 tid) = 0;
+  // Grows the calling process's memory to its maximum (before it gets a second thread).
+  virtual bool user_memory_grow_to_maximum() = 0;
   // Sets the interrupt word of thread tid of process pid, which runs user code.
   virtual void interrupt_thread(i32 pid, i32 tid) = 0;
   // How many parameters the calling process's function at table index fn takes (a signal

@@ -19,7 +19,9 @@ HOST_IMPORT(random_bytes) void host_random_bytes(void* dst, unsigned len);
 HOST_IMPORT(stdio_write_user) int host_stdio_write_user(int fd, unsigned src, unsigned len);
 HOST_IMPORT(log) void host_log(const char* text, unsigned len);
 HOST_IMPORT(start_process) int host_start_process(int pid, const void* image, unsigned len, const void* key, unsigned initial_pages, unsigned maximum_pages);
-HOST_IMPORT(terminate_thread) void host_terminate_thread(int pid, int tid, int wait_status);
+HOST_IMPORT(terminate_thread) void host_terminate_thread(int pid, int tid, int wait_status, int last);
+HOST_IMPORT(start_thread) int host_start_thread(int pid, int tid);
+HOST_IMPORT(user_memory_grow_to_maximum) int host_user_memory_grow_to_maximum();
 HOST_IMPORT(start_timer_service) void host_start_timer_service();
 HOST_IMPORT(interrupt_thread) void host_interrupt_thread(int pid, int tid);
 HOST_IMPORT(guest_function_params) int host_guest_function_params(unsigned fn);
@@ -101,7 +103,11 @@ public:
   ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override {
     return status(host_start_process(pid, image, static_cast<unsigned>(len), &key, memory.initial_pages, memory.maximum_pages));
   }
-  void terminate_thread(i32 pid, i32 tid, i32 wait_status) override { host_terminate_thread(pid, tid, wait_status); }
+  void terminate_thread(i32 pid, i32 tid, i32 wait_status, bool last) override {
+    host_terminate_thread(pid, tid, wait_status, last);
+  }
+  ErrorOr start_thread(i32 pid, i32 tid) override { return status(host_start_thread(pid, tid)); }
+  bool user_memory_grow_to_maximum() override { return host_user_memory_grow_to_maximum() >= 0; }
   void start_timer_service() override { host_start_timer_service(); }
   void interrupt_thread(i32 pid, i32 tid) override { host_interrupt_thread(pid, tid); }
   i32 guest_function_params(u32 fn) override { return host_guest_function_params(fn); }

@@ -5,6 +5,7 @@
 namespace wasmux {
 
 void MemoryMap::reset(u32 heap_base) {
+  m_top = 0;
   m_heap_base = m_brk = round_up<u32>(heap_base, 16);
   m_mapped.clear();
   m_free.clear();
@@ -18,6 +19,11 @@ bool grow_to(u64 end) {
   return host().user_memory_grow(static_cast<u32>(pages));
 }
 } // namespace
+
+u64 MemoryMap::top() {
+  if (!m_top) m_top = host().user_memory_size();
+  return m_top;
+}
 
 u32 MemoryMap::set_brk(u32 requested) {
   if (requested < m_heap_base) return m_brk;
@@ -40,6 +46,7 @@ u32 MemoryMap::set_brk(u32 requested) {
   // Memory given back by a shrinking brk must read as zeros when it returns (brk(2)).
   if (requested > m_brk) host().fill_user(m_brk, 0, requested - m_brk);
   m_brk = requested;
+  m_top = max<u64>(top(), round_up<u64>(requested, user_page));
   return m_brk;
 }
 
@@ -59,13 +66,11 @@ Result<u32> MemoryMap::map_anonymous(u32 length) {
     m_mapped.insert(at, {start, start + len});
     return start;
   }
-  u64 size = host().user_memory_size();
-  u64 start = max<u64>(size, round_up<u64>(m_brk, user_page));
+  u64 start = max<u64>(top(), round_up<u64>(m_brk, user_page));
   if (start + len > 0xffffffffull) return Errno::enomem;
   if (!grow_to(start + len)) return Errno::enomem;
-  u64 grown = host().user_memory_size();
   m_mapped.append({static_cast<u32>(start), static_cast<u32>(start + len)});
-  if (grown > start + len) add_free({static_cast<u32>(start + len), static_cast<u32>(min<u64>(grown, 0xffffffffull))});
+  m_top = start + len; // the rest of a page the memory grew by is above the top: unused
   return static_cast<u32>(start);
 }
 

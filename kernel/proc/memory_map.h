@@ -37,6 +37,11 @@ private:
     u32 end;
   };
   void add_free(Range r);
+  // The end of what brk and mmap have handed out (0: not known yet, the memory's size).
+  // The memory may be larger (grown to its maximum before a second thread: clone.cpp);
+  // what lies above was never used and reads as zeros.
+  u64 top();
+  u64 m_top{0};
   u32 m_heap_base{0};
   u32 m_brk{0};
   Vector<Range> m_mapped; // sorted

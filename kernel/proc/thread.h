@@ -51,6 +51,16 @@ public:
   // set_tid_address(2), CLONE_CHILD_CLEARTID: the word zeroed when the thread ends.
   UserAddr clear_child_tid() const { return m_clear_child_tid; }
   void set_clear_child_tid(UserAddr addr) { m_clear_child_tid = addr; }
+  // set_robust_list(2): the head of the thread's robust mutex list (0: none).
+  UserAddr robust_list() const { return m_robust_list; }
+  void set_robust_list(UserAddr head) { m_robust_list = head; }
+  // A timed wait interrupted by a signal keeps its deadline for its restart (Linux's
+  // restart block); the dispatcher forgets it once the call is over.
+  i64 restart_deadline() const { return m_restart_deadline; }
+  void set_restart_deadline(i64 deadline) { m_restart_deadline = deadline; }
+  // Where a thread made by clone starts (its worker asks, abi::CloneStart).
+  const abi::CloneStart& start() const { return m_start; }
+  void set_start(const abi::CloneStart& s) { m_start = s; }
   // Asleep in the kernel (the lock dropped), for /proc's thread states.
   bool sleeping() const { return m_sleeping; }
   Process& process() { return *m_process; }
@@ -76,6 +86,9 @@ public:
   // enter_kernel: false when the thread was killed (it must not touch the kernel again).
   bool enter_kernel();
   void leave_kernel();
+  // A thread made by clone counts as in the kernel until its worker runs it: it cannot be
+  // in user code, and its worker, when it comes, finds whether it is still to run.
+  void mark_starting() { m_run_state.store(run_kernel, std::memory_order_release); }
   // Claims a thread in user code for termination; false when it is in the kernel.
   bool mark_killed();
   bool killed() const { return m_run_state.load(std::memory_order_acquire) == run_killed; }
@@ -164,6 +177,9 @@ private:
   bool m_exiting{false};
   i32 m_exit_code{0};
   UserAddr m_clear_child_tid{0};
+  UserAddr m_robust_list{0};
+  i64 m_restart_deadline{-1};
+  abi::CloneStart m_start{};
   std::atomic<i32> m_wake_word{0};
   std::atomic<i32> m_run_state{run_user};
   bool m_sleeping{false}; // in wait_for_wake, the lock dropped (changed under the lock)

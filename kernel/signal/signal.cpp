@@ -170,8 +170,8 @@ void end_other_threads(Process& p, i32 wait_status) {
     if (t->mark_killed()) {
       // In user code: only the host can stop it, by terminating its worker. The thread
       // will never enter the kernel again, so it leaves its process here.
-      host().terminate_thread(p.pid(), t->tid(), wait_status);
       p.remove_thread(*t);
+      host().terminate_thread(p.pid(), t->tid(), wait_status, p.has_exited() && !p.main_thread());
       killed_threads().append(t);
     } else {
       t->set_exiting(0); // in the kernel: it leaves at its next wake-up or kernel exit,

@@ -183,12 +183,16 @@ SyscallResult dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
     if (kernel_config().trace_all) trace_call(nr, e, args, result);
     // wasmux_sigdeliver is the exit path's own continuation: it never goes through it.
     if (!t || nr == nr_sigdeliver || !has_signal_work(*t)) {
+      if (t) t->set_restart_deadline(-1);
       if (result.is_error() && is_restart(result.error())) return Errno::eintr; // no thread: nothing to restart
       return result;
     }
     bool restart = false;
     result = signal_exit_path(*t, result, restart);
-    if (!restart) return result;
+    if (!restart) {
+      t->set_restart_deadline(-1);
+      return result;
+    }
   }
 }
 

@@ -202,7 +202,23 @@ std::vector<FakeHost::Termination> g_terminations;
 std::atomic<int> g_timer_service_starts{0};
 } // namespace
 
-void FakeHost::terminate_thread(i32 pid, i32 tid, i32 wait_status) {
+namespace {
+std::mutex g_thread_starts_lock;
+std::vector<std::pair<i32, i32>> g_thread_starts;
+} // namespace
+
+ErrorOr FakeHost::start_thread(i32 pid, i32 tid) {
+  std::lock_guard<std::mutex> g(g_thread_starts_lock);
+  g_thread_starts.push_back({pid, tid});
+  return {};
+}
+
+std::vector<std::pair<i32, i32>> FakeHost::thread_starts() {
+  std::lock_guard<std::mutex> g(g_thread_starts_lock);
+  return g_thread_starts;
+}
+
+void FakeHost::terminate_thread(i32 pid, i32 tid, i32 wait_status, bool) {
   std::lock_guard<std::mutex> g(g_terminations_lock);
   g_terminations.push_back({pid, tid, wait_status});
 }

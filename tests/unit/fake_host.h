@@ -93,7 +93,11 @@ public:
   std::vector<ProcessStart> starts();
   // Terminations are recorded for every instance (the killer may be any process): a test
   // plays the host by checking them.
-  void terminate_thread(i32 pid, i32 tid, i32 wait_status) override;
+  void terminate_thread(i32 pid, i32 tid, i32 wait_status, bool last) override;
+  // Thread starts are recorded: a test plays the new thread (GuestThread::Started).
+  ErrorOr start_thread(i32 pid, i32 tid) override;
+  static std::vector<std::pair<i32, i32>> thread_starts();
+  bool user_memory_grow_to_maximum() override { return true; }
   struct Termination {
     i32 pid, tid, wait_status;
   };

@@ -23,6 +23,7 @@ export interface KernelExports {
   wasmux_free(p: number): void;
   wasmux_process_create(block: number): number;
   wasmux_thread_attach(pid: number, heapBase: number): number;
+  wasmux_thread_attach_clone(pid: number, tid: number, out: number): number;
   wasmux_thread_finish(signal: number): number;
   wasmux_thread_process_exited(): number;
   wasmux_fork(): number;
@@ -71,6 +72,7 @@ export class KernelThread {
   private kernelBytes: Uint8Array;
   private userMemory: WebAssembly.Memory | undefined;
   private userTable: WebAssembly.Table | undefined;
+  private userMaximumPages = 0;
   private userBytes: Uint8Array = new Uint8Array(0);
   private readonly clockOffset: bigint;
   private readonly textDecoder = new TextDecoder();
@@ -82,7 +84,9 @@ export class KernelThread {
   onStartProcess: ((pid: number, key: string, image: () => Uint8Array<ArrayBuffer>, limits: MemoryLimits) => void) | undefined;
   // The worker running thread tid of process pid must be terminated (it runs user code and
   // its process ended with this wait status). Every instance that can send signals needs it.
-  onTerminateThread: ((pid: number, tid: number, status: number) => void) | undefined;
+  onTerminateThread: ((pid: number, tid: number, status: number, last: boolean) => void) | undefined;
+  // Thread tid of process pid (made by clone) is to start on a worker of its own.
+  onStartThread: ((pid: number, tid: number) => void) | undefined;
   // The kernel wants its timer service thread started.
   onStartTimerService: (() => void) | undefined;
   // The interrupt word of thread tid of process pid is to be set (it runs user code and
@@ -117,9 +121,10 @@ export class KernelThread {
 
   // table: the guest's function table, when it exports it (wasmux-cc links with
   // --export-table), for the real parameter count of a signal handler.
-  bindUserMemory(memory: WebAssembly.Memory | undefined, table?: WebAssembly.Table): void {
+  bindUserMemory(memory: WebAssembly.Memory | undefined, table?: WebAssembly.Table, maximumPages = 0): void {
     this.userMemory = memory;
     this.userTable = table;
+    this.userMaximumPages = maximumPages;
     this.userBytes = memory ? new Uint8Array(memory.buffer) : new Uint8Array(0);
   }
 
@@ -227,8 +232,26 @@ export class KernelThread {
         this.onStartProcess(pid, this.programKey(kkey), image, { initialPages, maximumPages });
         return 0;
       },
-      terminate_thread: (pid: number, tid: number, status: number): void => {
-        this.onTerminateThread?.(pid, tid, status);
+      terminate_thread: (pid: number, tid: number, status: number, last: number): void => {
+        this.onTerminateThread?.(pid, tid, status, last !== 0);
+      },
+      start_thread: (pid: number, tid: number): number => {
+        if (!this.onStartThread) return -EAGAIN;
+        this.onStartThread(pid, tid);
+        return 0;
+      },
+      // Before a process's second thread: all of its memory at once (never grown again).
+      user_memory_grow_to_maximum: (): number => {
+        if (!this.userMemory) return -1;
+        const pages = this.userMemory.buffer.byteLength / 65536;
+        if (pages >= this.userMaximumPages) return 0;
+        try {
+          this.userMemory.grow(this.userMaximumPages - pages);
+          this.userBytes = new Uint8Array(this.userMemory.buffer);
+          return 0;
+        } catch {
+          return -1;
+        }
       },
       start_timer_service: (): void => {
         this.onStartTimerService?.();

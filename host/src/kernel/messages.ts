@@ -28,6 +28,14 @@ export interface ForkResume {
   stackPointer: number;
   tlsBase: number | undefined;
   stateBuffer: number; // the Asyncify state inside that memory
+  interruptWord: number; // the forking thread's (its instance's __wasmux_interrupt_word)
+}
+
+// A thread made by clone, to run on the process's memory (its start record is the
+// kernel's: wasmux_thread_attach_clone).
+export interface ThreadStart {
+  tid: number;
+  memory: WebAssembly.Memory;
 }
 
 export interface RunRequest {
@@ -38,11 +46,14 @@ export interface RunRequest {
   maximumPages: number;
   label: string; // for crash messages
   resume?: ForkResume;
+  thread?: ThreadStart;
 }
 
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'exit'; seq: number; pid: number; status: number; crash?: string }
+  // A thread's run is over; processEnded: its process ended with it (status is the
+  // process's wait status then).
+  | { type: 'exit'; seq: number; pid: number; tid: number; status: number; processEnded: boolean; crash?: string }
   | { type: 'output'; seq: number; channel: number; data: Uint8Array }
   // image: absent when this worker sent the same key before (the main thread cached it)
   | { type: 'spawn'; pid: number; key: string; limits: MemoryLimits; image?: Uint8Array<ArrayBuffer> }
@@ -50,7 +61,10 @@ export type WorkerReply =
   // argv as the exec left it: by the time the main thread reads the message, the process
   // may have exited and been reaped.
   | { type: 'exec'; pid: number; argv: string[] }
-  | { type: 'terminate'; pid: number; tid: number; status: number }
+  // last: no thread of the process is left, which ended with this wait status.
+  | { type: 'terminate'; pid: number; tid: number; status: number; last: boolean }
+  // A thread made by clone, to be run on a worker of its own.
+  | { type: 'thread'; request: RunRequest }
   | { type: 'timer-service' }
   | { type: 'panic'; message: string }
   | { type: 'interrupt'; pid: number; tid: number }
