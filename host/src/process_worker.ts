@@ -218,7 +218,7 @@ function takeStaging(size: number): Staging {
 // The guest has unwound for a fork: make the child process and its copy of memory, and
 // hand the child to the main thread to run on another worker. Returns the result the
 // parent's fork sees.
-function forkChild(forker: Forker, image: Image, req: RunRequest): number {
+function forkChild(forker: Forker, image: Image, req: RunRequest, threadEntry: [number, number, number] | undefined): number {
   forker.exports.asyncify_stop_unwind!();
   forker.unwinding = false;
   // An unwind leaves the stack pointer where the fork call had it (no epilogue runs). A
@@ -233,7 +233,7 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
   // worker terminated before the child is handed on.
   let posted = false;
   try {
-    postForkedChild(forker, image, req, child);
+    postForkedChild(forker, image, req, child, threadEntry);
     posted = true;
   } finally {
     // A snapshot that failed (out of memory) fails the child too, or it would never run.
@@ -245,7 +245,7 @@ function forkChild(forker: Forker, image: Image, req: RunRequest): number {
 
 // The parent's live memory as it is now, into a snapshot buffer, and the child to the main
 // thread to run on another worker; the parent goes on.
-function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: number): void {
+function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: number, threadEntry: [number, number, number] | undefined): void {
   const parent = new Uint8Array(forker.memory!.buffer);
   const stackPointer = Number(forker.exports.__stack_pointer!.value);
   const ranges = liveRanges(parent.length, stackPointer);
@@ -264,6 +264,7 @@ function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: n
     tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
     stateBuffer: forker.stateBuffer,
     interruptWord: forker.exports.__wasmux_interrupt_word ? Number(forker.exports.__wasmux_interrupt_word.value) : 0,
+    threadEntry,
   };
   const request: RunRequest = { type: 'run', pid: child, module: image.module, initialPages: image.initialPages,
     maximumPages: image.maximumPages, label: req.label, resume };
@@ -331,7 +332,14 @@ function run(req: RunRequest): void {
     // The running thread's interrupt word (glue/crt1.c): the main thread's static one, the
     // forking thread's in a child, a new thread's own from its start record.
     let word = exports.__wasmux_interrupt ? Number(exports.__wasmux_interrupt.value) : 0;
+    // What the thread runs (and a fork rewinds through): _start, or __wasmux_thread_start
+    // with its start record's arguments for a thread made by clone.
+    let threadEntry: [number, number, number] | undefined = thread ? undefined : resume?.threadEntry;
     let entry = (): void => {
+      if (threadEntry) {
+        exports.__wasmux_thread_start!(...threadEntry);
+        return;
+      }
       if (!exports._start) throw new Error('the program exports no _start');
       exports._start();
     };
@@ -346,8 +354,7 @@ function run(req: RunRequest): void {
       exports.__stack_pointer!.value = start.stackPointer;
       exports.__wasm_init_tls(start.tlsBlock);
       word = start.interruptWord;
-      const threadStart = exports.__wasmux_thread_start;
-      entry = () => threadStart(start.func, start.arg, start.threadPointer);
+      threadEntry = [start.func, start.arg, start.threadPointer];
       thread = undefined; // an exec from this thread runs its new image as any process does
     } else if (resume) {
       // A forked child: the parent's registers, then rewind into its fork call. The kernel
@@ -387,7 +394,7 @@ function run(req: RunRequest): void {
       if (!forker.unwinding) break; // _start returned: the process is over
       let child: number;
       try {
-        child = forkChild(forker, image, req);
+        child = forkChild(forker, image, req, threadEntry);
       } catch (e) {
         if (e instanceof ThreadKilled) throw e;
         if (e instanceof ProcessEnded) break; // wasmux_thread_finish reports how it ended

@@ -29,6 +29,9 @@ export interface ForkResume {
   tlsBase: number | undefined;
   stateBuffer: number; // the Asyncify state inside that memory
   interruptWord: number; // the forking thread's (its instance's __wasmux_interrupt_word)
+  // The forking thread's entry when it is a thread made by clone: the child's stack
+  // rewinds through __wasmux_thread_start, not _start.
+  threadEntry?: [func: number, arg: number, threadPointer: number];
 }
 
 // A thread made by clone, to run on the process's memory (its start record is the

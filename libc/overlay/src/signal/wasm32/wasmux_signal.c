@@ -6,6 +6,7 @@
  * handler with SA_RESTART comes back as WASMUX_SIGNAL_RESTART and is issued again. */
 /* First: its siginfo field names are macros in <signal.h>. */
 #include <wasmux/abi_c.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include "syscall.h"
@@ -62,6 +63,28 @@ hidden long long __wasmux_signal_return(long long r, long n, long long a, long l
 		if (r == WASMUX_SIGNAL_PENDING) {
 			r = __wasmux_run_handlers();
 		} else if (r == WASMUX_SIGNAL_RESTART) {
+			r = __wasmux_syscall_import(n, a, b, c, d, e, f);
+		} else {
+			return r;
+		}
+	}
+}
+
+/* The same for a cancellation point (src/thread/wasm32/syscall_cp.c): a call interrupted
+ * by a signal is not restarted once the thread has a cancellation pending. On other ports
+ * musl's SIGCANCEL handler finds the interrupted program counter inside the cancellable
+ * call and sends it to the cancellation; wasm has no program counter to move, so the
+ * restart is what is withheld: the call ends in EINTR, which __syscall_cp_c turns into
+ * the cancellation. */
+hidden long long __wasmux_signal_return_cp(long long r, volatile int *cancel, long n, long long a,
+                                           long long b, long long c, long long d, long long e,
+                                           long long f)
+{
+	for (;;) {
+		if (r == WASMUX_SIGNAL_PENDING) {
+			r = __wasmux_run_handlers();
+		} else if (r == WASMUX_SIGNAL_RESTART) {
+			if (*cancel) return -EINTR;
 			r = __wasmux_syscall_import(n, a, b, c, d, e, f);
 		} else {
 			return r;

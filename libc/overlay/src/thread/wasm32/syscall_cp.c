@@ -11,10 +11,17 @@ hidden const char __cp_begin[1], __cp_end[1], __cp_cancel[1];
 
 hidden long __cancel();
 
+hidden long long __wasmux_signal_return_cp(long long, volatile int *, long, long long,
+                                           long long, long long, long long, long long,
+                                           long long);
+
 hidden long __syscall_cp_asm(volatile int *cancel, syscall_arg_t nr,
                              syscall_arg_t u, syscall_arg_t v, syscall_arg_t w,
                              syscall_arg_t x, syscall_arg_t y, syscall_arg_t z)
 {
 	if (*cancel) return __cancel();
-	return __wasmux_syscall(nr, u, v, w, x, y, z);
+	long long r = __wasmux_syscall_import(nr, u, v, w, x, y, z);
+	if (__builtin_expect(r < -4095, 0))
+		r = __wasmux_signal_return_cp(r, cancel, nr, u, v, w, x, y, z);
+	return r;
 }
