@@ -1,5 +1,5 @@
-/* fork: fork+_exit+waitpid of this small program, and fork+execve+waitpid of it (the
- * child image exits at once). */
+/* fork: fork+_exit+waitpid of this small program, with a 4 MiB and a 64 MiB heap in use,
+ * and fork+execve+waitpid of it (the child image exits at once). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -27,6 +27,19 @@ int main(int argc, char **argv) {
         reap(pid);
     });
     printf("fork_exit_wait_us %.1f us\n", ns / 1000);
+    /* A heap in use (written, so every page is real on both sides). */
+    for (int mib = 4; mib <= 64; mib *= 16) {
+        size_t size = (size_t)mib << 20;
+        char *heap = malloc(size);
+        memset(heap, 1, size);
+        BEST_OF(3, 20, ns, {
+            pid_t pid = fork();
+            if (pid == 0) _exit(heap[size - 1] == 1 ? 0 : 1);
+            reap(pid);
+        });
+        printf("fork_%dmib_heap_us %.1f us\n", mib, ns / 1000);
+        free(heap);
+    }
     BEST_OF(3, 50, ns, {
         pid_t pid = fork();
         if (pid == 0) {

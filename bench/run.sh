@@ -8,7 +8,7 @@ cd "$root"
 out=build/bench
 mkdir -p "$out"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file spawn fork shell)
+[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file spawn fork threads shell)
 echo "wasmux/native ratios measured in this run (times: lower is better; MB/s: higher is better)"
 printf '%-22s %14s %14s %10s\n' measure native wasmux ratio
 

@@ -167,7 +167,7 @@ export class Wasmux {
         onTimerService: () => this.startTimerService(),
         onPanic: (message) => this.panic(message),
         onInterrupt: (tid) => this.interruptThread(tid),
-        onMemory: (tid, memory, word) => this.registerThread(tid, memory, word),
+        onMemory: (pid, tid, memory, word) => this.registerThread(pid, tid, memory, word),
         freeRegion: (region) => k.wasmux_kthread_free(region),
         releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
@@ -450,10 +450,15 @@ export class Wasmux {
     Atomics.store(w.view, w.index, 1);
   }
 
-  // Thread tid runs on memory (a new one after each exec) with its interrupt word there.
-  private registerThread(tid: number, memory: WebAssembly.Memory, word: number): void {
-    this.memories.note(memory);
-    this.memories.maybeCollect();
+  // Thread tid of process pid runs on memory (a new one after each exec) with its interrupt
+  // word there. The process's other threads share its main thread's memory: only that one
+  // is counted for collection (noting the same 1 GiB for each new thread would collect on
+  // every thread start).
+  private registerThread(pid: number, tid: number, memory: WebAssembly.Memory, word: number): void {
+    if (tid === pid) {
+      this.memories.note(memory);
+      this.memories.maybeCollect();
+    }
     if (!this.runs.has(tid)) return; // already over
     this.interruptWords.set(tid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
     if (this.earlyInterrupts.delete(tid)) this.interruptThread(tid);
