@@ -30,6 +30,10 @@ export interface Mount {
 export interface LifecycleHooks {
   onFork?(parentPid: number, childPid: number): void;
   onExec?(pid: number, argv: string[]): void;
+  // A thread made by clone (pthread_create) starts on a worker; a thread's run ended (each
+  // thread's, the main thread's too, before its process's onExit when it was the last).
+  onClone?(pid: number, tid: number): void;
+  onThreadExit?(pid: number, tid: number): void;
   onSpawn?(parentPid: number, childPid: number, argv: string[]): void;
   onExit?(pid: number, exit: ExitInfo): void;
   // A kernel panic: a trap in kernel code, or a host error while it ran. The kernel's state
@@ -65,6 +69,12 @@ export interface SpawnOptions {
   cwd?: string;
   stdio?: StdioOptions;
   pid?: number; // a pid from allocatePid(), configured before the spawn
+}
+
+// A thread as getThreads tells it: what it is doing now.
+export interface ThreadInfo {
+  tid: number;
+  state: 'user' | 'kernel' | 'sleeping' | 'stopped' | 'ending';
 }
 
 export interface ExitInfo {
@@ -173,6 +183,17 @@ export class Wasmux {
       },
       options.spareWorkers ?? 1,
     );
+  }
+
+  // The threads of process pid (an empty list for a process that is gone).
+  getThreads(pid: number): ThreadInfo[] {
+    const at = this.kernel.exports.wasmux_process_threads(pid);
+    if (!at) return [];
+    const words = new Uint32Array(this.kernel.kernelMemory.buffer, at);
+    const states = ['user', 'kernel', 'sleeping', 'stopped', 'ending'] as const;
+    const threads: ThreadInfo[] = [];
+    for (let i = 0; i < words[0]!; i++) threads.push({ tid: words[1 + 2 * i]!, state: states[words[2 + 2 * i]!] ?? 'kernel' });
+    return threads;
   }
 
   // How many children process pid has forked so far (0 for a process that is gone).
@@ -377,11 +398,13 @@ export class Wasmux {
   private runThread(req: RunRequest): void {
     const pid = req.pid;
     const tid = req.thread?.tid ?? pid;
+    if (req.thread) this.hooks.onClone?.(pid, tid);
     this.running++;
     // Both ways a run ends (its exit, its thread killed in user code) come after the
     // worker has it: the thread attaches only once the request is there.
     void this.pool.acquire().then((worker) => {
       const finish = (killed: boolean): void => {
+        this.hooks.onThreadExit?.(pid, tid);
         this.runs.delete(tid);
         this.interruptWords.delete(tid);
         this.earlyInterrupts.delete(tid);

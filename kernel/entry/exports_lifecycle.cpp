@@ -117,6 +117,33 @@ EXPORT(wasmux_process_describe) unsigned wasmux_process_describe(int pid) {
   return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
 }
 
+// The threads of a process, for the host API's getThreads: [count, then per thread: tid,
+// state] in kernel memory, valid until the next call on this instance; 0 when there is no
+// such process. States: 0 running user code, 1 running in the kernel, 2 asleep in the
+// kernel, 3 stopped, 4 ending (exit called, or killed).
+EXPORT(wasmux_process_threads) unsigned wasmux_process_threads(int pid) {
+  ThreadEntry entry;
+  if (!entry.ok()) return 0;
+  LockGuard lock;
+  Process* p = pid == 1 ? &init_process() : ProcessTable::the().find(pid);
+  if (!p) return 0;
+  static thread_local Vector<u32>* out = nullptr;
+  if (!out) out = new Vector<u32>;
+  out->clear();
+  out->append(0);
+  p->for_each_thread([&](Thread& t) {
+    u32 state = t.exiting() || t.killed() || p->has_exited() ? 4
+                : p->stopped()                                 ? 3
+                : t.sleeping()                                 ? 2
+                : t.in_kernel()                                ? 1
+                                                               : 0;
+    out->append(static_cast<u32>(t.tid()));
+    out->append(state);
+  });
+  (*out)[0] = static_cast<u32>((out->size() - 1) / 2);
+  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+}
+
 // kill(2) from the host (the embedder's API, the CLI forwarding its own signals): the
 // kernel is the sender (SI_USER, pid 0). Negative pid: a process group.
 EXPORT(wasmux_kill) int wasmux_kill(int pid, int sig) {

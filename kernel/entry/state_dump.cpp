@@ -34,6 +34,8 @@ void dump_processes() {
     }
     p.for_each_thread([&](Thread& t) {
       f.append("  tid ").append_int(t.tid()).append(" ").append(t.run_state_name());
+      if (t.sleeping()) f.append(" asleep");
+      if (t.exiting()) f.append(" exiting");
       if (t.current_syscall() >= 0) f.append(" in ").append(syscall_name(t.current_syscall()));
       f.append(" blocked 0x")
           .append_hex(t.blocked())

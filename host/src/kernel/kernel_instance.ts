@@ -37,6 +37,7 @@ export interface KernelExports {
   wasmux_inspect_image(image: number, len: number, out: number): number;
   wasmux_process_status(pid: number): number;
   wasmux_kill(pid: number, sig: number): number;
+  wasmux_process_threads(pid: number): number;
   wasmux_process_describe(pid: number): number;
   wasmux_killed_thread_release(tid: number): void;
   wasmux_timer_service(): void;
