@@ -22,7 +22,7 @@ test('getThreads lists a process\'s threads; the hooks see each start and end', 
   await ready;
   // The two threads are asleep in read(); the main thread reads stdin (asleep too, soon).
   let threads = w.getThreads(p.pid);
-  for (let i = 0; i < 200 && threads.some((t) => t.state !== 'sleeping'); i++) {
+  for (let i = 0; i < 2000 && threads.some((t) => t.state !== 'sleeping'); i++) {
     await new Promise((r) => setTimeout(r, 5));
     threads = w.getThreads(p.pid);
   }
