@@ -156,6 +156,7 @@ export const constants = {
     SI_USER: 0, SI_KERNEL: 0x80, SI_QUEUE: -1, SI_TIMER: -2, SI_MESGQ: -3, SI_ASYNCIO: -4,
     SI_SIGIO: -5, SI_TKILL: -6,
     SS_ONSTACK: 1, SS_DISABLE: 2, MINSIGSTKSZ: 2048,
+    SIGEV_SIGNAL: 0, SIGEV_NONE: 1, SIGEV_THREAD: 2, SIGEV_THREAD_ID: 4,
     ITIMER_REAL: 0, ITIMER_VIRTUAL: 1, ITIMER_PROF: 2,
     // prctl(2) options (include/uapi/linux/prctl.h).
     PR_SET_PDEATHSIG: 1, PR_GET_PDEATHSIG: 2, PR_GET_DUMPABLE: 3, PR_SET_DUMPABLE: 4,
@@ -240,6 +241,11 @@ export const structs = {
   // __wasm_init_tls), its thread pointer (CLONE_SETTLS) and its interrupt word.
   CloneStart: [['func', 'u32'], ['arg', 'u32'], ['stack_pointer', 'u32'], ['tls_block', 'u32'],
     ['thread_pointer', 'u32'], ['interrupt_word', 'u32']],
+  // The kernel's struct sigevent as musl passes it to timer_create (src/time/timer_create.c
+  // struct ksigevent): the value (a pointer-sized word), signal, notify, thread id.
+  KSigevent: [['sigev_value', 'i32'], ['sigev_signo', 'i32'], ['sigev_notify', 'i32'], ['sigev_tid', 'i32']],
+  // struct itimerspec: the interval, then the value (timer_settime(2)).
+  Itimerspec: [['it_interval', 'Timespec'], ['it_value', 'Timespec']],
   // struct robust_list_head (ILP32): list, futex_offset, list_op_pending.
   RobustListHead: [['list', 'u32'], ['futex_offset', 'i32'], ['list_op_pending', 'u32']],
   // struct sched_param: one int.

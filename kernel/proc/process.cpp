@@ -79,6 +79,7 @@ void Process::exit(i32 wait_status) {
   m_stopped = false;
   m_real_timer_deadline = -1;
   m_cpu_timers[0] = m_cpu_timers[1] = {};
+  m_posix_timers.clear();
   m_shared_pending.clear();
   m_fds.close_all();
   m_exit_waiters.wake_all();

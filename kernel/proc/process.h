@@ -3,6 +3,7 @@
 // exit state. Threads run it; the process table owns it until it is reaped.
 #include "../base/list.h"
 #include "../fd/fd_table.h"
+#include "../time/posix_timers.h"
 #include "../vfs/custody.h"
 #include "../wait/wait_queue.h"
 #include "memory_map.h"
@@ -96,7 +97,11 @@ public:
     i64 interval{0};
   };
   CpuTimer& cpu_timer(i32 index) { return m_cpu_timers[index]; }
-  bool has_cpu_timers() const { return m_cpu_timers[0].deadline >= 0 || m_cpu_timers[1].deadline >= 0; }
+  bool has_cpu_timers() const {
+    return m_cpu_timers[0].deadline >= 0 || m_cpu_timers[1].deadline >= 0 || m_posix_timers.any_cpu_armed();
+  }
+  // timer_create(2)'s timers (time/posix_timers.h).
+  PosixTimers& posix_timers() { return m_posix_timers; }
   // When the timer service next asks this process's running threads for their CPU time.
   i64 cpu_timers_probe() const { return m_cpu_timers_probe; }
   void set_cpu_timers_probe(i64 at) { m_cpu_timers_probe = at; }
@@ -170,6 +175,7 @@ private:
   i64 m_real_timer_deadline{-1};
   i64 m_real_timer_interval{0};
   CpuTimer m_cpu_timers[2];
+  PosixTimers m_posix_timers;
   i64 m_cpu_timers_probe{-1};
   IntrusiveList<Thread, &Thread::m_process_node> m_threads;
   Vector<RefPtr<Thread>> m_thread_refs;

@@ -44,6 +44,12 @@ public:
   bool add(const abi::Siginfo& info);
   // Takes the oldest instance of sig; the set keeps sig while instances remain.
   bool take(i32 sig, abi::Siginfo& out);
+  // Whether a signal of POSIX timer id is queued (SI_TIMER, si_timerid in si_pid's place).
+  bool has_timer_signal(i32 sig, i32 id) const {
+    for (auto& info : m_queue)
+      if (info.si_signo == sig && info.si_code == abi::si_timer && info.si_pid == id) return true;
+    return false;
+  }
   // Drops every instance of the signals in set.
   void discard(SigSet set);
   void clear() { discard(~0ull); }

@@ -35,6 +35,13 @@ i64 earliest_cpu_expiry(Process& p, i64 now) {
     i64 l = cpu_timer_left(p, i);
     if (l > 0 && (left < 0 || l < left)) left = l;
   }
+  p.posix_timers().for_each([&](PosixTimer& t) {
+    if (t.deadline < 0 || !measures_cpu(t.clock)) return;
+    i64 clock_now = posix_timer_now(t);
+    if (clock_now < 0) return;
+    i64 l = max<i64>(t.deadline - clock_now, 1);
+    if (left < 0 || l < left) left = l;
+  });
   if (left < 0) return -1;
   i64 threads = 0;
   p.for_each_thread([&](Thread&) { ++threads; });
@@ -42,6 +49,11 @@ i64 earliest_cpu_expiry(Process& p, i64 now) {
 }
 
 } // namespace
+
+void timers_changed(Process& p) {
+  p.set_cpu_timers_probe(-1);
+  wake_service();
+}
 
 void arm_real_timer(Process& p, i64 deadline, i64 interval) {
   p.set_real_timer(deadline, interval);
@@ -78,6 +90,13 @@ void check_cpu_timers(Process& p) {
     send_signal(p, make_siginfo(cpu_timer_signal[i], abi::si_kernel));
     fired = true;
   }
+  p.posix_timers().for_each([&](PosixTimer& t) {
+    if (t.deadline < 0 || !measures_cpu(t.clock)) return;
+    i64 clock_now = posix_timer_now(t);
+    if (clock_now < 0 || clock_now < t.deadline) return;
+    fire_posix_timer(p, t, clock_now);
+    fired = true;
+  });
   if (fired && p.has_cpu_timers()) {
     p.set_cpu_timers_probe(-1); // the next expiry moved: the service plans anew
     timer_service_queue().wake_all();
@@ -108,6 +127,18 @@ i64 fire_expired_timers(i64 now) {
   // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
   for (auto& p : expired)
     send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
+  // POSIX timers on wall-time clocks (their deadlines are on the monotonic clock).
+  Vector<RefPtr<Process>> with_timers;
+  ProcessTable::the().for_each([&](Process& p) {
+    if (!p.has_exited()) with_timers.append(RefPtr<Process>(&p));
+  });
+  for (auto& p : with_timers) {
+    p->posix_timers().for_each([&](PosixTimer& t) {
+      if (t.deadline < 0 || measures_cpu(t.clock) || p->has_exited()) return;
+      if (t.deadline <= now) fire_posix_timer(*p, t, now);
+      if (t.deadline >= 0 && (next < 0 || t.deadline < next)) next = t.deadline;
+    });
+  }
   // CPU timers: at the earliest moment one could be due, the threads running user code
   // are asked for their CPU time (a thread asleep in the kernel told it when it blocked).
   Vector<RefPtr<Process>> cpu_timed;

@@ -10,6 +10,7 @@
 // could be due, then asks the process's threads in user code for their CPU time (their
 // interrupt words); the check comes from them (check_cpu_timers). Nothing is polled.
 #include "../base/types.h"
+#include "../time/posix_timers.h"
 
 namespace wasmux {
 
@@ -18,6 +19,8 @@ class Process;
 // Arms (deadline on the monotonic clock, ≥ 0) or disarms (-1) p's real timer.
 void arm_real_timer(Process& p, i64 deadline, i64 interval);
 
+// A POSIX timer of p was armed or changed: the service plans anew.
+void timers_changed(Process& p);
 // Arms (value > 0: CPU nanoseconds from now) or disarms (0) ITIMER_VIRTUAL (index 0) or
 // ITIMER_PROF (1).
 void arm_cpu_timer(Process& p, i32 index, i64 value, i64 interval);

@@ -28,6 +28,8 @@ SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, Us
   // execve(2): caught signals go back to their default, ignored ones stay ignored; the
   // mask and pending signals are kept; the alternate stack is gone with the old image.
   p.reset_caught_signals();
+  // POSIX timers do not survive an exec (timer_create(2)); interval timers do.
+  p.posix_timers().clear();
   current().altstack() = {0, abi::ss_disable, 0};
   p.argv() = std::move(argv);
   p.set_comm_from_path(filename);
