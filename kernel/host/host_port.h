@@ -51,6 +51,9 @@ public:
   // Length of the NUL-terminated string at uaddr, at most max; -1 when it runs off memory.
   virtual i64 user_strnlen(UserAddr src, usize max) = 0;
   virtual u64 user_memory_size() = 0;
+  // Atomic compare-and-exchange of the aligned 32-bit word at addr, as the guest's own
+  // atomics see it (futexes the kernel changes while guest threads run): the old value.
+  virtual Result<u32> user_compare_exchange(UserAddr addr, u32 expected, u32 desired) = 0;
   // Grows the process's memory by pages of 64 KiB; false when it can't.
   virtual bool user_memory_grow(u32 pages) = 0;
 

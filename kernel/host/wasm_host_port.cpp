@@ -12,6 +12,7 @@ HOST_IMPORT(fill_user) int host_fill_user(unsigned dst, int byte, unsigned len);
 HOST_IMPORT(user_strnlen) int host_user_strnlen(unsigned src, unsigned max);
 HOST_IMPORT(user_memory_pages) unsigned host_user_memory_pages();
 HOST_IMPORT(user_memory_grow) int host_user_memory_grow(unsigned pages);
+HOST_IMPORT(user_compare_exchange) long long host_user_compare_exchange(unsigned addr, unsigned expected, unsigned desired);
 HOST_IMPORT(realtime_ns) long long host_realtime_ns();
 HOST_IMPORT(monotonic_ns) long long host_monotonic_ns();
 HOST_IMPORT(thread_cputime_ns) long long host_thread_cputime_ns();
@@ -91,6 +92,10 @@ public:
     return src < user_null_guard ? -1 : host_user_strnlen(src, static_cast<unsigned>(max));
   }
   u64 user_memory_size() override { return static_cast<u64>(host_user_memory_pages()) * 65536; }
+  Result<u32> user_compare_exchange(UserAddr addr, u32 expected, u32 desired) override {
+    if (addr < user_null_guard || addr % 4) return Errno::efault;
+    return value<u32>(host_user_compare_exchange(addr, expected, desired));
+  }
   bool user_memory_grow(u32 pages) override { return host_user_memory_grow(pages) >= 0; }
   i64 realtime_ns() override { return host_realtime_ns(); }
   i64 monotonic_ns() override { return host_monotonic_ns(); }

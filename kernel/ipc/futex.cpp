@@ -3,6 +3,7 @@
 #include "../base/verify.h"
 #include "../entry/big_lock.h"
 #include "../base/user_buffer.h"
+#include "../host/host_port.h"
 #include "../proc/process.h"
 
 namespace wasmux {
@@ -42,12 +43,17 @@ namespace {
 // Linux handle_futex_death: the lock word still names the dead owner.
 void release_dead_owner(FutexTable& table, Thread& t, UserAddr uaddr) {
   if (uaddr % 4) return;
-  UserPtr<u32> word(uaddr);
-  auto value = word.read();
-  if (value.is_error() || (value.value() & abi::futex_tid_mask) != static_cast<u32>(t.tid())) return;
-  u32 next = (value.value() & static_cast<u32>(abi::futex_waiters)) | static_cast<u32>(abi::futex_owner_died);
-  if (word.write(next).is_error()) return;
-  if (value.value() & abi::futex_waiters) table.wake(t.process(), uaddr, 1);
+  // A compare-and-exchange: other threads may be setting FUTEX_WAITERS on it right now.
+  for (int tries = 0; tries < 64; ++tries) {
+    auto value = UserPtr<u32>(uaddr).read();
+    if (value.is_error() || (value.value() & abi::futex_tid_mask) != static_cast<u32>(t.tid())) return;
+    u32 next = (value.value() & static_cast<u32>(abi::futex_waiters)) | static_cast<u32>(abi::futex_owner_died);
+    auto old = host().user_compare_exchange(uaddr, value.value(), next);
+    if (old.is_error()) return;
+    if (old.value() != value.value()) continue;
+    if (value.value() & abi::futex_waiters) table.wake(t.process(), uaddr, 1);
+    return;
+  }
 }
 
 } // namespace
@@ -68,6 +74,20 @@ void FutexTable::exit_robust_list(Thread& t) {
   }
   if (pending) release_dead_owner(*this, t, pending + static_cast<u32>(head.value().futex_offset));
   t.set_robust_list(0);
+}
+
+FutexWaiter* FutexTable::first_waiter(Process& process, UserAddr address, FutexWaiter* after) {
+  FutexWaiter* found = nullptr;
+  bool past = after == nullptr;
+  m_waiters.for_each([&](FutexWaiter& w) {
+    if (found) return;
+    if (!past) {
+      past = &w == after;
+      return;
+    }
+    if (w.process == &process && w.address == address) found = &w;
+  });
+  return found;
 }
 
 void FutexTable::forget(Process& process) {

@@ -32,6 +32,8 @@ public:
   // Wakes up to wake_count waiters of from, then moves up to requeue_count of the rest to
   // to; the number woken plus moved.
   u32 requeue(Process& process, UserAddr from, UserAddr to, u32 wake_count, u32 requeue_count);
+  // The oldest waiter on (process, address), or nullptr (FUTEX_UNLOCK_PI's heir).
+  FutexWaiter* first_waiter(Process& process, UserAddr address, FutexWaiter* after = nullptr);
   // Drops every waiter of a process that is gone.
   void forget(Process& process);
   // A thread ends: each robust mutex it still holds is marked FUTEX_OWNER_DIED and one

@@ -2,6 +2,7 @@
 // themselves are in ipc/futex.h.
 #include "../ipc/futex.h"
 #include "../time/clocks.h"
+#include "../host/host_port.h"
 #include "syscall.h"
 
 namespace wasmux {
@@ -53,9 +54,8 @@ SyscallResult futex_wait(UserAddr uaddr, u32 val, UserAddr timeout, bool absolut
   return Errno::restart_nohand;
 }
 
-// FUTEX_WAKE_OP's operation on *uaddr2 and its comparison (futex(2), "FUTEX_WAKE_OP").
-// The read-modify-write is done under the big lock; a guest thread updating the word
-// with its own atomics at the same moment is not excluded (no C library here uses it).
+// FUTEX_WAKE_OP's operation on *uaddr2 and its comparison (futex(2), "FUTEX_WAKE_OP"), as
+// one atomic read-modify-write against the guest's own atomics.
 Result<bool> wake_op(UserAddr uaddr2, u32 encoded) {
   u32 op = (encoded >> 28) & 15, cmp = (encoded >> 24) & 15;
   i32 oparg = static_cast<i32>(encoded << 8) >> 20, cmparg = static_cast<i32>(encoded << 20) >> 20;
@@ -64,18 +64,21 @@ Result<bool> wake_op(UserAddr uaddr2, u32 encoded) {
     oparg = static_cast<i32>(1u << oparg);
     op &= ~static_cast<u32>(abi::futex_op_oparg_shift);
   }
-  UserPtr<i32> word(uaddr2);
-  i32 old = TRY(word.read());
-  i32 next;
-  switch (op) {
-  case abi::futex_op_set: next = oparg; break;
-  case abi::futex_op_add: next = static_cast<i32>(static_cast<u32>(old) + static_cast<u32>(oparg)); break;
-  case abi::futex_op_or: next = old | oparg; break;
-  case abi::futex_op_andn: next = old & ~oparg; break;
-  case abi::futex_op_xor: next = old ^ oparg; break;
-  default: return Errno::enosys;
+  if (op > abi::futex_op_xor) return Errno::enosys;
+  i32 old;
+  for (;;) {
+    old = static_cast<i32>(TRY(UserPtr<u32>(uaddr2).read()));
+    i32 next;
+    switch (op) {
+    case abi::futex_op_set: next = oparg; break;
+    case abi::futex_op_add: next = static_cast<i32>(static_cast<u32>(old) + static_cast<u32>(oparg)); break;
+    case abi::futex_op_or: next = old | oparg; break;
+    case abi::futex_op_andn: next = old & ~oparg; break;
+    default: next = old ^ oparg; break;
+    }
+    u32 seen = TRY(host().user_compare_exchange(uaddr2, static_cast<u32>(old), static_cast<u32>(next)));
+    if (seen == static_cast<u32>(old)) break;
   }
-  TRY(word.write(next));
   switch (cmp) {
   case abi::futex_op_cmp_eq: return old == cmparg;
   case abi::futex_op_cmp_ne: return old != cmparg;
@@ -84,6 +87,65 @@ Result<bool> wake_op(UserAddr uaddr2, u32 encoded) {
   case abi::futex_op_cmp_gt: return old > cmparg;
   case abi::futex_op_cmp_ge: return old >= cmparg;
   default: return Errno::enosys;
+  }
+}
+
+// FUTEX_LOCK_PI / FUTEX_TRYLOCK_PI: the word holds its owner's tid (FUTEX_WAITERS when
+// others wait, FUTEX_OWNER_DIED after a robust owner's death); a free word is taken with a
+// compare-and-exchange, a held one is waited for until FUTEX_UNLOCK_PI hands it over
+// (kernel/futex/pi.c). Priorities are not inherited: the host schedules every worker alike
+// (docs/guest-abi.md, "Threads").
+SyscallResult futex_lock_pi(UserAddr uaddr, UserAddr timeout, bool try_only, bool realtime) {
+  Thread& t = current();
+  Process& p = t.process();
+  u32 tid = static_cast<u32>(t.tid());
+  i64 deadline = t.restart_deadline();
+  // The timeout is absolute: on CLOCK_REALTIME for FUTEX_LOCK_PI, on CLOCK_MONOTONIC for
+  // FUTEX_LOCK_PI2 unless FUTEX_CLOCK_REALTIME (futex(2)).
+  if (deadline < 0 && !try_only) deadline = TRY(futex_deadline(timeout, true, realtime));
+  FutexTable& table = FutexTable::the();
+  for (;;) {
+    u32 v = TRY(UserPtr<u32>(uaddr).read());
+    u32 owner = v & abi::futex_tid_mask;
+    if (owner == 0) {
+      u32 next = tid | (v & abi::futex_owner_died) | (table.first_waiter(p, uaddr) ? abi::futex_waiters : 0);
+      if (TRY(host().user_compare_exchange(uaddr, v, next)) == v) return 0;
+      continue;
+    }
+    if (owner == tid) return Errno::edeadlk;
+    if (try_only) return Errno::eagain;
+    if (!(v & abi::futex_waiters) && TRY(host().user_compare_exchange(uaddr, v, v | abi::futex_waiters)) != v) continue;
+    FutexWaiter w{&t, &p, uaddr, all_bits};
+    table.enqueue(w);
+    auto r = t.block(deadline);
+    FutexTable::dequeue(w);
+    if (w.woken) return 0; // handed over by FUTEX_UNLOCK_PI: the word names this thread
+    if (!r.is_error()) continue;
+    if (r.error() == Errno::etimedout) return Errno::etimedout;
+    t.set_restart_deadline(deadline);
+    return Errno::restart_sys;
+  }
+}
+
+// FUTEX_UNLOCK_PI: the owner gives the word to the oldest waiter (keeping FUTEX_WAITERS
+// when more wait), or frees it.
+SyscallResult futex_unlock_pi(UserAddr uaddr) {
+  Thread& t = current();
+  Process& p = t.process();
+  FutexTable& table = FutexTable::the();
+  for (;;) {
+    u32 v = TRY(UserPtr<u32>(uaddr).read());
+    if ((v & abi::futex_tid_mask) != static_cast<u32>(t.tid())) return Errno::eperm;
+    FutexWaiter* heir = table.first_waiter(p, uaddr);
+    u32 next = 0;
+    if (heir) next = static_cast<u32>(heir->thread->tid()) | (table.first_waiter(p, uaddr, heir) ? abi::futex_waiters : 0);
+    if (TRY(host().user_compare_exchange(uaddr, v, next)) != v) continue;
+    if (heir) {
+      FutexTable::dequeue(*heir);
+      heir->woken = true;
+      heir->thread->wake();
+    }
+    return 0;
   }
 }
 
@@ -99,7 +161,8 @@ SyscallResult sys_futex(const SyscallArgs& a) {
   bool realtime = op & abi::futex_clock_realtime;
   // Private and shared futexes are keyed alike: a process's memory is its own (no memory
   // is shared between processes yet).
-  if (realtime && cmd != abi::futex_wait && cmd != abi::futex_wait_bitset) return Errno::enosys;
+  if (realtime && cmd != abi::futex_wait && cmd != abi::futex_wait_bitset && cmd != abi::futex_lock_pi2)
+    return Errno::enosys;
   if (uaddr % 4) return Errno::einval;
   Process& p = current_process();
   FutexTable& table = FutexTable::the();
@@ -133,7 +196,11 @@ SyscallResult sys_futex(const SyscallArgs& a) {
     if (second) woken += table.wake(p, uaddr2, a.u32_(3));
     return woken;
   }
-  default: return Errno::enosys; // the priority-inheritance operations, FUTEX_FD
+  case abi::futex_lock_pi: return futex_lock_pi(uaddr, a.ptr(3), false, true);
+  case abi::futex_lock_pi2: return futex_lock_pi(uaddr, a.ptr(3), false, realtime);
+  case abi::futex_trylock_pi: return futex_lock_pi(uaddr, 0, true, false);
+  case abi::futex_unlock_pi: return futex_unlock_pi(uaddr);
+  default: return Errno::enosys; // FUTEX_FD, the requeue-to-PI operations
   }
 }
 

@@ -5,9 +5,11 @@
  * exec from a thread, exit_group from a thread while others block in the kernel, and a
  * 100-thread counter under a mutex. */
 #define _GNU_SOURCE
+#include <aio.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -111,6 +113,39 @@ static void *block_in_read(void *arg)
     return NULL;
 }
 
+/* ---- a priority-inheritance mutex, contended ---- */
+static pthread_mutex_t pi;
+static long pi_counter;
+static void *count_pi(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 2000; i++) {
+        pthread_mutex_lock(&pi);
+        pi_counter++;
+        pthread_mutex_unlock(&pi);
+    }
+    return NULL;
+}
+
+/* ---- pthread_atfork ---- */
+static volatile int atfork_prepare, atfork_parent;
+static void on_prepare(void) { atfork_prepare++; }
+static void on_parent(void) { atfork_parent++; }
+
+static const char *self_path;
+
+/* ---- posix_spawn from a thread ---- */
+static void *spawn_child(void *arg)
+{
+    (void)arg;
+    pid_t p;
+    char *args[] = {(char *)self_path, "child", NULL};
+    if (posix_spawn(&p, self_path, NULL, NULL, args, environ) != 0) return (void *)-1L;
+    int st = 0;
+    waitpid(p, &st, 0);
+    return (void *)(long)(WIFEXITED(st) ? WEXITSTATUS(st) : 100);
+}
+
 /* ---- signals ---- */
 static volatile pid_t handled_by;
 static void on_usr1(int sig) { (void)sig; handled_by = gettid_(); }
@@ -128,7 +163,6 @@ static void *unblocked_worker(void *arg)
 }
 
 /* ---- fork and exec from a thread ---- */
-static const char *self_path;
 static void *fork_exec(void *arg)
 {
     (void)arg;
@@ -218,6 +252,19 @@ int main(int argc, char **argv)
     CHECK_EQ(pthread_mutex_lock(&robust), 0, "and locks again normally");
     pthread_mutex_unlock(&robust);
     pthread_mutexattr_destroy(&ma);
+
+    /* ---- priority inheritance (the kernel's PI futexes; priorities are not enforced) ---- */
+    pthread_mutexattr_init(&ma);
+    CHECK_EQ(pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT), 0, "PTHREAD_PRIO_INHERIT is supported");
+    pthread_mutex_init(&pi, &ma);
+    pthread_mutexattr_destroy(&ma);
+    for (int i = 0; i < 4; i++) pthread_create(&ts[i], NULL, count_pi, NULL);
+    for (int i = 0; i < 4; i++) pthread_join(ts[i], NULL);
+    CHECK_EQ(pi_counter, 8000L, "a priority-inheritance mutex shared by 4 threads");
+    pthread_mutex_lock(&pi);
+    CHECK_EQ(pthread_mutex_trylock(&pi), EBUSY, "trylock of a held PI mutex -> EBUSY");
+    pthread_mutex_unlock(&pi);
+    pthread_mutex_destroy(&pi);
 
     /* ---- 100 threads, one counter ---- */
     {
@@ -331,6 +378,35 @@ int main(int argc, char **argv)
         CHECK(handled_by == getpid(), "pthread_kill to the main thread: its handler runs there");
         signal(SIGUSR1, SIG_DFL);
     }
+
+    /* ---- POSIX AIO ---- */
+    {
+        int fd = open("aio-file", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        char out[] = "written by aio", in[32] = {0};
+        struct aiocb w = {.aio_fildes = fd, .aio_buf = out, .aio_nbytes = sizeof out - 1, .aio_offset = 0};
+        CHECK_OK(aio_write(&w), "aio_write");
+        const struct aiocb *list[1] = {&w};
+        while (aio_error(&w) == EINPROGRESS) aio_suspend(list, 1, NULL);
+        CHECK_EQ(aio_return(&w), (ssize_t)(sizeof out - 1), "aio_write completes with its length");
+        struct aiocb r2 = {.aio_fildes = fd, .aio_buf = in, .aio_nbytes = sizeof out - 1, .aio_offset = 0};
+        CHECK_OK(aio_read(&r2), "aio_read");
+        list[0] = &r2;
+        while (aio_error(&r2) == EINPROGRESS) aio_suspend(list, 1, NULL);
+        CHECK(aio_return(&r2) == (ssize_t)(sizeof out - 1) && !strcmp(in, out), "aio_read reads it back");
+        close(fd);
+    }
+
+    /* ---- pthread_atfork, posix_spawn from a thread ---- */
+    CHECK_EQ(pthread_atfork(on_prepare, on_parent, NULL), 0, "pthread_atfork");
+    {
+        pid_t p = fork();
+        if (p == 0) _exit(0);
+        waitpid(p, NULL, 0);
+        CHECK(atfork_prepare == 1 && atfork_parent == 1, "the atfork handlers run around fork");
+    }
+    pthread_create(&t, NULL, spawn_child, NULL);
+    pthread_join(t, &r);
+    CHECK_EQ((long)r, 17L, "posix_spawn from a thread");
 
     /* ---- fork from a thread: the child has that thread only; then exec ---- */
     pthread_create(&t, NULL, fork_only, NULL);

@@ -152,6 +152,13 @@ bool FakeHost::fill_user(UserAddr dst, u8 byte, usize len) {
 
 // kernel_instance.ts user_strnlen: the NUL's index, max when max bytes hold none, -1 when
 // the memory ends first.
+Result<u32> FakeHost::user_compare_exchange(UserAddr addr, u32 expected, u32 desired) {
+  if (addr < user_null_guard || addr % 4 || !m_memory->in_range(addr, 4)) return Errno::efault;
+  auto* word = reinterpret_cast<std::atomic<u32>*>(m_memory->at(addr));
+  word->compare_exchange_strong(expected, desired);
+  return expected;
+}
+
 i64 FakeHost::user_strnlen(UserAddr src, usize max) {
   if (src < user_null_guard) return -1;
   u64 size = m_memory->size();

@@ -81,6 +81,7 @@ public:
   bool fill_user(UserAddr dst, u8 byte, usize len) override;
   i64 user_strnlen(UserAddr src, usize max) override;
   u64 user_memory_size() override { return m_memory->size(); }
+  Result<u32> user_compare_exchange(UserAddr addr, u32 expected, u32 desired) override;
   bool user_memory_grow(u32 pages) override { return m_memory->grow(pages); }
   i64 realtime_ns() override;
   i64 monotonic_ns() override;

@@ -188,6 +188,14 @@ export class KernelThread {
         if (nul >= 0) return nul;
         return end - usrc >= max ? max : -1;
       },
+      // -EFAULT, or the old value of the aligned word (Atomics, as the guest's threads see it).
+      user_compare_exchange: (addr: number, expected: number, desired: number): bigint => {
+        addr >>>= 0;
+        const u = this.user(addr + 4);
+        if (!u || addr % 4) return BigInt(-EFAULT);
+        const words = new Int32Array(u.buffer, 0, u.length >>> 2);
+        return BigInt(Atomics.compareExchange(words, addr >>> 2, expected | 0, desired | 0) >>> 0);
+      },
       user_memory_pages: (): number => (this.userMemory ? this.userMemory.buffer.byteLength / 65536 : 0),
       user_memory_grow: (pages: number): number => {
         if (!this.userMemory) return -1;
