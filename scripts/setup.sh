@@ -43,6 +43,10 @@ fi
 # Build everything (incremental: a second run only checks).
 scripts/build.sh
 tests/programs/build.sh build/programs
+# libc++, libc++abi and libunwind for C++ guests (bin/wasmux-c++), built from Debian's LLVM
+# source (libcxx/README.md): about a minute the first time on a machine, then taken from
+# ~/.cache/wasmux or only checked.
+libcxx/build.sh
 # dash and busybox into the root filesystem image build/rootfs.tar (about a minute the
 # first time; then only a check).
 ports/build.sh
