@@ -195,6 +195,59 @@ static void *fork_only(void *arg)
     return (void *)(long)(WIFEXITED(st) ? WEXITSTATUS(st) : 100);
 }
 
+/* ---- a thread's fault ends the process by its signal ---- */
+static void *fault(void *arg)
+{
+    (void)arg;
+    usleep(10000);
+    *(volatile int *)(uintptr_t)0xfffffff0u = 1; /* outside memory: SIGSEGV */
+    return NULL;
+}
+static void *spin(void *arg) { (void)arg; for (volatile unsigned long i = 0;; i++) {} return NULL; }
+
+/* ---- sigwaitinfo in a dedicated thread ---- */
+static void *wait_for_usr2(void *arg)
+{
+    (void)arg;
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR2);
+    siginfo_t si;
+    int sig = sigwaitinfo(&s, &si);
+    return (void *)(long)(sig == SIGUSR2 && si.si_code == SI_USER ? 1 : 0);
+}
+
+/* ---- memory handed between threads while one maps more ---- */
+static char *volatile handed;
+static volatile int handed_done;
+static void *map_blocks(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 32; i++) {
+        char *b = malloc(1 << 20); /* large: each its own mapping */
+        memset(b, i, 1 << 20);
+        while (__atomic_load_n(&handed, __ATOMIC_SEQ_CST)) {}
+        __atomic_store_n(&handed, b, __ATOMIC_SEQ_CST);
+    }
+    return NULL;
+}
+static void *copy_blocks(void *arg)
+{
+    (void)arg;
+    static char buf[1 << 20];
+    int good = 0;
+    for (int i = 0; i < 32; i++) {
+        char *b;
+        while (!(b = __atomic_load_n(&handed, __ATOMIC_SEQ_CST))) {}
+        memcpy(buf, b, sizeof buf);      /* bulk memory on pages another thread mapped */
+        __atomic_fetch_add((int *)b, 1, __ATOMIC_SEQ_CST); /* and an atomic there */
+        good += buf[12345] == (char)i;
+        free(b);
+        __atomic_store_n(&handed, NULL, __ATOMIC_SEQ_CST);
+    }
+    return (void *)(long)good;
+}
+
 /* ---- exit_group from a thread while others block ---- */
 static int group_pipe[2];
 static void *block_forever(void *arg) { (void)arg; char c; read(group_pipe[0], &c, 1); return NULL; }
@@ -415,6 +468,50 @@ int main(int argc, char **argv)
     pthread_create(&t, NULL, fork_exec, NULL);
     pthread_join(t, &r);
     CHECK_EQ((long)r, 17L, "fork then exec from a thread runs the new program");
+
+    /* ---- a fault in a thread; a fatal signal to a process whose threads spin ---- */
+    {
+        pid_t p = fork();
+        if (p == 0) {
+            pthread_create(&ts[0], NULL, spin, NULL);
+            pthread_create(&ts[1], NULL, fault, NULL);
+            for (;;) pause();
+        }
+        int st = 0;
+        waitpid(p, &st, 0);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "a thread's fault ends its process by SIGSEGV");
+        p = fork();
+        if (p == 0) {
+            pthread_create(&ts[0], NULL, spin, NULL);
+            pthread_create(&ts[1], NULL, spin, NULL);
+            spin(NULL);
+        }
+        usleep(50000);
+        kill(p, SIGTERM);
+        waitpid(p, &st, 0);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "SIGTERM ends a process whose threads all spin in user code");
+    }
+
+    /* ---- sigwaitinfo in a dedicated thread ---- */
+    {
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, SIGUSR2);
+        pthread_sigmask(SIG_BLOCK, &s, NULL);
+        pthread_create(&t, NULL, wait_for_usr2, NULL);
+        usleep(20000);
+        kill(getpid(), SIGUSR2);
+        pthread_join(t, &r);
+        CHECK_EQ((long)r, 1L, "a thread waiting in sigwaitinfo takes a signal sent to the process");
+        pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+    }
+
+    /* ---- memory one thread maps, used by another (bulk copies and atomics) ---- */
+    pthread_create(&ts[0], NULL, map_blocks, NULL);
+    pthread_create(&ts[1], NULL, copy_blocks, NULL);
+    pthread_join(ts[0], NULL);
+    pthread_join(ts[1], &r);
+    CHECK_EQ((long)r, 32L, "32 blocks mapped by one thread are copied by another");
 
     /* ---- exit_group from a thread while others block in the kernel ---- */
     {
