@@ -123,6 +123,8 @@ export class Wasmux {
   private readonly runs = new Map<number, (status: number) => void>();
   // How to tell each running process's waiter (by pid) that it ended.
   private readonly processEnds = new Map<number, (status: number) => void>();
+  // Threads made by clone now running or starting (messages.ts maxCloneThreads).
+  private readonly cloneThreads = new Int32Array(new SharedArrayBuffer(4));
   // Each running thread's interrupt word (sdk/interrupts.mjs), as a view and an index, by
   // tid; and the interrupts asked for before the thread's worker said where its word is.
   private readonly interruptWords = new Map<number, { view: Int32Array; index: number }>();
@@ -166,6 +168,7 @@ export class Wasmux {
         mounts: this.mounts,
         onOutput: (channel, data) => this.outputs.get(channel)?.(data),
         sequencer: new Sequencer(),
+        cloneThreads: this.cloneThreads,
         onSpawn: (pid, key, image, limits) => this.startChild(pid, key, image, limits),
         onFork: (parentPid, request) => {
           void this.runProcess(request);
@@ -404,6 +407,7 @@ export class Wasmux {
     // worker has it: the thread attaches only once the request is there.
     void this.pool.acquire().then((worker) => {
       const finish = (killed: boolean): void => {
+        if (req.thread) Atomics.sub(this.cloneThreads, 0, 1);
         this.hooks.onThreadExit?.(pid, tid);
         this.runs.delete(tid);
         this.interruptWords.delete(tid);

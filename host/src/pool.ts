@@ -12,6 +12,7 @@ export interface PoolContext {
   mounts: HostMounts;
   onOutput(channel: number, data: Uint8Array): void;
   sequencer: Sequencer;
+  cloneThreads: Int32Array; // WorkerInit.cloneThreads
   onSpawn(pid: number, key: string, image: Uint8Array<ArrayBuffer> | undefined, limits: MemoryLimits): void;
   onFork(parentPid: number, request: RunRequest): void;
   onExec(pid: number, argv: string[]): void;
@@ -99,6 +100,7 @@ export class WorkerPool {
       region: this.ctx.allocRegion(),
       mounts: this.ctx.mounts,
       sequence: this.ctx.sequencer.counter,
+      cloneThreads: this.ctx.cloneThreads,
     };
     const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errno, signal } from './generated/abi.js';
 import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
-import type { ForkResume, RunRequest, ThreadStart, WorkerInit, WorkerReply } from './kernel/messages.js';
+import { maxCloneThreads, type ForkResume, type RunRequest, type ThreadStart, type WorkerInit, type WorkerReply } from './kernel/messages.js';
 import { MemoryCollector } from './memory_collector.js';
 
 const memories = new MemoryCollector();
@@ -27,10 +27,16 @@ kernel.onTerminateThread = (pid, tid, status, last) => reply({ type: 'terminate'
 // same memory, on another worker.
 let running: { req: RunRequest; image: Image; memory: WebAssembly.Memory } | undefined;
 kernel.onStartThread = (pid, tid) => {
+  const count = init.cloneThreads!;
+  if (Atomics.add(count, 0, 1) >= maxCloneThreads) {
+    Atomics.sub(count, 0, 1);
+    return false;
+  }
   const r = running!;
   const request: RunRequest = { type: 'run', pid, module: r.image.module, initialPages: r.image.initialPages,
     maximumPages: r.image.maximumPages, label: r.req.label, thread: { tid, memory: r.memory } };
   reply({ type: 'thread', request });
+  return true;
 };
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
 kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });

@@ -10,6 +10,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -246,6 +247,18 @@ static void *copy_blocks(void *arg)
         __atomic_store_n(&handed, NULL, __ATOMIC_SEQ_CST);
     }
     return (void *)(long)good;
+}
+
+/* ---- RLIMIT_NPROC counts threads ---- */
+static void *hold(void *arg) { (void)arg; pause(); return NULL; }
+static int nproc_limited(void)
+{
+    struct rlimit rl = {4, 4};
+    if (setrlimit(RLIMIT_NPROC, &rl) != 0 || setuid(65534) != 0) return 10;
+    pthread_t t;
+    int made = 0, r = 0;
+    while (made < 10 && (r = pthread_create(&t, NULL, hold, NULL)) == 0) made++;
+    return made == 3 && r == EAGAIN ? 0 : 20 + made;
 }
 
 /* ---- exit_group from a thread while others block ---- */
@@ -512,6 +525,15 @@ int main(int argc, char **argv)
     pthread_join(ts[0], NULL);
     pthread_join(ts[1], &r);
     CHECK_EQ((long)r, 32L, "32 blocks mapped by one thread are copied by another");
+
+    /* ---- more threads than RLIMIT_NPROC: EAGAIN ---- */
+    {
+        pid_t p = fork();
+        if (p == 0) _exit(nproc_limited());
+        int st = 0;
+        waitpid(p, &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "threads count toward RLIMIT_NPROC: the fourth task is EAGAIN");
+    }
 
     /* ---- exit_group from a thread while others block in the kernel ---- */
     {

@@ -87,7 +87,8 @@ export class KernelThread {
   // its process ended with this wait status). Every instance that can send signals needs it.
   onTerminateThread: ((pid: number, tid: number, status: number, last: boolean) => void) | undefined;
   // Thread tid of process pid (made by clone) is to start on a worker of its own.
-  onStartThread: ((pid: number, tid: number) => void) | undefined;
+  // false: no more threads can be run (the kernel's clone then fails with EAGAIN).
+  onStartThread: ((pid: number, tid: number) => boolean) | undefined;
   // The kernel wants its timer service thread started.
   onStartTimerService: (() => void) | undefined;
   // The interrupt word of thread tid of process pid is to be set (it runs user code and
@@ -245,8 +246,7 @@ export class KernelThread {
         this.onTerminateThread?.(pid, tid, status, last !== 0);
       },
       start_thread: (pid: number, tid: number): number => {
-        if (!this.onStartThread) return -EAGAIN;
-        this.onStartThread(pid, tid);
+        if (!this.onStartThread || !this.onStartThread(pid, tid)) return -EAGAIN;
         return 0;
       },
       // Before a process's second thread: all of its memory at once (never grown again).

@@ -2,6 +2,10 @@
 import type { HostMounts } from '../node/host_fs.js';
 import type { MemoryLimits } from '../program_error.js';
 
+// How many threads made by clone may run at once, all processes together: each costs a
+// worker (about 8 MiB when idle, more when running). Past it, clone fails with EAGAIN.
+export const maxCloneThreads = 1024;
+
 export interface WorkerInit {
   role: 'process' | 'stdin' | 'timer';
   kernelModule: WebAssembly.Module;
@@ -12,6 +16,9 @@ export interface WorkerInit {
   // it, so the main thread handles them in the order they happened even when they come
   // from different workers (a child's output before its parent's exit).
   sequence?: Int32Array;
+  // Threads made by clone that run or wait for a worker, counted by the workers that ask
+  // for them and by the main thread when they end: at most maxCloneThreads at once.
+  cloneThreads?: Int32Array;
 }
 
 // Where a forked child resumes: its parent's stack unwound into its memory, which the
