@@ -55,8 +55,10 @@ done
 upstream="${version#*:}"; upstream="${upstream%-*}"   # 1:19.1.7-3~deb12u1 -> 19.1.7
 
 # ---- the inputs' hash ----
-headers_hash="$( (cd "$sysroot/include" && find . -path ./c++ -prune -o -type f -print0 | sort -z \
-  | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1)"
+# The C headers, but not ours (c++/) nor the glue's ABI header (wasmux/, which libc++ never
+# includes: it changes with every kernel ABI change).
+headers_hash="$( (cd "$sysroot/include" && find . \( -path ./c++ -o -path ./wasmux \) -prune -o -type f \
+  -print0 | sort -z | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1)"
 # What configure checks link against: libc.a's defined symbols, not its code (the glue
 # changes often and never changes what libc++ is built to use).
 libc_symbols_hash="$("$NM" -g --defined-only --format=just-symbols "$sysroot/lib/libc.a" 2>/dev/null \
@@ -97,6 +99,7 @@ fi
 rm -f "$work/stamp"
 if [ $force = 0 ] && [ -f "$cached/manifest" ]; then
   install_into_sysroot "$cached"
+  touch "$cached/manifest"   # last used: the pruning below keeps the newest
   log "libc++ $upstream from the cache (${cached/#"$HOME"/\~}) installed into ${sysroot#"$root/"}"
   exit 0
 fi
@@ -211,5 +214,9 @@ cp "$stage"/lib/*.a "$tmp/lib/"
 } > "$tmp/manifest"
 rm -rf "$cached"
 mv "$tmp" "$cached"
+# Keep the four newest entries (other clones may use other hashes); drop older ones.
+ls -dt "$cache_root"/libcxx-*/manifest 2>/dev/null | tail -n +5 | while IFS= read -r m; do
+  rm -rf "$(dirname "$m")"
+done
 install_into_sysroot "$cached"
 log "libc++ $upstream built in $((SECONDS - start)) s, cached in ${cached/#"$HOME"/\~}, installed into ${sysroot#"$root/"}"
