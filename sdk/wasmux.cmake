@@ -1,7 +1,7 @@
 # CMake toolchain file for wasmux guests:
 #   cmake -DCMAKE_TOOLCHAIN_FILE=<repo>/sdk/wasmux.cmake -S . -B build
-# Programs come out as <name>.wasm, statically linked against the wasmux musl.
-# C only for now (bin/wasmux-c++ reports that C++ is not supported yet).
+# Programs come out as <name>.wasm, statically linked against the wasmux musl (and, for
+# C++, the libc++ that libcxx/build.sh builds against it).
 
 # Linux: the programs see Linux's system interface (musl, generic syscall numbers), so
 # CMake's Linux conventions (UNIX, lib*.a, POSIX checks) are the right ones.

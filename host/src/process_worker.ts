@@ -41,12 +41,19 @@ kernel.onStartThread = (pid, tid) => {
 kernel.onStartTimerService = () => reply({ type: 'timer-service' });
 kernel.onInterruptThread = (pid, tid) => reply({ type: 'interrupt', pid, tid });
 
-const { SIGILL, SIGFPE, SIGSEGV } = signal;
+const { SIGILL, SIGFPE, SIGSEGV, SIGABRT } = signal;
 const { ENOSYS } = errno;
 
 // The signal Linux would deliver for the fault behind a wasm trap: ud2-like traps are
-// SIGILL, arithmetic faults SIGFPE, bad memory and stack exhaustion SIGSEGV.
+// SIGILL, arithmetic faults SIGFPE, bad memory and stack exhaustion SIGSEGV. A wasm
+// exception that leaves the program is a C++ exception nobody caught: natively
+// std::terminate aborts (SIGABRT); wasm has no search phase that would call it first.
+// (WebAssembly.Exception is not in TypeScript's own declarations yet.)
+const WasmException = (WebAssembly as unknown as { Exception?: abstract new (...args: never[]) => object }).Exception;
+const isWasmException = (e: unknown): boolean => WasmException !== undefined && e instanceof WasmException;
+
 function signalForTrap(e: unknown): number {
+  if (isWasmException(e)) return SIGABRT;
   const message = e instanceof Error ? e.message : '';
   if (/unreachable/.test(message)) return SIGILL;
   if (/divide by zero|remainder by zero|integer overflow|float unrepresentable/.test(message)) return SIGFPE;
@@ -393,7 +400,8 @@ function run(req: RunRequest): void {
         // kernel traps out of a call whose process ended; any other trap is a crash.
         if (!live(k.wasmux_thread_process_exited()) && !live(k.wasmux_thread_exec_image_size())) {
           signal = signalForTrap(e);
-          crash = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+          crash = e instanceof Error ? `${e.constructor.name}: ${e.message}`
+            : isWasmException(e) ? 'an exception nobody caught (std::terminate)' : String(e);
         }
         break;
       }

@@ -61,3 +61,14 @@ test('cxx_fork: fork in a C++ program with exceptions on both sides of it', asyn
   const out = await sameOnBothSides('cxx_fork');
   assert.match(out, /^parent: child exited 3, then caught: parent threw$/m);
 });
+
+test('cxx_uncaught: an exception nobody catches ends the program by SIGABRT', async () => {
+  const { native, wasm } = await buildBoth('cxx_uncaught');
+  const want = await new Promise((resolve) =>
+    execFile(native, [], { encoding: 'utf8' }, (error, stdout) => resolve({ signal: error?.signal, stdout })));
+  assert.equal(want.signal, 'SIGABRT');
+  const got = await run(['run', wasm]);
+  assert.equal(got.stdout.toString(), want.stdout);
+  assert.equal(got.code, 128 + 6); // bin/wasmux exits 128 + the signal that ended its program
+  assert.match(got.stderr, /an exception nobody caught \(std::terminate\)/);
+});
