@@ -71,6 +71,13 @@ export interface SpawnOptions {
   pid?: number; // a pid from allocatePid(), configured before the spawn
 }
 
+// A thread running on a worker: the id it goes by now, and how to end its run when it is
+// killed in user code (its worker terminated).
+interface ThreadRun {
+  key: number;
+  kill(): void;
+}
+
 // A thread as getThreads tells it: what it is doing now.
 export interface ThreadInfo {
   tid: number;
@@ -120,14 +127,14 @@ export class Wasmux {
   private timerWorker: Worker | undefined;
   // How to end the run of each thread running on a worker (by tid; a process's main
   // thread has the pid), when that thread is killed in user code.
-  private readonly runs = new Map<number, (status: number) => void>();
+  private readonly runs = new Map<number, ThreadRun>();
   // How to tell each running process's waiter (by pid) that it ended.
   private readonly processEnds = new Map<number, (status: number) => void>();
   // Threads made by clone now running or starting (messages.ts maxCloneThreads).
   private readonly cloneThreads = new Int32Array(new SharedArrayBuffer(4));
   // Each running thread's interrupt word (sdk/interrupts.mjs), as a view and an index, by
   // tid; and the interrupts asked for before the thread's worker said where its word is.
-  private readonly interruptWords = new Map<number, { view: Int32Array; index: number }>();
+  private readonly interruptWords = new Map<number, { view: Int32Array; index: number; run: ThreadRun }>();
   private readonly earlyInterrupts = new Set<number>();
   private running = 0;
   private readonly outputs = new Map<number, OutputCallback>(); // channel → callback
@@ -180,7 +187,7 @@ export class Wasmux {
         onTimerService: () => this.startTimerService(),
         onPanic: (message) => this.panic(message),
         onInterrupt: (tid) => this.interruptThread(tid),
-        onMemory: (pid, tid, memory, word) => this.registerThread(pid, tid, memory, word),
+        onMemory: (pid, tid, runTid, memory, word) => this.registerThread(pid, tid, runTid, memory, word),
         freeRegion: (region) => k.wasmux_kthread_free(region),
         releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
@@ -408,16 +415,19 @@ export class Wasmux {
     void this.pool.acquire().then((worker) => {
       const finish = (killed: boolean): void => {
         if (req.thread) Atomics.sub(this.cloneThreads, 0, 1);
-        this.hooks.onThreadExit?.(pid, tid);
-        this.runs.delete(tid);
-        this.interruptWords.delete(tid);
-        this.earlyInterrupts.delete(tid);
+        this.hooks.onThreadExit?.(pid, run.key);
+        // Only this run's entries: after an exec from a thread, another run may hold its
+        // first id by now (fs/exec.c de_thread exchanges the ids).
+        if (this.runs.get(run.key) === run) this.runs.delete(run.key);
+        for (const [t, w] of this.interruptWords) if (w.run === run) this.interruptWords.delete(t);
+        this.earlyInterrupts.delete(run.key);
         worker.worker.unref();
         if (!killed) this.pool.release(worker);
         else this.pool.discard(worker, tid);
         this.running--;
       };
-      this.runs.set(tid, () => finish(true));
+      const run: ThreadRun = { key: tid, kill: () => finish(true) };
+      this.runs.set(tid, run);
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit') return;
         finish(false);
@@ -452,7 +462,7 @@ export class Wasmux {
   // Deferred: the kernel asks for it with its lock held.
   private terminateProcessThread(pid: number, tid: number, status: number, last: boolean): void {
     setImmediate(() => {
-      this.runs.get(tid)?.(status);
+      this.runs.get(tid)?.kill();
       if (last) this.endProcess(pid, status);
     });
   }
@@ -481,13 +491,20 @@ export class Wasmux {
   // word there. The process's other threads share its main thread's memory: only that one
   // is counted for collection (noting the same 1 GiB for each new thread would collect on
   // every thread start).
-  private registerThread(pid: number, tid: number, memory: WebAssembly.Memory, word: number): void {
+  // runTid: the id the run started with (an exec from a thread gives it the pid).
+  private registerThread(pid: number, tid: number, runTid: number, memory: WebAssembly.Memory, word: number): void {
     if (tid === pid) {
       this.memories.note(memory);
       this.memories.maybeCollect();
     }
-    if (!this.runs.has(tid)) return; // already over
-    this.interruptWords.set(tid, { view: new Int32Array(memory.buffer), index: word >>> 2 });
+    const run = this.runs.get(runTid) ?? this.runs.get(tid);
+    if (!run) return; // already over
+    if (run.key !== tid) {
+      if (this.runs.get(run.key) === run) this.runs.delete(run.key);
+      run.key = tid;
+      this.runs.set(tid, run);
+    }
+    this.interruptWords.set(tid, { view: new Int32Array(memory.buffer), index: word >>> 2, run });
     if (this.earlyInterrupts.delete(tid)) this.interruptThread(tid);
   }
 

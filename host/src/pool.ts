@@ -21,7 +21,7 @@ export interface PoolContext {
   onTimerService(): void;
   onPanic(message: string): void;
   onInterrupt(tid: number): void;
-  onMemory(pid: number, tid: number, memory: WebAssembly.Memory, word: number): void;
+  onMemory(pid: number, tid: number, runTid: number, memory: WebAssembly.Memory, word: number): void;
   freeRegion(region: number): void;
   releaseKilledThread(tid: number): void;
 }
@@ -65,7 +65,7 @@ export class PooledWorker {
             else if (m.type === 'timer-service') ctx.onTimerService();
             else if (m.type === 'panic') ctx.onPanic(m.message);
             else if (m.type === 'interrupt') ctx.onInterrupt(m.tid);
-            else if (m.type === 'memory') ctx.onMemory(m.pid, m.tid, m.memory, m.word);
+            else if (m.type === 'memory') ctx.onMemory(m.pid, m.tid, m.runTid, m.memory, m.word);
             else this.onReply?.(m);
           });
           this.isReady = true;

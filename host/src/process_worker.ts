@@ -389,7 +389,7 @@ function run(req: RunRequest): void {
     attached = true;
     if (exports.__wasmux_interrupt_word) exports.__wasmux_interrupt_word.value = word;
     // Where the main thread sets this thread's interrupt word (sdk/interrupts.mjs).
-    if (word) reply({ type: 'memory', pid: req.pid, tid, memory, word });
+    if (word) reply({ type: 'memory', pid: req.pid, tid, runTid: req.thread?.tid ?? req.pid, memory, word });
     for (;;) {
       try {
         entry();

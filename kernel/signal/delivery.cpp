@@ -13,19 +13,28 @@ namespace {
 
 i32 lowest_signal(SigSet set) { return __builtin_ctzll(set) + 1; }
 
-// Takes the oldest instance of sig: the thread's own queue first (dequeue_signal).
-void take_signal(Thread& t, i32 sig, abi::Siginfo& info) {
-  if (!t.pending().take(sig, info)) t.process().shared_pending().take(sig, info);
-}
 
 bool is_restart(const Result<i64>& r) { return r.is_error() && is_restart(r.error()); }
 
 } // namespace
 
+void dequeue_signal(Thread& t, i32 sig, abi::Siginfo& info) {
+  if (!t.pending().take(sig, info)) t.process().shared_pending().take(sig, info);
+  // A POSIX timer's signal is delivered now: the expiries it missed meanwhile are its
+  // overrun (kernel/signal.c dequeue_signal, posixtimer_rearm).
+  if (info.si_code == abi::si_timer) {
+    if (PosixTimer* timer = t.process().posix_timers().find(info.si_pid)) {
+      timer->overrun = timer->overrun_next;
+      timer->overrun_next = 0;
+      info.si_uid = static_cast<u32>(timer->overrun); // si_overrun
+    }
+  }
+}
+
 i32 next_signal_for_handler(Thread& t, abi::Siginfo& info, bool peek) {
   Process& p = t.process();
   for (;;) {
-    if (p.has_exited()) return 0;
+    if (p.has_exited() || t.exiting()) return 0;
     if (p.stopped()) {
       park_while_stopped(t);
       continue;
@@ -35,11 +44,11 @@ i32 next_signal_for_handler(Thread& t, abi::Siginfo& info, bool peek) {
     i32 sig = lowest_signal(ready);
     const SigAction& action = p.action(sig);
     if (action.handler != abi::sig_dfl && action.handler != abi::sig_ign) {
-      if (!peek) take_signal(t, sig, info);
+      if (!peek) dequeue_signal(t, sig, info);
       return sig;
     }
     abi::Siginfo dropped{};
-    take_signal(t, sig, dropped);
+    dequeue_signal(t, sig, dropped);
     if (action.handler == abi::sig_ign) continue;
     switch (default_action(sig)) {
     case DefaultAction::ignore:
@@ -66,7 +75,7 @@ Result<i64> signal_exit_path(Thread& t, const Result<i64>& result, bool& restart
   if (t.stash_held()) return is_restart(result) ? Result<i64>(Errno::eintr) : result;
   abi::Siginfo info{};
   i32 sig = next_signal_for_handler(t, info, true);
-  if (t.process().has_exited()) return result;
+  if (t.process().has_exited() || t.exiting()) return result; // it leaves at kernel exit
   if (sig) {
     // The guest's glue asks for the handler (wasmux_sigdeliver) and gets this back in
     // the frame, converted if the call was interrupted.

@@ -5,6 +5,10 @@
 
 namespace wasmux {
 
+// Takes the oldest instance of sig for thread t: its own queue first, then its process's
+// (Linux dequeue_signal); a POSIX timer's signal takes the timer's overrun with it.
+void dequeue_signal(Thread& t, i32 sig, abi::Siginfo& info);
+
 // Whether the calling thread has anything to do before returning to user code: a signal
 // to take, a stop, the end of its process, or a temporary mask to restore. Cheap: it is
 // asked at every kernel exit.

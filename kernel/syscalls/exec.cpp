@@ -21,7 +21,15 @@ SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, Us
   // The point of no return (fs/exec.c begin_new_exec). The other threads end first
   // (de_thread), and a thread that is not the leader takes the leader's id.
   end_other_threads(p, p.wait_status());
-  if (current().tid() != p.pid()) current().set_tid(p.pid());
+  if (current().tid() != p.pid()) {
+    // The ids are exchanged (fs/exec.c de_thread, exchange_tids): a leader still finishing
+    // in the kernel takes the caller's old id, so no two threads ever share one.
+    i32 old = current().tid();
+    p.for_each_thread([&](Thread& t) {
+      if (&t != &current() && t.tid() == p.pid()) t.set_tid(old);
+    });
+    current().set_tid(p.pid());
+  }
   // Descriptors marked close-on-exec go, the arguments are the new ones; the pid, parent
   // and other descriptors stay.
   p.fds().close_on_exec();

@@ -155,7 +155,7 @@ SyscallResult sys_rt_sigtimedwait(const SyscallArgs& a) {
     if (ready) {
       i32 sig = __builtin_ctzll(ready) + 1;
       abi::Siginfo info{};
-      if (!t.pending().take(sig, info)) p.shared_pending().take(sig, info);
+      dequeue_signal(t, sig, info);
       if (a.ptr(1)) TRY(copy_out(a.ptr(1), info));
       return sig;
     }

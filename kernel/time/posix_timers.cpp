@@ -94,12 +94,12 @@ void fire_posix_timer(Process& p, PosixTimer& t, i64 now) {
   if (t.notify == abi::sigev_none) return;
   Thread* target = t.notify == abi::sigev_thread_id ? find_thread_of(p, t.target_tid) : nullptr;
   if (t.notify == abi::sigev_thread_id && !target) return; // the thread is gone
+  // One signal per timer in flight; expiries meanwhile are counted, and become the
+  // overrun when the signal is delivered (signal/delivery.h dequeue_signal).
   if (signal_waits(p, target, t.id, t.signo)) {
     if (t.overrun_next < INT32_MAX) ++t.overrun_next;
     return;
   }
-  t.overrun = t.overrun_next;
-  t.overrun_next = 0;
   // timer_create(2): si_code SI_TIMER, the timer's id and overrun, the sigevent's value.
   abi::Siginfo info = make_siginfo(t.signo, abi::si_timer);
   info.si_pid = t.id;          // si_timerid

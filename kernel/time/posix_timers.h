@@ -23,8 +23,8 @@ struct PosixTimer {
   i64 deadline{-1};   // when it next expires: on the monotonic clock (wall-time clocks) or
                       // in the measured CPU time (CPU clocks); -1 disarmed
   i64 interval{0};
-  i32 overrun{0};      // expiries while the last signal waited (timer_getoverrun)
-  i32 overrun_next{0}; // expiries since the signal now queued was queued
+  i32 overrun{0};      // expiries while the last delivered signal waited (timer_getoverrun)
+  i32 overrun_next{0}; // expiries since the signal in flight was queued
 };
 
 // The process's timers (ids count from 0, as Linux's do per process).

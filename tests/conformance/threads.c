@@ -196,6 +196,15 @@ static void *fork_only(void *arg)
     return (void *)(long)(WIFEXITED(st) ? WEXITSTATUS(st) : 100);
 }
 
+/* ---- exec from a thread that is not the main one ---- */
+static void *exec_now(void *arg)
+{
+    (void)arg;
+    char *args[] = {(char *)self_path, "child", NULL};
+    execve(self_path, args, environ);
+    return NULL;
+}
+
 /* ---- a thread's fault ends the process by its signal ---- */
 static void *fault(void *arg)
 {
@@ -481,6 +490,21 @@ int main(int argc, char **argv)
     pthread_create(&t, NULL, fork_exec, NULL);
     pthread_join(t, &r);
     CHECK_EQ((long)r, 17L, "fork then exec from a thread runs the new program");
+
+    /* ---- exec from a non-main thread: the other threads end, the pid stays ---- */
+    {
+        pid_t p = fork();
+        if (p == 0) {
+            pipe(group_pipe);
+            pthread_create(&ts[0], NULL, block_forever, NULL);
+            pthread_create(&ts[1], NULL, spin, NULL);
+            pthread_create(&ts[2], NULL, exec_now, NULL);
+            for (;;) pause();
+        }
+        int st = 0;
+        CHECK_EQ(waitpid(p, &st, 0), p, "the process that exec'd from a thread is still the child");
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 17, "exec from a non-main thread runs the new program in the same process");
+    }
 
     /* ---- a fault in a thread; a fatal signal to a process whose threads spin ---- */
     {

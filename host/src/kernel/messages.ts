@@ -80,4 +80,5 @@ export type WorkerReply =
   | { type: 'interrupt'; pid: number; tid: number }
   // A process's memory and the address of its interrupt word (sdk/interrupts.mjs), for
   // the main thread to set when the kernel asks.
-  | { type: 'memory'; pid: number; tid: number; memory: WebAssembly.Memory; word: number };
+  // runTid: the thread's id when its run started (an exec from a thread gives it the pid).
+  | { type: 'memory'; pid: number; tid: number; runTid: number; memory: WebAssembly.Memory; word: number };
