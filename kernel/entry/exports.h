@@ -47,10 +47,7 @@ private:
 
 // An export's answer: -errno for an error, else 0 or the value.
 inline int error_of(Errno e) { return static_cast<int>(abi_error(e)); }
-template <typename T>
-int status_of(const Result<T>& r) {
-  return r.is_error() ? error_of(r.error()) : 0;
-}
+template <typename T> int status_of(const Result<T>& r) { return r.is_error() ? error_of(r.error()) : 0; }
 
 // count NUL-terminated strings from p, which ends past them.
 inline Vector<String> unpack_strings(const char*& p, u32 count) {

@@ -17,7 +17,7 @@ struct WasmImageInfo {
 
 // Why an image is ENOEXEC, for the host's one-line messages (abi/ "image" group).
 struct WasmImageProblem {
-  i64 what{0};         // abi::image_* (0: none)
+  i64 what{0};        // abi::image_* (0: none)
   u32 abi_version{0}; // with image_other_abi
 };
 

@@ -1,8 +1,8 @@
 #include "futex.h"
 
+#include "../base/user_buffer.h"
 #include "../base/verify.h"
 #include "../entry/big_lock.h"
-#include "../base/user_buffer.h"
 #include "../host/host_port.h"
 #include "../proc/process.h"
 

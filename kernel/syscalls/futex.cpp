@@ -1,8 +1,8 @@
 // futex, set_robust_list, get_robust_list (futex(2), set_robust_list(2)); the waiters
 // themselves are in ipc/futex.h.
 #include "../ipc/futex.h"
-#include "../time/clocks.h"
 #include "../host/host_port.h"
+#include "../time/clocks.h"
 #include "syscall.h"
 
 namespace wasmux {
@@ -138,7 +138,8 @@ SyscallResult futex_unlock_pi(UserAddr uaddr) {
     if ((v & abi::futex_tid_mask) != static_cast<u32>(t.tid())) return Errno::eperm;
     FutexWaiter* heir = table.first_waiter(p, uaddr);
     u32 next = 0;
-    if (heir) next = static_cast<u32>(heir->thread->tid()) | (table.first_waiter(p, uaddr, heir) ? abi::futex_waiters : 0);
+    if (heir)
+      next = static_cast<u32>(heir->thread->tid()) | (table.first_waiter(p, uaddr, heir) ? abi::futex_waiters : 0);
     if (TRY(host().user_compare_exchange(uaddr, v, next)) != v) continue;
     if (heir) {
       FutexTable::dequeue(*heir);

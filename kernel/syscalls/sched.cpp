@@ -83,7 +83,8 @@ SyscallResult sys_sched_getaffinity(const SyscallArgs& a) {
   usize need = round_up<usize>((cpus + 7) / 8, 4);
   if (len < need || len % 4) return Errno::einval;
   u8 mask[1024 / 8] = {};
-  for (u32 i = 0; i < cpus; ++i) mask[i / 8] |= static_cast<u8>(1u << (i % 8));
+  for (u32 i = 0; i < cpus; ++i)
+    mask[i / 8] |= static_cast<u8>(1u << (i % 8));
   TRY(a.user<u8>(2).write_array(mask, need));
   return static_cast<i64>(need);
 }

@@ -10,7 +10,8 @@ Result<i32> PosixTimers::create(const PosixTimer& proto) {
   i32 id = 0;
   for (bool taken = true; taken; ++id) {
     taken = false;
-    for (auto& t : m_timers) taken |= t.id == id;
+    for (auto& t : m_timers)
+      taken |= t.id == id;
     if (!taken) break;
   }
   if (m_timers.size() >= 4096) return Errno::eagain; // RLIMIT_SIGPENDING's spirit
@@ -102,7 +103,7 @@ void fire_posix_timer(Process& p, PosixTimer& t, i64 now) {
   }
   // timer_create(2): si_code SI_TIMER, the timer's id and overrun, the sigevent's value.
   abi::Siginfo info = make_siginfo(t.signo, abi::si_timer);
-  info.si_pid = t.id;          // si_timerid
+  info.si_pid = t.id;                        // si_timerid
   info.si_uid = static_cast<u32>(t.overrun); // si_overrun
   info.si_value = t.value;
   if (target)

@@ -18,10 +18,10 @@ struct PosixTimer {
   i32 clock_owner{0}; // the pid (process_cpu) or tid (thread_cpu) whose CPU time it measures
   i32 notify{0};      // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
   i32 signo{0};
-  i32 value{0};       // sigev_value (a 32-bit word here)
-  i32 target_tid{0};  // SIGEV_THREAD_ID
-  i64 deadline{-1};   // when it next expires: on the monotonic clock (wall-time clocks) or
-                      // in the measured CPU time (CPU clocks); -1 disarmed
+  i32 value{0};      // sigev_value (a 32-bit word here)
+  i32 target_tid{0}; // SIGEV_THREAD_ID
+  i64 deadline{-1};  // when it next expires: on the monotonic clock (wall-time clocks) or
+                     // in the measured CPU time (CPU clocks); -1 disarmed
   i64 interval{0};
   i32 overrun{0};      // expiries while the last delivered signal waited (timer_getoverrun)
   i32 overrun_next{0}; // expiries since the signal in flight was queued
@@ -35,7 +35,8 @@ public:
   ErrorOr remove(i32 id);
   void clear() { m_timers.clear(); }
   template <typename F> void for_each(F f) {
-    for (auto& t : m_timers) f(t);
+    for (auto& t : m_timers)
+      f(t);
   }
   bool any_cpu_armed() const;
 

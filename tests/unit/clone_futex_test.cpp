@@ -1,7 +1,7 @@
 // kernel/syscalls/clone.cpp, futex.cpp: what clone refuses and what a thread it makes
 // starts with; futex argument errors, wait and wake between two threads, requeue, PI.
-#include "kernel_fixture.h"
 #include "ipc/futex.h"
+#include "kernel_fixture.h"
 #include <thread>
 
 namespace wasmux::test {
@@ -9,9 +9,9 @@ namespace {
 
 using CloneFutexTest = KernelTest;
 
-constexpr i64 thread_flags = abi::clone_vm | abi::clone_fs | abi::clone_files | abi::clone_sighand |
-                             abi::clone_thread | abi::clone_sysvsem | abi::clone_settls |
-                             abi::clone_parent_settid | abi::clone_child_cleartid;
+constexpr i64 thread_flags = abi::clone_vm | abi::clone_fs | abi::clone_files | abi::clone_sighand | abi::clone_thread |
+                             abi::clone_sysvsem | abi::clone_settls | abi::clone_parent_settid |
+                             abi::clone_child_cleartid;
 
 TEST_F(CloneFutexTest, CloneRefusesWhatIsNotAThread) {
   abi::CloneStart start{};
@@ -51,7 +51,7 @@ TEST_F(CloneFutexTest, FutexArgumentsAreChecked) {
   UserAddr word = p().put(u32{5});
   EXPECT_EQ(sys(nr::futex, word + 1, abi::futex_wait, 5, 0), err(Errno::einval));
   EXPECT_EQ(sys(nr::futex, 0x7ffffffc, abi::futex_wait, 5, 0), err(Errno::efault));
-  EXPECT_EQ(sys(nr::futex, word, abi::futex_wait, 6, 0), err(Errno::eagain)); // the value changed
+  EXPECT_EQ(sys(nr::futex, word, abi::futex_wait, 6, 0), err(Errno::eagain));              // the value changed
   EXPECT_EQ(sys(nr::futex, word, abi::futex_wait_bitset, 5, 0, 0, 0), err(Errno::einval)); // empty bitset
   EXPECT_EQ(sys(nr::futex, word, abi::futex_wake | abi::futex_clock_realtime, 1), err(Errno::enosys));
   EXPECT_EQ(sys(nr::futex, word, 99, 0), err(Errno::enosys));
@@ -87,7 +87,7 @@ TEST_F(CloneFutexTest, WaitAndWakeBetweenThreadsAndRequeue) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   EXPECT_EQ(sys(nr::futex, word, abi::futex_cmp_requeue, 1, 1, other, 1), err(Errno::eagain)); // *word != 1
-  EXPECT_EQ(sys(nr::futex, word, abi::futex_cmp_requeue, 1, 1, other, 0), 2); // one woken, one moved
+  EXPECT_EQ(sys(nr::futex, word, abi::futex_cmp_requeue, 1, 1, other, 0), 2);                  // one woken, one moved
   EXPECT_EQ(sys(nr::futex, other, abi::futex_wake, 1), 1);
   a.join();
   b.join();
