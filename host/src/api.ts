@@ -413,7 +413,11 @@ export class Wasmux {
     // Both ways a run ends (its exit, its thread killed in user code) come after the
     // worker has it: the thread attaches only once the request is there.
     void this.pool.acquire().then((worker) => {
+      let finished = false;
       const finish = (killed: boolean): void => {
+        // Once: a kill found before the thread's exit message was handled may come after it.
+        if (finished) return;
+        finished = true;
         if (req.thread) Atomics.sub(this.cloneThreads, 0, 1);
         this.hooks.onThreadExit?.(pid, run.key);
         // Only this run's entries: after an exec from a thread, another run may hold its
@@ -461,8 +465,11 @@ export class Wasmux {
   // worker is terminated and its run ends with the process's wait status (DESIGN §4).
   // Deferred: the kernel asks for it with its lock held.
   private terminateProcessThread(pid: number, tid: number, status: number, last: boolean): void {
+    // The run is found now, in message order: a later message (an exec from another thread
+    // taking this id) must not make the kill hit another run.
+    const run = this.runs.get(tid);
     setImmediate(() => {
-      this.runs.get(tid)?.kill();
+      run?.kill();
       if (last) this.endProcess(pid, status);
     });
   }
