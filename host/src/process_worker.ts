@@ -430,23 +430,26 @@ function run(req: RunRequest): void {
     reply({ type: 'exec', pid: req.pid, argv: kernel.describeProcess(req.pid)?.argv ?? [] });
   }
   const status = live(k.wasmux_thread_finish(signal));
-  kernel.bindUserMemory(undefined);
-  running = undefined;
   if (crash) writeAllSync(2, new TextEncoder().encode(`wasmux: ${req.label}: crashed: ${crash}\n`));
-  const seq = nextSeq();
-  const exit: WorkerReply = { type: 'exit', seq, pid: req.pid, tid, status, processEnded: status >= 0 };
-  reply(crash === undefined ? exit : { ...exit, crash });
+  endRun(req.pid, tid, status, status >= 0, crash);
   // Between runs: the dead memories of this one can go. Counted at their final size.
   for (const m of runMemories) memories.note(m);
   memories.maybeCollect();
 }
 
-// The process ended (killed) before its main thread could attach: report how it ended.
-function endedBeforeStart(req: RunRequest): void {
+// This worker's run of thread tid is over: it lets go of the guest's memory and tells the
+// main thread (processEnded: the process ended with this thread, status its wait status).
+function endRun(pid: number, tid: number, status: number, processEnded: boolean, crash?: string): void {
   kernel.bindUserMemory(undefined);
   running = undefined;
+  const exit: WorkerReply = { type: 'exit', seq: nextSeq(), pid, tid, status, processEnded };
+  reply(crash === undefined ? exit : { ...exit, crash });
+}
+
+// The process ended (killed) before its main thread could attach: report how it ended.
+function endedBeforeStart(req: RunRequest): void {
   const status = kernel.exports.wasmux_process_status(req.pid);
-  reply({ type: 'exit', seq: nextSeq(), pid: req.pid, tid: req.pid, status: status < 0 ? 9 : status, processEnded: true });
+  endRun(req.pid, req.pid, status < 0 ? 9 : status, true);
 }
 
 interface CloneStart {
@@ -468,9 +471,7 @@ function attachClone(req: RunRequest, thread: ThreadStart): CloneStart | undefin
     const words = new Uint32Array(kernel.kernelMemory.buffer, out, 2);
     if (r < 0) {
       const status = words[1]! | 0;
-      kernel.bindUserMemory(undefined);
-      running = undefined;
-      reply({ type: 'exit', seq: nextSeq(), pid: req.pid, tid: thread.tid, status, processEnded: status >= 0 });
+      endRun(req.pid, thread.tid, status, status >= 0);
       return undefined;
     }
     const s = new Uint32Array(kernel.kernelMemory.buffer, words[0]!, 6);
@@ -484,9 +485,7 @@ function attachClone(req: RunRequest, thread: ThreadStart): CloneStart | undefin
 function threadNotStarted(req: RunRequest, thread: ThreadStart): void {
   if (attachClone(req, thread)) {
     const status = live(kernel.exports.wasmux_thread_finish(SIGSEGV));
-    kernel.bindUserMemory(undefined);
-    running = undefined;
-    reply({ type: 'exit', seq: nextSeq(), pid: req.pid, tid: thread.tid, status, processEnded: status >= 0 });
+    endRun(req.pid, thread.tid, status, status >= 0);
   }
 }
 

@@ -138,8 +138,6 @@ i32 finish_thread(i32 signal) {
     FutexTable::the().exit_robust_list(*t);
     if (UserAddr word = t->clear_child_tid(); word && !copy_out(word, u32{0}).is_error())
       FutexTable::the().wake(p, word, 1);
-  }
-  if (!p.has_exited()) {
     if (signal)
       kill_process(p, wait_status_signaled(signal)); // a fault in any thread ends them all
     else if (!t->exiting())

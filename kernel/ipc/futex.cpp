@@ -13,15 +13,19 @@ FutexTable& FutexTable::the() {
   return *table;
 }
 
+void FutexTable::wake_waiter(FutexWaiter& w) {
+  w.node.unlink();
+  w.woken = true;
+  w.thread->wake();
+}
+
 u32 FutexTable::wake(Process& process, UserAddr address, u32 count, u32 bitset) {
   VERIFY_LOCKED();
   u32 woken = 0;
   // In arrival order (Linux wakes the oldest waiters of a priority first).
   m_waiters.for_each([&](FutexWaiter& w) {
     if (woken >= count || w.process != &process || w.address != address || !(w.bitset & bitset)) return;
-    w.node.unlink();
-    w.woken = true;
-    w.thread->wake();
+    wake_waiter(w);
     ++woken;
   });
   return woken;
@@ -88,12 +92,6 @@ FutexWaiter* FutexTable::first_waiter(Process& process, UserAddr address, FutexW
     if (w.process == &process && w.address == address) found = &w;
   });
   return found;
-}
-
-void FutexTable::forget(Process& process) {
-  m_waiters.for_each([&](FutexWaiter& w) {
-    if (w.process == &process) w.node.unlink();
-  });
 }
 
 } // namespace wasmux

@@ -26,6 +26,8 @@ public:
   static FutexTable& the();
   void enqueue(FutexWaiter& w) { m_waiters.push_back(w); }
   static void dequeue(FutexWaiter& w) { w.node.unlink(); }
+  // Takes w off the table and wakes its thread (w.woken tells it so).
+  static void wake_waiter(FutexWaiter& w);
   // Wakes up to count waiters on (process, address) whose bitset meets bitset; the number
   // woken.
   u32 wake(Process& process, UserAddr address, u32 count, u32 bitset = ~0u);
@@ -34,8 +36,6 @@ public:
   u32 requeue(Process& process, UserAddr from, UserAddr to, u32 wake_count, u32 requeue_count);
   // The oldest waiter on (process, address), or nullptr (FUTEX_UNLOCK_PI's heir).
   FutexWaiter* first_waiter(Process& process, UserAddr address, FutexWaiter* after = nullptr);
-  // Drops every waiter of a process that is gone.
-  void forget(Process& process);
   // A thread ends: each robust mutex it still holds is marked FUTEX_OWNER_DIED and one
   // waiter woken (Linux kernel/futex/core.c exit_robust_list). The thread's process memory
   // must be the calling instance's.

@@ -37,7 +37,7 @@ ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
   VERIFY(current_thread() == this);
   VERIFY_LOCKED();
   // Asleep, this thread uses no CPU: what it used so far is what others see of it.
-  if (current_thread() == this) update_cpu_sample();
+  update_cpu_sample();
   // Nobody can wake us between the caller's registration and here: wakers hold the lock.
   // A signal that came earlier is seen here (Linux checks signal_pending before sleeping).
   if (interruptible && signal_pending()) return Errno::restart_sys;

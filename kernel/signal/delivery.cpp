@@ -13,7 +13,6 @@ namespace {
 
 i32 lowest_signal(SigSet set) { return __builtin_ctzll(set) + 1; }
 
-
 bool is_restart(const Result<i64>& r) { return r.is_error() && is_restart(r.error()); }
 
 } // namespace

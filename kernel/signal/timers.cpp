@@ -24,6 +24,15 @@ void wake_service() {
   timer_service_queue().wake_all(); // it may need to wake earlier
 }
 
+// An interval timer's next expiry after one at deadline (-1: a one-shot timer is done). It
+// reloads from its last expiry, not from now, so it does not drift; expiries missed
+// meanwhile are one signal, as a standard signal coalesces.
+i64 reloaded(i64 deadline, i64 interval, i64 now) {
+  if (interval <= 0) return -1;
+  deadline += interval;
+  return deadline <= now ? now + interval : deadline;
+}
+
 // Linux kernel/time/itimer.c: SIGVTALRM for ITIMER_VIRTUAL, SIGPROF for ITIMER_PROF.
 constexpr i32 cpu_timer_signal[2] = {abi::sigvtalrm, abi::sigprof};
 
@@ -80,13 +89,7 @@ void check_cpu_timers(Process& p) {
   for (i32 i = 0; i < 2; ++i) {
     Process::CpuTimer& t = p.cpu_timer(i);
     if (t.deadline < 0 || now < t.deadline) continue;
-    // Reloaded from the expiry, as ITIMER_REAL is; overruns are one signal.
-    if (t.interval > 0) {
-      t.deadline += t.interval;
-      if (t.deadline <= now) t.deadline = now + t.interval;
-    } else {
-      t.deadline = -1;
-    }
+    t.deadline = reloaded(t.deadline, t.interval, now);
     send_signal(p, make_siginfo(cpu_timer_signal[i], abi::si_kernel));
     fired = true;
   }
@@ -104,51 +107,35 @@ void check_cpu_timers(Process& p) {
 }
 
 i64 fire_expired_timers(i64 now) {
-  Vector<RefPtr<Process>> expired;
   i64 next = -1;
-  ProcessTable::the().for_each([&](Process& p) {
-    i64 at = p.real_timer_deadline();
-    if (at < 0 || p.has_exited()) return;
-    if (at <= now) {
-      expired.append(RefPtr<Process>(&p));
-      // A periodic timer reloads from its last expiry (not from now), so it does not drift;
-      // expiries missed meanwhile are one signal, as a standard signal coalesces.
-      i64 interval = p.real_timer_interval();
-      if (interval > 0) {
-        at += interval;
-        if (at <= now) at = now + interval;
-      } else {
-        at = -1;
-      }
-      p.set_real_timer(at, interval);
-    }
+  auto consider = [&](i64 at) {
     if (at >= 0 && (next < 0 || at < next)) next = at;
-  });
-  // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
-  for (auto& p : expired)
-    send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
-  // POSIX timers on wall-time clocks (their deadlines are on the monotonic clock).
-  Vector<RefPtr<Process>> with_timers;
+  };
+  // Held by reference: a fatal signal sent here may take a process out of the table.
+  Vector<RefPtr<Process>> live;
   ProcessTable::the().for_each([&](Process& p) {
-    if (!p.has_exited()) with_timers.append(RefPtr<Process>(&p));
+    if (!p.has_exited()) live.append(RefPtr<Process>(&p));
   });
-  for (auto& p : with_timers) {
+  for (auto& p : live) {
+    i64 at = p->real_timer_deadline();
+    if (at >= 0 && at <= now) {
+      p->set_real_timer(reloaded(at, p->real_timer_interval(), now), p->real_timer_interval());
+      // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
+      send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
+    }
+    consider(p->real_timer_deadline());
+    // POSIX timers on wall-time clocks (their deadlines are on the monotonic clock).
     p->posix_timers().for_each([&](PosixTimer& t) {
       if (t.deadline < 0 || measures_cpu(t.clock) || p->has_exited()) return;
       if (t.deadline <= now) fire_posix_timer(*p, t, now);
-      if (t.deadline >= 0 && (next < 0 || t.deadline < next)) next = t.deadline;
+      consider(t.deadline);
     });
-  }
-  // CPU timers: at the earliest moment one could be due, the threads running user code
-  // are asked for their CPU time (a thread asleep in the kernel told it when it blocked).
-  Vector<RefPtr<Process>> cpu_timed;
-  ProcessTable::the().for_each([&](Process& p) {
-    if (p.has_cpu_timers() && !p.has_exited()) cpu_timed.append(RefPtr<Process>(&p));
-  });
-  for (auto& p : cpu_timed) {
+    // CPU timers: at the earliest moment one could be due, the threads running user code
+    // are asked for their CPU time (a thread asleep in the kernel told it when it blocked).
+    if (!p->has_cpu_timers() || p->has_exited()) continue;
     check_cpu_timers(*p);
-    i64 at = earliest_cpu_expiry(*p, now);
-    if (at < 0) continue;
+    i64 due = earliest_cpu_expiry(*p, now);
+    if (due < 0) continue;
     // A probe already planned stays (other wake-ups of this service must not push it
     // later and later); one that is due goes out now.
     i64 probe = p->cpu_timers_probe();
@@ -158,9 +145,9 @@ i64 fire_expired_timers(i64 now) {
       });
       probe = -1;
     }
-    if (probe < 0 || at < probe) probe = at;
+    if (probe < 0 || due < probe) probe = due;
     p->set_cpu_timers_probe(probe);
-    if (next < 0 || probe < next) next = probe;
+    consider(probe);
   }
   return next;
 }

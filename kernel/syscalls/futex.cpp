@@ -141,11 +141,7 @@ SyscallResult futex_unlock_pi(UserAddr uaddr) {
     if (heir)
       next = static_cast<u32>(heir->thread->tid()) | (table.first_waiter(p, uaddr, heir) ? abi::futex_waiters : 0);
     if (TRY(host().user_compare_exchange(uaddr, v, next)) != v) continue;
-    if (heir) {
-      FutexTable::dequeue(*heir);
-      heir->woken = true;
-      heir->thread->wake();
-    }
+    if (heir) FutexTable::wake_waiter(*heir);
     return 0;
   }
 }
