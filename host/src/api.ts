@@ -427,7 +427,7 @@ export class Wasmux {
         this.earlyInterrupts.delete(run.key);
         worker.worker.unref();
         if (!killed) this.pool.release(worker);
-        else this.pool.discard(worker, tid);
+        else this.pool.discard(worker, run.key); // the id the kernel killed it under
         this.running--;
       };
       const run: ThreadRun = { key: tid, kill: () => finish(true) };
