@@ -12,6 +12,7 @@ import { ABI_VERSION, errno } from './generated/abi.js';
 import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread, writeAllSync } from './kernel/kernel_instance.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { errnoMessage, execFailureStatus, ProgramError, type MemoryLimits } from './program_error.js';
+import { releaseForkMemory, type ForkMemory } from './fork_memory.js';
 import { MemoryCollector } from './memory_collector.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
@@ -76,6 +77,9 @@ export interface SpawnOptions {
 interface ThreadRun {
   key: number;
   kill(): void;
+  // A forked child's memory, kept by its parent's worker: given back once this run no
+  // longer uses it (fork_memory.ts).
+  forkMemory?: ForkMemory;
 }
 
 // A thread as getThreads tells it: what it is doing now.
@@ -187,7 +191,7 @@ export class Wasmux {
         onTimerService: () => this.startTimerService(),
         onPanic: (message) => this.panic(message),
         onInterrupt: (tid) => this.interruptThread(tid),
-        onMemory: (pid, tid, runTid, memory, word) => this.registerThread(pid, tid, runTid, memory, word),
+        onMemory: (pid, tid, runTid, memory, word, forked) => this.registerThread(pid, tid, runTid, memory, word, forked),
         freeRegion: (region) => k.wasmux_kthread_free(region),
         releaseKilledThread: (tid) => k.wasmux_killed_thread_release(tid),
       },
@@ -426,11 +430,16 @@ export class Wasmux {
         for (const [t, w] of this.interruptWords) if (w.run === run) this.interruptWords.delete(t);
         this.earlyInterrupts.delete(run.key);
         worker.worker.unref();
-        if (!killed) this.pool.release(worker);
-        else this.pool.discard(worker, run.key); // the id the kernel killed it under
+        const giveBack = (): void => this.releaseForkMemory(run, pid);
+        if (!killed) {
+          giveBack();
+          this.pool.release(worker);
+        } else {
+          this.pool.discard(worker, run.key, giveBack); // the id the kernel killed it under
+        }
         this.running--;
       };
-      const run: ThreadRun = { key: tid, kill: () => finish(true) };
+      const run: ThreadRun = { key: tid, kill: () => finish(true), forkMemory: req.resume?.memory };
       this.runs.set(tid, run);
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit') return;
@@ -499,8 +508,9 @@ export class Wasmux {
   // is counted for collection (noting the same 1 GiB for each new thread would collect on
   // every thread start).
   // runTid: the id the run started with (an exec from a thread gives it the pid).
-  private registerThread(pid: number, tid: number, runTid: number, memory: WebAssembly.Memory, word: number): void {
-    if (tid === pid) {
+  // forked: memory is the one the run's fork gave it; otherwise the run has left that one.
+  private registerThread(pid: number, tid: number, runTid: number, memory: WebAssembly.Memory, word: number, forked: boolean): void {
+    if (tid === pid && !forked) {
       this.memories.note(memory);
       this.memories.maybeCollect();
     }
@@ -512,7 +522,16 @@ export class Wasmux {
       this.runs.set(tid, run);
     }
     this.interruptWords.set(tid, { view: new Int32Array(memory.buffer), index: word >>> 2, run });
+    if (!forked) this.releaseForkMemory(run, pid);
     if (this.earlyInterrupts.delete(tid)) this.interruptThread(tid);
+  }
+
+  // The run no longer uses the memory its fork gave it (and its interrupt word there is
+  // dropped): the parent's worker may fill it for another child.
+  private releaseForkMemory(run: ThreadRun, pid: number): void {
+    if (!run.forkMemory) return;
+    releaseForkMemory(run.forkMemory, pid);
+    run.forkMemory = undefined;
   }
 
   // The kernel's timer service thread (alarm, setitimer), started on first use.

@@ -21,7 +21,7 @@ export interface PoolContext {
   onTimerService(): void;
   onPanic(message: string): void;
   onInterrupt(tid: number): void;
-  onMemory(pid: number, tid: number, runTid: number, memory: WebAssembly.Memory, word: number): void;
+  onMemory(pid: number, tid: number, runTid: number, memory: WebAssembly.Memory, word: number, forked: boolean): void;
   freeRegion(region: number): void;
   releaseKilledThread(tid: number): void;
 }
@@ -65,7 +65,7 @@ export class PooledWorker {
             else if (m.type === 'timer-service') ctx.onTimerService();
             else if (m.type === 'panic') ctx.onPanic(m.message);
             else if (m.type === 'interrupt') ctx.onInterrupt(m.tid);
-            else if (m.type === 'memory') ctx.onMemory(m.pid, m.tid, m.runTid, m.memory, m.word);
+            else if (m.type === 'memory') ctx.onMemory(m.pid, m.tid, m.runTid, m.memory, m.word, m.forked);
             else this.onReply?.(m);
           });
           this.isReady = true;
@@ -179,14 +179,15 @@ export class WorkerPool {
 
   // A worker whose thread tid was killed in user code: it is terminated, never reused, and
   // once it is gone (it could not be inside the kernel) its kernel region and the kernel's
-  // record of the thread are freed.
-  discard(w: PooledWorker, tid: number): void {
+  // record of the thread are freed, and then done() is called.
+  discard(w: PooledWorker, tid: number, done?: () => void): void {
     w.onReply = undefined;
     this.all.delete(w);
     this.idle = this.idle.filter((x) => x !== w);
     void w.worker.terminate().then(() => {
       this.ctx.releaseKilledThread(tid);
       this.ctx.freeRegion(w.region);
+      done?.();
     });
   }
 

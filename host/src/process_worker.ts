@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errno, signal } from './generated/abi.js';
 import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
 import { maxCloneThreads, type ForkResume, type RunRequest, type ThreadStart, type WorkerInit, type WorkerReply } from './kernel/messages.js';
+import { dropFreeForkMemories, takeForkMemory } from './fork_memory.js';
 import { MemoryCollector } from './memory_collector.js';
 
 const memories = new MemoryCollector();
@@ -63,6 +64,10 @@ function signalForTrap(e: unknown): number {
 function reply(message: WorkerReply): void {
   parentPort!.postMessage(message);
 }
+
+// Counts the images this worker has run, each run and each execve a new one (fork_memory.ts
+// reuses a kept memory only for forks of the image that filled it).
+let imageGeneration = 0;
 
 interface Image {
   module: WebAssembly.Module;
@@ -148,17 +153,18 @@ class Forker {
   }
 }
 
-// Copies what the child of a fork can read: the live stack (the stack comes first in a
-// wasmux module, growing down from its top, so everything below the stack pointer is dead),
-// the data and brk heap after it, and each mapping. A fresh memory reads zero elsewhere,
-// and mmap zero-fills a range it hands out again. Copying only this is the difference
-// between a millisecond or so per MiB of memory and a few dozen microseconds.
-function liveRanges(size: number, stackPointer: number): number[] {
+// What the child of a fork can read: the live stack (the stack comes first in a wasmux
+// module, growing down from its top, so everything below the stack pointer is dead), the
+// data and brk heap after it, and each mapping, as [start, end) pairs; and top, from where
+// the child's memory must read zeros. Below top, brk and mmap zero-fill what they hand out
+// again. Copying only this is the difference between a millisecond or so per MiB of memory
+// and a few dozen microseconds.
+function liveRanges(size: number, stackPointer: number): { ranges: number[]; top: number } {
   const at = kernel.exports.wasmux_memory_ranges() >>> 2;
   const words = new Uint32Array(kernel.kernelMemory.buffer);
   const count = words[at]!;
-  if (count === 0) return [0, size];
-  const heapBase = words[at + 1]!;
+  if (count === 0) return { ranges: [0, size], top: size };
+  const heapBase = words[at + 2]!;
   // Each range within the memory (a mapping may reach past its end).
   const ranges: number[] = [];
   const add = (start: number, end: number): void => {
@@ -166,66 +172,9 @@ function liveRanges(size: number, stackPointer: number): number[] {
     ranges.push(Math.min(start, end), end);
   };
   // A module whose stack is not first (not linked by wasmux-cc) gets all of its low memory.
-  add(stackPointer <= heapBase ? stackPointer : 0, words[at + 2]!);
-  for (let i = 1; i < count; i++) add(words[at + 1 + 2 * i]!, words[at + 2 + 2 * i]!);
-  return ranges;
-}
-
-// The child's side of a fork: its memory, filled from the parent's snapshot, which is then
-// free for the parent's next fork.
-function copyForkedMemory(resume: ForkResume, maximumPages: number): WebAssembly.Memory {
-  const memory = new WebAssembly.Memory({ initial: resume.pages, maximum: maximumPages, shared: true });
-  const from = new Uint8Array(resume.staging);
-  const to = new Uint8Array(memory.buffer);
-  let at = 0;
-  for (let i = 0; i < resume.ranges.length; i += 2) {
-    const start = resume.ranges[i]!;
-    const n = resume.ranges[i + 1]! - start;
-    to.set(from.subarray(at, at + n), start);
-    at += n;
-  }
-  Atomics.store(resume.busy, 0, 0);
-  Atomics.notify(resume.busy, 0);
-  return memory;
-}
-
-// Snapshots of this worker's forking programs, reused. The parent copies its live memory
-// into one and goes on at once (as a Linux fork returns before the child runs); the child's
-// worker copies out of it and marks it free. Kept for the worker's life: a buffer per fork
-// would pile up in this thread, whose running program keeps it from its event loop and so
-// from garbage collection.
-interface Staging {
-  buffer: SharedArrayBuffer;
-  busy: Int32Array;
-}
-const stagings: Staging[] = [];
-const maxStagings = 4;
-
-function newStaging(size: number): Staging {
-  let bytes = 1 << 20;
-  while (bytes < size) bytes *= 2;
-  return { buffer: new SharedArrayBuffer(bytes), busy: new Int32Array(new SharedArrayBuffer(4)) };
-}
-
-// A free snapshot buffer of at least size bytes, marked busy. When all are in use (children
-// not yet started), waits for one.
-function takeStaging(size: number): Staging {
-  for (;;) {
-    let free = -1;
-    for (let i = 0; i < stagings.length; i++) {
-      if (Atomics.load(stagings[i]!.busy, 0) !== 0) continue;
-      free = i;
-      if (stagings[i]!.buffer.byteLength >= size) break;
-    }
-    if (free < 0 && stagings.length < maxStagings) free = stagings.push(newStaging(size)) - 1;
-    if (free >= 0) {
-      if (stagings[free]!.buffer.byteLength < size) stagings[free] = newStaging(size);
-      const s = stagings[free]!;
-      Atomics.store(s.busy, 0, 1);
-      return s;
-    }
-    Atomics.wait(stagings[0]!.busy, 0, 1, 5);
-  }
+  add(stackPointer <= heapBase ? stackPointer : 0, words[at + 3]!);
+  for (let i = 1; i < count; i++) add(words[at + 2 + 2 * i]!, words[at + 3 + 2 * i]!);
+  return { ranges, top: Math.min(words[at + 1]!, size) };
 }
 
 // The guest has unwound for a fork: make the child process and its copy of memory, and
@@ -249,30 +198,28 @@ function forkChild(forker: Forker, image: Image, req: RunRequest, threadEntry: [
     postForkedChild(forker, image, req, child, threadEntry);
     posted = true;
   } finally {
-    // A snapshot that failed (out of memory) fails the child too, or it would never run.
+    // A copy that failed (no memory for the child) fails the child too, or it would never run.
     if (!posted) kernel.exports.wasmux_process_fail(child, SIGSEGV);
     if (live(kernel.exports.wasmux_fork_posted())) throw new ProcessEnded();
   }
   return child;
 }
 
-// The parent's live memory as it is now, into a snapshot buffer, and the child to the main
-// thread to run on another worker; the parent goes on.
+// The parent's live memory as it is now, copied into the child's memory (a kept one when
+// there is one: fork_memory.ts), and the child to the main thread to run on another
+// worker; the parent goes on.
 function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: number, threadEntry: [number, number, number] | undefined): void {
   const parent = new Uint8Array(forker.memory!.buffer);
   const stackPointer = Number(forker.exports.__stack_pointer!.value);
-  const ranges = liveRanges(parent.length, stackPointer);
-  let size = 0;
-  for (let i = 0; i < ranges.length; i += 2) size += ranges[i + 1]! - ranges[i]!;
-  const staging = takeStaging(size);
-  const snapshot = new Uint8Array(staging.buffer);
-  for (let i = 0, at = 0; i < ranges.length; at += ranges[i + 1]! - ranges[i]!, i += 2)
-    snapshot.set(parent.subarray(ranges[i]!, ranges[i + 1]!), at);
+  const { ranges, top } = liveRanges(parent.length, stackPointer);
+  const { memory, dirtyBytes } = takeForkMemory(parent.length / 65536, image.maximumPages, imageGeneration, child);
+  const to = new Uint8Array(memory.memory.buffer);
+  for (let i = 0; i < ranges.length; i += 2) to.set(parent.subarray(ranges[i]!, ranges[i + 1]!), ranges[i]!);
+  // A kept memory may hold an earlier child's data anywhere: the kernel clears what it
+  // hands out below top, and nothing above.
+  if (top < dirtyBytes) to.fill(0, top, dirtyBytes);
   const resume: ForkResume = {
-    staging: staging.buffer,
-    ranges,
-    pages: parent.length / 65536,
-    busy: staging.busy,
+    memory,
     stackPointer,
     tlsBase: forker.exports.__tls_base ? Number(forker.exports.__tls_base.value) : undefined,
     stateBuffer: forker.stateBuffer,
@@ -312,16 +259,18 @@ function run(req: RunRequest): void {
   let attached = false;
   let tid = req.thread?.tid ?? req.pid; // the thread this worker runs (a main thread's id is the pid)
   let thread = req.thread;
-  const runMemories: WebAssembly.Memory[] = []; // counted at the end of the run
+  const runMemories: WebAssembly.Memory[] = []; // counted at the end of the run (not a kept fork memory)
   let crash: string | undefined;
   let signal = 0;
   // The kernel instance's stack pointer between guest runs (see KernelThread.stackPointer).
   const kernelStack = kernel.stackPointer;
   for (;;) {
     const memory = thread ? thread.memory
-      : resume ? copyForkedMemory(resume, image.maximumPages)
+      : resume ? resume.memory.memory // filled by the parent's worker, which keeps it
         : new WebAssembly.Memory({ initial: image.initialPages, maximum: image.maximumPages, shared: true });
-    if (!thread) runMemories.push(memory); // a thread's memory is its process's
+    const forked = resume !== undefined; // the memory a fork gave this run (fork_memory.ts)
+    if (!thread && !resume) runMemories.push(memory); // a thread's memory is its process's
+    imageGeneration++;
     running = { req, image, memory };
     kernel.bindUserMemory(memory, undefined, image.maximumPages);
     const forker = new Forker();
@@ -389,7 +338,7 @@ function run(req: RunRequest): void {
     attached = true;
     if (exports.__wasmux_interrupt_word) exports.__wasmux_interrupt_word.value = word;
     // Where the main thread sets this thread's interrupt word (sdk/interrupts.mjs).
-    if (word) reply({ type: 'memory', pid: req.pid, tid, runTid: req.thread?.tid ?? req.pid, memory, word });
+    if (word) reply({ type: 'memory', pid: req.pid, tid, runTid: req.thread?.tid ?? req.pid, memory, word, forked });
     for (;;) {
       try {
         entry();
@@ -434,6 +383,7 @@ function run(req: RunRequest): void {
   endRun(req.pid, tid, status, status >= 0, crash);
   // Between runs: the dead memories of this one can go. Counted at their final size.
   for (const m of runMemories) memories.note(m);
+  dropFreeForkMemories();
   memories.maybeCollect();
 }
 

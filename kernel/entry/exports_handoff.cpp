@@ -48,9 +48,10 @@ EXPORT(wasmux_fork_posted) int wasmux_fork_posted() {
 }
 
 // What fork must copy of the calling process's memory besides its stack: the ranges in use
-// (data and brk heap, then each mapping), as [count, start0, end0, start1, end1, ...] in
-// kernel memory, valid until the next call on this instance. Freed ranges are left out:
-// mmap zero-fills a range when it hands it out again.
+// (data and brk heap, then each mapping), as [count, top, start0, end0, start1, end1, ...]
+// in kernel memory, valid until the next call on this instance. Freed ranges are left out:
+// mmap zero-fills a range when it hands it out again. From top (MemoryMap::top) to the
+// memory's end the child must read zeros: nothing there was handed out yet.
 EXPORT(wasmux_memory_ranges) unsigned wasmux_memory_ranges() {
   ThreadEntry entry;
   if (!entry.ok()) return 0;
@@ -59,16 +60,18 @@ EXPORT(wasmux_memory_ranges) unsigned wasmux_memory_ranges() {
   if (!out) out = new Vector<u32>;
   out->clear();
   out->append(0);
+  out->append(0);
   Thread* t = current_thread();
   if (!t) return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
   MemoryMap& m = t->process().memory();
+  (*out)[1] = static_cast<u32>(min<u64>(m.top(), 0xffffffffull));
   out->append(m.heap_base());
   out->append(m.brk());
   m.for_each_mapping([&](u32 start, u32 end) {
     out->append(start);
     out->append(end);
   });
-  (*out)[0] = static_cast<u32>((out->size() - 1) / 2);
+  (*out)[0] = static_cast<u32>((out->size() - 2) / 2);
   return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
 }
 

@@ -26,6 +26,10 @@ public:
   // below the break, or mappings (mlock(2), msync(2): ENOMEM otherwise).
   bool is_in_use(u32 addr, u64 length) const;
   // Calls f(start, end) for each mapped range, in address order.
+  // The end of what brk and mmap have handed out (at first the memory's size). The memory
+  // may be larger (grown to its maximum before a second thread: clone.cpp); what lies above
+  // was never used and reads as zeros (a forked child's memory is cleared there).
+  u64 top();
   template <typename F>
   void for_each_mapping(F f) const {
     for (const auto& r : m_mapped) f(r.start, r.end);
@@ -37,10 +41,6 @@ private:
     u32 end;
   };
   void add_free(Range r);
-  // The end of what brk and mmap have handed out (0: not known yet, the memory's size).
-  // The memory may be larger (grown to its maximum before a second thread: clone.cpp);
-  // what lies above was never used and reads as zeros.
-  u64 top();
   u64 m_top{0};
   u32 m_heap_base{0};
   u32 m_brk{0};

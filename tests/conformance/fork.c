@@ -1,9 +1,11 @@
 /* fork and vfork: copied memory, shared open file descriptions, fork inside setjmp frames,
  * fork+exec, pipelines between forked processes, orphans, and a fork bomb stopped by
- * RLIMIT_NPROC. */
+ * RLIMIT_NPROC; memory a child wrote never shows in a later child's fresh pages. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -48,6 +50,34 @@ static void fork_in_handler(int sig)
     pid_t p = fork();
     if (p == 0) _exit(21);
     handler_status = wait_status(p);
+}
+
+/* A child's fresh memory: mmap(2) gives zero-filled pages. Returns 0 when what it got
+ * read as zeros, and leaves its own marks in them (and in a thread's, when asked). */
+static const size_t scratch_size = 3 << 20;
+
+static void *mark_thread(void *p)
+{
+    memset(p, 0xa5, scratch_size);
+    return NULL;
+}
+
+static int child_fresh_memory(int how)
+{
+    unsigned char *m = mmap(NULL, scratch_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *small = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED || small == MAP_FAILED) return 2;
+    int dirty = 0;
+    for (size_t i = 0; i < scratch_size; i += 512) dirty |= m[i] | m[scratch_size - 1 - i];
+    for (size_t i = 0; i < 4096; i++) dirty |= small[i];
+    memset(m, 0x5a, scratch_size);
+    memset(small, 0x5a, 4096);
+    if (how == 1) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, mark_thread, m) || pthread_join(t, NULL)) return 3;
+    }
+    if (how == 2) raise(SIGKILL);
+    return dirty ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -324,6 +354,26 @@ int main(int argc, char **argv)
         prctl(PR_SET_CHILD_SUBREAPER, 0);
         CHECK_ERRNO(prctl(PR_SET_PDEATHSIG, 65), EINVAL, "PR_SET_PDEATHSIG with signal 65 is EINVAL");
         CHECK_ERRNO(prctl(-1, 0), EINVAL, "an unknown prctl option is EINVAL");
+    }
+
+    /* Children one after another, each writing all over the memory it got (one of them
+     * with a thread, one killed before it exits): each later one still gets zeros. */
+    {
+        /* Room that the children's mmap takes again, and a small mapping kept above it: a
+         * child's next small one goes where nothing was mapped yet (wasmux: the rest of a
+         * 64 KiB wasm page). */
+        void *room = mmap(NULL, scratch_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *tail = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        munmap(room, scratch_size);
+        int bad = 0;
+        for (int i = 0; i < 8; i++) {
+            pid_t p = fork();
+            if (p == 0) _exit(child_fresh_memory(i % 4 == 1 ? 1 : i % 4 == 3 ? 2 : 0));
+            int st = wait_status(p);
+            if (st != (i % 4 == 3 ? 128 + SIGKILL : 0)) bad++;
+        }
+        CHECK_EQ(bad, 0, "each child's new mmap pages read as zeros, whatever earlier children wrote");
+        munmap(tail, 4096);
     }
 
     chdir("/");

@@ -1,5 +1,6 @@
 // Messages between the main thread and the workers that run process threads.
 import type { HostMounts } from '../node/host_fs.js';
+import type { ForkMemory } from '../fork_memory.js';
 import type { MemoryLimits } from '../program_error.js';
 
 // How many threads made by clone may run at once, all processes together: each costs a
@@ -22,16 +23,10 @@ export interface WorkerInit {
 }
 
 // Where a forked child resumes: its parent's stack unwound into its memory, which the
-// child's worker fills from the parent's snapshot (its live ranges, copied into a buffer the
-// parent's worker reuses: process_worker.ts, takeStaging), then marks the snapshot free. The
-// parent goes on as soon as the snapshot is taken. Its worker, which may run a shell
-// forking for hours without returning to its event loop, never makes a memory that dies
-// (V8 frees dead memories only from the event loop): the child's worker makes it.
+// parent's worker filled with its live memory and keeps for the next fork once the child
+// is done with it (fork_memory.ts).
 export interface ForkResume {
-  staging: SharedArrayBuffer; // the parent's live memory at the fork, ranges one after another
-  ranges: number[]; // [start, end) pairs: where each part of staging goes
-  pages: number; // the parent's size in pages
-  busy: Int32Array; // staging's in-use word: the child sets it to 0 once it has its copy
+  memory: ForkMemory;
   stackPointer: number;
   tlsBase: number | undefined;
   stateBuffer: number; // the Asyncify state inside that memory
@@ -81,4 +76,5 @@ export type WorkerReply =
   // A process's memory and the address of its interrupt word (sdk/interrupts.mjs), for
   // the main thread to set when the kernel asks.
   // runTid: the thread's id when its run started (an exec from a thread gives it the pid).
-  | { type: 'memory'; pid: number; tid: number; runTid: number; memory: WebAssembly.Memory; word: number };
+  // forked: memory is the one its fork gave this run (fork_memory.ts).
+  | { type: 'memory'; pid: number; tid: number; runTid: number; memory: WebAssembly.Memory; word: number; forked: boolean };
