@@ -41,10 +41,15 @@ ErrorOr check_owner(Inode& inode) {
 }
 
 Result<i64> timespec_to_ns(const abi::Timespec& ts, i64 now) {
-  if (ts.tv_nsec == abi::utime_omit) return -1;
+  if (ts.tv_nsec == abi::utime_omit) return Inode::time_omit;
   if (ts.tv_nsec == abi::utime_now) return now;
   if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Errno::einval;
-  return ts.tv_sec * 1000000000 + ts.tv_nsec;
+  // Beyond what nanoseconds in 64 bits hold (years 1678-2262) a time is clamped, as Linux
+  // clamps to a file system's range (fs/inode.c timestamp_truncate): not an error.
+  i64 ns;
+  if (__builtin_mul_overflow(ts.tv_sec, i64{1000000000}, &ns) || __builtin_add_overflow(ns, ts.tv_nsec, &ns))
+    return ts.tv_sec < 0 ? Inode::time_omit + 1 : INT64_MAX;
+  return ns;
 }
 
 } // namespace

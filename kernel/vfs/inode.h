@@ -72,7 +72,9 @@ public:
   // ---- attributes ----
   virtual ErrorOr chmod(u32 mode) = 0;
   virtual ErrorOr chown(u32 uid, u32 gid) = 0;
-  virtual ErrorOr set_times(i64 atime_ns, i64 mtime_ns) = 0; // UTIME_OMIT: -1
+  // Nanoseconds since the epoch (before it: negative), or time_omit to leave one alone.
+  static constexpr i64 time_omit = INT64_MIN;
+  virtual ErrorOr set_times(i64 atime_ns, i64 mtime_ns) = 0;
 
   // statfs(2) of the file system this inode is on. The default describes a tmpfs in kernel
   // memory (tmpfs and devfs are that).

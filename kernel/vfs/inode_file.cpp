@@ -37,12 +37,15 @@ void fill_stat(Inode& inode, abi::Stat& out) {
   out.st_size = md.size;
   out.st_blksize = 4096;
   out.st_blocks = (md.size + 511) / 512;
-  out.st_atime_sec = md.atime_ns / 1000000000;
-  out.st_atime_nsec = md.atime_ns % 1000000000;
-  out.st_mtime_sec = md.mtime_ns / 1000000000;
-  out.st_mtime_nsec = md.mtime_ns % 1000000000;
-  out.st_ctime_sec = md.ctime_ns / 1000000000;
-  out.st_ctime_nsec = md.ctime_ns % 1000000000;
+  // Seconds rounded down: a time before the epoch has a nanosecond part in [0, 1e9) too.
+  auto split = [](i64 ns, auto& sec, auto& nsec) {
+    i64 part = ns % 1000000000;
+    sec = ns / 1000000000 - (part < 0);
+    nsec = part < 0 ? part + 1000000000 : part;
+  };
+  split(md.atime_ns, out.st_atime_sec, out.st_atime_nsec);
+  split(md.mtime_ns, out.st_mtime_sec, out.st_mtime_nsec);
+  split(md.ctime_ns, out.st_ctime_sec, out.st_ctime_nsec);
 }
 
 ErrorOr InodeFile::stat(abi::Stat& out) {

@@ -1,5 +1,6 @@
 #include "fake_host.h"
 #include <wasmux/abi.h> // before system headers (see kernel_fixture.h)
+#include "vfs/inode.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -414,11 +415,13 @@ ErrorOr FakeHost::host_utimens(u32 mount, std::string_view path, i64 atime_ns, i
   TRY(host_path(mount, path, p));
   auto ts = [](i64 ns) {
     timespec t{};
-    if (ns < 0) {
-      t.tv_nsec = UTIME_OMIT; // the kernel passes -1 for UTIME_OMIT
+    if (ns == Inode::time_omit) {
+      t.tv_nsec = UTIME_OMIT;
     } else {
-      t.tv_sec = ns / 1000000000;
-      t.tv_nsec = ns % 1000000000;
+      // Floor division: a time before the epoch has a non-negative tv_nsec.
+      i64 part = ns % 1000000000;
+      t.tv_sec = ns / 1000000000 - (part < 0);
+      t.tv_nsec = part < 0 ? part + 1000000000 : part;
     }
     return t;
   };

@@ -24,7 +24,9 @@ namespace wasmux::test {
 class UserMemory {
 public:
   static constexpr u64 wasm_page = 65536;
-  explicit UserMemory(u64 initial = 16u << 20, u64 max = 1u << 30);
+  // The maximum of memories made without one (the fuzzer keeps them small).
+  static inline u64 default_max = 1u << 30;
+  explicit UserMemory(u64 initial = 16u << 20, u64 max = default_max);
   ~UserMemory();
   UserMemory(const UserMemory&) = delete;
   UserMemory& operator=(const UserMemory&) = delete;

@@ -163,8 +163,10 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       guard(() => {
         const target = hostPath(mount, p, len);
         const st = fs.lstatSync(target, { bigint: true });
-        const a = atime < 0n ? st.atimeNs : atime;
-        const m = mtime < 0n ? st.mtimeNs : mtime;
+        // The kernel's "leave it alone" (vfs/inode.h Inode::time_omit): the smallest i64.
+        const omit = -(1n << 63n);
+        const a = atime === omit ? st.atimeNs : atime;
+        const m = mtime === omit ? st.mtimeNs : mtime;
         fs.lutimesSync(target, Number(a) / 1e9, Number(m) / 1e9);
         return 0;
       }),

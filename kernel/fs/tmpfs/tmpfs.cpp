@@ -36,8 +36,8 @@ ErrorOr TmpfsInode::chown(u32 uid, u32 gid) {
 }
 
 ErrorOr TmpfsInode::set_times(i64 atime_ns, i64 mtime_ns) {
-  if (atime_ns >= 0) m_meta.atime_ns = atime_ns;
-  if (mtime_ns >= 0) m_meta.mtime_ns = mtime_ns;
+  if (atime_ns != time_omit) m_meta.atime_ns = atime_ns;
+  if (mtime_ns != time_omit) m_meta.mtime_ns = mtime_ns;
   touch_ctime();
   return {};
 }

@@ -1,0 +1,87 @@
+#include "fuzz_checks.h"
+#include "base/heap.h"
+#include "entry/big_lock.h"
+#include "proc/process.h"
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace wasmux::fuzz {
+namespace nr = test::nr;
+using test::GuestProcess;
+
+void fail(const char* what) {
+  fprintf(stderr, "wasmux fuzz: %s\n", what);
+  abort();
+}
+
+void make_scratch_tree(GuestProcess& root, const char* path, i32 uid) {
+  std::string base(path);
+  // A tree left by a program that failed half-way is taken down first.
+  abi::Stat st;
+  if (root.stat(base, st, false) == 0) remove_scratch_tree(root, path);
+  if (root.mkdir(base) != 0 || root.mkdir(base + "/a") != 0 || root.mkdir(base + "/a/b") != 0) fail("scratch: mkdir");
+  root.write_file(base + "/f", "0123456789abcdef\n");
+  root.write_file(base + "/a/f", "");
+  if (root.symlink("a", base + "/l") != 0 || root.symlink("loop", base + "/loop") != 0 ||
+      root.symlink("/nonexistent/x", base + "/dangling") != 0)
+    fail("scratch: symlink");
+  for (const char* name : {"", "/a", "/a/b", "/f", "/a/f", "/l", "/loop", "/dangling"}) {
+    std::string p = base + name;
+    if (root.sys(nr::fchownat, abi::at_fdcwd, root.str(p), uid, uid, abi::at_symlink_nofollow) != 0) fail("scratch: chown");
+  }
+}
+
+// Depth-first, as root: modes do not stop it. Entries are listed before any is removed (a
+// directory's listing may not be stable while it changes).
+static void remove_tree(GuestProcess& root, const std::string& path, int depth) {
+  if (depth > 64) fail("scratch: tree too deep to remove");
+  abi::Stat st;
+  if (root.stat(path, st, false) != 0) return;
+  if ((st.st_mode & abi::s_ifmt) != abi::s_ifdir) {
+    if (root.unlink(path) != 0) fail("scratch: unlink");
+    return;
+  }
+  (void)root.sys(nr::fchmodat, abi::at_fdcwd, root.str(path), 0700);
+  i64 fd = root.open(path, abi::o_rdonly | abi::o_directory);
+  if (fd < 0) fail("scratch: cannot open a directory of the tree");
+  std::vector<std::string> names = root.list_dir(fd);
+  root.close(fd);
+  for (const auto& n : names)
+    if (n != "." && n != "..") remove_tree(root, path + "/" + n, depth + 1);
+  if (root.rmdir(path) != 0) fail("scratch: rmdir");
+}
+
+void remove_scratch_tree(GuestProcess& root, const char* path) { remove_tree(root, path, 0); }
+
+static usize baseline_processes = 0;
+
+void record_baseline() {
+  LockGuard lock;
+  baseline_processes = ProcessTable::the().count();
+}
+
+void check_kernel_state() {
+  if (big_lock().is_held()) fail("the big kernel lock is held with no program running");
+  LockGuard lock;
+  if (ProcessTable::the().count() != baseline_processes) fail("a process of the program is left in the process table");
+  bool sleeper = false;
+  ProcessTable::the().for_each([&](Process& p) {
+    p.for_each_thread([&](Thread& t) { sleeper |= t.sleeping(); });
+  });
+  if (sleeper) fail("a thread sleeps in the kernel with no program running");
+  if (const char* problem = kernel_heap_check()) fail(problem);
+}
+
+void write_dictionary(const char* path, usize syscall_count) {
+  FILE* f = fopen(path, "w");
+  if (!f) fail("cannot write the dictionary");
+  // FuzzedDataProvider takes integers from the end of the input, last byte first, one byte
+  // for a range below 256: an operation that makes system call i of the table by the only
+  // actor is its table index then the opcode 0 (a range of one actor takes no byte).
+  if (syscall_count > 256) fail("the dictionary assumes fewer than 256 system calls");
+  for (usize i = 0; i < syscall_count; ++i) fprintf(f, "\"\\x%02x\\x00\"\n", static_cast<unsigned>(i));
+  fclose(f);
+}
+
+} // namespace wasmux::fuzz

@@ -1,0 +1,32 @@
+// Bugs the syscall fuzzer found (tests/fuzz), one test each, named after the bug. The input
+// that found each is kept in tests/fuzz/regressions/ under the same name and replayed by
+// scripts/fuzz.sh.
+#include "kernel_fixture.h"
+
+namespace wasmux::test {
+namespace {
+
+// utimensat with a tv_sec whose nanoseconds overflow 64 bits was signed overflow (UBSan).
+// Linux clamps a time a file system cannot hold (fs/inode.c timestamp_truncate).
+TEST_F(KernelTest, UtimensatHugeSecondsClampInsteadOfOverflowing) {
+  p().write_file("f", "");
+  abi::Timespec times[2] = {{INT64_MAX / 2, 5, 0}, {-(INT64_MAX / 2), 0, 0}};
+  UserAddr t = p().put(times);
+  ASSERT_EQ(sys(nr::utimensat, abi::at_fdcwd, p().str("f"), t, 0), 0);
+  abi::Stat st;
+  ASSERT_EQ(p().stat("f", st), 0);
+  EXPECT_EQ(st.st_atime_sec, INT64_MAX / 1000000000); // the latest time the kernel holds
+  EXPECT_LT(st.st_mtime_sec, -9000000000ll);          // before 1678
+  // On the way: a time before 1970 was taken for UTIME_OMIT (-1 meant "leave it").
+  abi::Timespec before_epoch[2] = {{-86400, 250, 0}, {-1, 999999999, 0}};
+  memcpy(p().host().memory().at(t), before_epoch, sizeof before_epoch);
+  ASSERT_EQ(sys(nr::utimensat, abi::at_fdcwd, p().str("f"), t, 0), 0);
+  ASSERT_EQ(p().stat("f", st), 0);
+  EXPECT_EQ(st.st_atime_sec, -86400);
+  EXPECT_EQ(st.st_atime_nsec, 250);
+  EXPECT_EQ(st.st_mtime_sec, -1);
+  EXPECT_EQ(st.st_mtime_nsec, 999999999);
+}
+
+} // namespace
+} // namespace wasmux::test
