@@ -36,7 +36,7 @@ void fill_stat(Inode& inode, abi::Stat& out) {
   out.st_rdev = md.rdev;
   out.st_size = md.size;
   out.st_blksize = 4096;
-  out.st_blocks = (md.size + 511) / 512;
+  out.st_blocks = md.size / 512 + (md.size % 512 != 0); // (a size may be INT64_MAX)
   // Seconds rounded down: a time before the epoch has a nanosecond part in [0, 1e9) too.
   auto split = [](i64 ns, auto& sec, auto& nsec) {
     i64 part = ns % 1000000000;

@@ -74,6 +74,10 @@ void lay_out(Actor& a) {
   l.paths.append(p.str(std::string(5000, 'a').replace(1, 1, "/")));
 }
 
+// System calls made by all programs so far (printed at exit: scripts/fuzz.sh reports it).
+u64 syscalls_made = 0;
+u64 programs_run = 0;
+
 // ---- arguments ----
 
 class Program {
@@ -198,6 +202,7 @@ void Program::syscall(Actor& a) {
   }
   i64 result;
   a.call(s.nr, args, result);
+  ++syscalls_made;
 }
 
 void Program::fork(Actor& a) {
@@ -263,6 +268,7 @@ void Program::run() {
     i64 args[6]{fuzz_uid, fuzz_uid, fuzz_uid}, r;
     if (!m_actors[0]->call(nr, args, r) || r != 0) fail("could not drop the first actor's privileges");
   }
+  ++programs_run;
   for (int i = 0; i < max_operations && m_in.remaining_bytes() > 0; ++i) operation();
   // The end: every process killed (which wakes whatever sleeps), its thread joined, then
   // taken out of the process table, children first.
@@ -280,6 +286,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   test::UserMemory::default_max = 64u << 20; // a program's mmap may not take gigabytes
   test::boot_kernel_once();
   fuzz::record_baseline();
+  atexit([] {
+    fprintf(stderr, "wasmux fuzz: %llu system calls in %llu programs\n", static_cast<unsigned long long>(fuzz::syscalls_made),
+            static_cast<unsigned long long>(fuzz::programs_run));
+  });
   if (const char* dict = getenv("WASMUX_FUZZ_WRITE_DICTIONARY")) {
     fuzz::write_dictionary(dict, fuzz::specs().size());
     exit(0);

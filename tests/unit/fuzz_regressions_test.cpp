@@ -28,5 +28,20 @@ TEST_F(KernelTest, UtimensatHugeSecondsClampInsteadOfOverflowing) {
   EXPECT_EQ(st.st_mtime_nsec, 999999999);
 }
 
+// ftruncate to INT64_MAX made a file whose st_blocks overflowed (UBSan) and which no
+// write could fill: a tmpfs file is at most 1 TiB, past it truncate is EFBIG as writes are.
+TEST_F(KernelTest, FtruncateBeyondTheLargestFileIsEfbig) {
+  i64 fd = p().open("f", abi::o_rdwr | abi::o_creat);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(sys(nr::ftruncate, fd, INT64_MAX), err(Errno::efbig));
+  EXPECT_EQ(sys(nr::ftruncate, fd, (1ll << 40) + 1), err(Errno::efbig));
+  ASSERT_EQ(sys(nr::ftruncate, fd, 1ll << 40), 0); // sparse: costs nothing
+  abi::Stat st;
+  ASSERT_EQ(p().fstat(fd, st), 0);
+  EXPECT_EQ(st.st_size, 1ll << 40);
+  EXPECT_EQ(st.st_blocks, (1ll << 40) / 512);
+  EXPECT_EQ(p().close(fd), 0);
+}
+
 } // namespace
 } // namespace wasmux::test

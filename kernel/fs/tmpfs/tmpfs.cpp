@@ -281,7 +281,7 @@ Result<usize> TmpfsFile::read_at(i64 offset, const IoBuffer& buf) {
 Result<usize> TmpfsFile::write_at(i64 offset, const IoBuffer& buf) {
   if (offset < 0) return Errno::einval;
   usize n = buf.size();
-  if (static_cast<u64>(offset) + n > (1ull << 40)) return Errno::efbig;
+  if (static_cast<u64>(offset) + n > max_file_size) return Errno::efbig;
   usize done = 0;
   while (done < n) {
     ChunkPos at = locate(static_cast<u64>(offset) + done);
@@ -306,6 +306,7 @@ Result<usize> TmpfsFile::write_at(i64 offset, const IoBuffer& buf) {
 
 ErrorOr TmpfsFile::truncate(i64 length) {
   if (length < 0) return Errno::einval;
+  if (static_cast<u64>(length) > max_file_size) return Errno::efbig; // truncate(2)
   if (length < m_meta.size && length > 0) {
     // Zero the tail of the chunk holding the new end, so a later extension reads zeros.
     ChunkPos at = locate(static_cast<u64>(length));

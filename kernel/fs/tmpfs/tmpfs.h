@@ -63,6 +63,9 @@ public:
   Result<usize> read_at(i64 offset, const IoBuffer& buf) override;
   Result<usize> write_at(i64 offset, const IoBuffer& buf) override;
   ErrorOr truncate(i64 length) override;
+  // The largest file (EFBIG past it): 1 TiB, far beyond what kernel memory holds written,
+  // and its chunk table stays small for a sparse one.
+  static constexpr u64 max_file_size = 1ull << 40;
 
 private:
   // Data lives in chunks that double from 4 KiB up to 1 MiB: a small file wastes at most
