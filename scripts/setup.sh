@@ -8,8 +8,9 @@ cd "$root"
 # autoconf, automake and gcc: the ports (ports/build.sh): dash is autoreconf'd, and both
 # build helper programs that run here at build time. libc6-dev: busybox's shell tests
 # (tests/external/busybox-ash) build a native, static busybox with gcc to compare against.
+# libclang-rt-22-dev: the sanitizers of the unit tests and libFuzzer (scripts/fuzz.sh).
 apt_pkgs=(clang-22 lld-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
-  libclang-rt-22-dev-wasm32 cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
+  libclang-rt-22-dev-wasm32 libclang-rt-22-dev cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
   autoconf automake gcc libc6-dev)
 missing=()
 for p in "${apt_pkgs[@]}"; do

@@ -2,28 +2,19 @@
 // ftruncate, fsync, fdatasync, umask.
 #include "../fd/file_description.h"
 #include "../time/clocks.h"
+#include "../vfs/permission.h"
 #include "path_helpers.h"
 
 namespace wasmux {
 
 namespace {
 
-// access(2) for the caller's credentials. Root passes read/write checks and passes X_OK
-// when any execute bit is set (or for directories), as Linux generic_permission does.
+// access(2): the real ids unless AT_EACCESS (R_OK, W_OK, X_OK are may_read, may_write,
+// may_exec).
 ErrorOr check_access(Inode& inode, u32 mode, bool effective) {
   if (mode & ~7u) return Errno::einval;
-  if (mode == 0) return {};
-  InodeMetadata md = inode.metadata();
   Credentials& c = current_process().credentials();
-  u32 uid = effective ? c.euid : c.uid;
-  u32 gid = effective ? c.egid : c.gid;
-  if (uid == 0) {
-    if ((mode & abi::x_ok) && !md.is_dir() && !(md.mode & 0111)) return Errno::eacces;
-    return {};
-  }
-  u32 bits = md.uid == uid ? (md.mode >> 6) : md.gid == gid ? (md.mode >> 3) : md.mode;
-  if ((bits & mode & 7) != (mode & 7)) return Errno::eacces;
-  return {};
+  return permission_for(inode.metadata(), effective ? c.euid : c.uid, effective ? c.egid : c.gid, mode);
 }
 
 SyscallResult access_common(i32 dirfd, UserAddr upath, u32 mode, u32 flags) {
@@ -46,10 +37,11 @@ Result<i64> timespec_to_ns(const abi::Timespec& ts, i64 now) {
   if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Errno::einval;
   // Beyond what nanoseconds in 64 bits hold (years 1678-2262) a time is clamped, as Linux
   // clamps to a file system's range (fs/inode.c timestamp_truncate): not an error.
-  i64 ns;
-  if (__builtin_mul_overflow(ts.tv_sec, i64{1000000000}, &ns) || __builtin_add_overflow(ns, ts.tv_nsec, &ns))
-    return ts.tv_sec < 0 ? Inode::time_omit + 1 : INT64_MAX;
-  return ns;
+  // (No __builtin_mul_overflow: on wasm32 it needs compiler-rt's __multi3.)
+  constexpr i64 max_sec = INT64_MAX / 1000000000 - 1;
+  if (ts.tv_sec > max_sec) return INT64_MAX;
+  if (ts.tv_sec < -max_sec) return Inode::time_omit + 1;
+  return ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 } // namespace
@@ -120,6 +112,7 @@ SyscallResult sys_truncate(const SyscallArgs& a) {
   if (a.i64_(1) < 0) return Errno::einval;
   auto custody = TRY(resolve_at(abi::at_fdcwd, a.ptr(0), 0, Follow::yes));
   if (custody->inode().metadata().is_dir()) return Errno::eisdir;
+  TRY(inode_permission(custody->inode(), may_write)); // truncate(2) EACCES
   TRY(custody->inode().truncate(a.i64_(1)));
   return 0;
 }

@@ -1,6 +1,7 @@
 // getdents64, mkdirat, unlinkat, renameat, renameat2, linkat, symlinkat, readlinkat,
 // getcwd, chdir, fchdir.
 #include "../fd/file_description.h"
+#include "../vfs/permission.h"
 #include "path_helpers.h"
 
 namespace wasmux {
@@ -15,6 +16,7 @@ SyscallResult sys_mkdirat(const SyscallArgs& a) {
   auto parent = TRY(resolve_parent_at(a.fd(0), a.ptr(1)));
   if (parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eexist;
   Process& p = current_process();
+  TRY(may_create(parent.parent->inode()));
   TRY(parent.parent->inode().mkdir(parent.name.view(), a.u32_(2) & ~p.umask() & 07777, p.credentials().euid, p.credentials().egid));
   return 0;
 }
@@ -35,6 +37,7 @@ SyscallResult sys_unlinkat(const SyscallArgs& a) {
   auto target = TRY(parent.parent->inode().lookup(parent.name.view()));
   if (Vfs::the().mounted_over(*target)) return Errno::ebusy;
   if (!dir && parent.trailing_slash) return target->metadata().is_dir() ? Errno::eisdir : Errno::enotdir;
+  TRY(may_delete(parent.parent->inode(), *target));
   TRY(parent.parent->inode().unlink(parent.name.view(), dir));
   return 0;
 }
@@ -50,6 +53,19 @@ SyscallResult rename_common(i32 olddirfd, UserAddr oldpath, i32 newdirfd, UserAd
   auto src = TRY(from.parent->inode().lookup(from.name.view()));
   if ((from.trailing_slash || to.trailing_slash) && !src->metadata().is_dir()) return Errno::enotdir;
   if (from.parent->inode().device() != to.parent->inode().device()) return Errno::exdev;
+  // Linux vfs_rename: a mount point does not move (EBUSY); the caller must be allowed to
+  // remove the source's entry, to add (or replace) the target's, and to rewrite a moved
+  // directory's "..".
+  if (Vfs::the().mounted_over(*src)) return Errno::ebusy;
+  TRY(may_delete(from.parent->inode(), *src));
+  auto replaced = to.parent->inode().lookup(to.name.view());
+  if (!replaced.is_error()) {
+    if (Vfs::the().mounted_over(*replaced.value())) return Errno::ebusy;
+    TRY(may_delete(to.parent->inode(), *replaced.value()));
+  } else {
+    TRY(may_create(to.parent->inode()));
+  }
+  if (src->metadata().is_dir() && &from.parent->inode() != &to.parent->inode()) TRY(inode_permission(*src, may_write));
   RenameFlags rf = (flags & abi::rename_exchange) ? RenameFlags::exchange
                    : (flags & abi::rename_noreplace) ? RenameFlags::noreplace : RenameFlags::none;
   TRY(from.parent->inode().rename(from.name.view(), to.parent->inode(), to.name.view(), rf));
@@ -69,6 +85,7 @@ SyscallResult sys_linkat(const SyscallArgs& a) {
   // "." and ".." always exist (link(2), symlink(2): EEXIST); no file system sees them.
   if (parent.name.empty() || parent.trailing_slash || parent.name == "." || parent.name == "..") return Errno::eexist;
   if (target->inode().device() != parent.parent->inode().device()) return Errno::exdev;
+  TRY(may_create(parent.parent->inode()));
   TRY(parent.parent->inode().link(parent.name.view(), target->inode()));
   return 0;
 }
@@ -80,6 +97,7 @@ SyscallResult sys_symlinkat(const SyscallArgs& a) {
   // "." and ".." always exist (link(2), symlink(2): EEXIST); no file system sees them.
   if (parent.name.empty() || parent.trailing_slash || parent.name == "." || parent.name == "..") return Errno::eexist;
   Process& p = current_process();
+  TRY(may_create(parent.parent->inode()));
   TRY(parent.parent->inode().symlink(parent.name.view(), target.view(), p.credentials().euid, p.credentials().egid));
   return 0;
 }
@@ -110,6 +128,7 @@ SyscallResult sys_getcwd(const SyscallArgs& a) {
 SyscallResult sys_chdir(const SyscallArgs& a) {
   auto custody = TRY(resolve_at(abi::at_fdcwd, a.ptr(0), 0, Follow::yes));
   if (!custody->inode().metadata().is_dir()) return Errno::enotdir;
+  TRY(inode_permission(custody->inode(), may_exec));
   current_process().set_cwd(std::move(custody));
   return 0;
 }
@@ -118,6 +137,7 @@ SyscallResult sys_fchdir(const SyscallArgs& a) {
   auto d = TRY(current_process().fds().get(a.fd(0)));
   if (!d->custody()) return Errno::enotdir;
   if (!d->custody()->inode().metadata().is_dir()) return Errno::enotdir;
+  TRY(inode_permission(d->custody()->inode(), may_exec));
   current_process().set_cwd(RefPtr<Custody>(d->custody()));
   return 0;
 }

@@ -1,6 +1,7 @@
 // openat, close.
 #include "../fd/file_description.h"
 #include "open.h"
+#include "../vfs/permission.h"
 
 #include "path_helpers.h"
 
@@ -11,10 +12,13 @@ namespace {
 // O_CREAT: the last component is created when missing; a symlink there is followed
 // (unless O_EXCL or O_NOFOLLOW) and a dangling one creates its target (open(2), Linux
 // fs/namei.c open_last_lookups).
-Result<RefPtr<Custody>> create_at(Process& p, Custody& base, std::string_view path, u32 flags, u32 mode, u32& links) {
+// created: the file is new (then open checks no permission on it: open(2)).
+Result<RefPtr<Custody>> create_at(Process& p, Custody& base, std::string_view path, u32 flags, u32 mode, u32& links,
+                                  bool& created) {
   auto parent = TRY(Vfs::the().resolve_parent(base, path));
   // open(2): O_CREAT on a directory (or with a trailing slash) fails with EISDIR.
   if (parent.trailing_slash || parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eisdir;
+  TRY(inode_permission(parent.parent->inode(), may_exec));
   auto existing = parent.parent->inode().lookup(parent.name.view());
   if (!existing.is_error()) {
     if (flags & abi::o_excl) return Errno::eexist; // even for a symlink (not followed)
@@ -26,12 +30,14 @@ Result<RefPtr<Custody>> create_at(Process& p, Custody& base, std::string_view pa
       if (++links > Vfs::max_symlinks) return Errno::eloop;
       if (inode->is_magic_link()) return inode->follow_magic_link(parent.parent);
       String target = TRY(inode->readlink());
-      return create_at(p, *parent.parent, target.view(), flags, mode, links);
+      return create_at(p, *parent.parent, target.view(), flags, mode, links, created);
     }
     if (md.is_dir()) return Errno::eisdir;
     return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
   }
   if (existing.error() != Errno::enoent) return existing.error();
+  TRY(may_create(parent.parent->inode()));
+  created = true;
   auto inode = TRY(parent.parent->inode().create(parent.name.view(), mode & ~p.umask() & 07777,
                                                  p.credentials().euid, p.credentials().egid));
   return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
@@ -46,9 +52,10 @@ Result<RefPtr<FileDescription>> open_description(Process& p, i32 dirfd, std::str
   if (path.empty()) return Errno::enoent;
   RefPtr<Custody> base = path.front() == '/' ? Vfs::the().root() : TRY(base_for_dirfd(p, dirfd));
   RefPtr<Custody> custody;
+  bool created = false;
   if (flags & abi::o_creat) {
     u32 links = 0;
-    custody = TRY(create_at(p, *base, path, flags, mode, links));
+    custody = TRY(create_at(p, *base, path, flags, mode, links, created));
   } else {
     custody = TRY(Vfs::the().resolve(*base, path, (flags & abi::o_nofollow) ? Follow::no : Follow::yes));
   }
@@ -59,6 +66,12 @@ Result<RefPtr<FileDescription>> open_description(Process& p, i32 dirfd, std::str
   if ((flags & abi::o_directory) && !md.is_dir()) return Errno::enotdir;
   if (md.is_symlink() && !(flags & abi::o_path)) return Errno::eloop; // O_NOFOLLOW on a link
   if (md.is_dir() && (wants_write || (flags & abi::o_trunc && !(flags & abi::o_path)))) return Errno::eisdir;
+  if (!created && !(flags & abi::o_path)) {
+    // Linux may_open: the access mode asks for reading and writing, O_TRUNC for writing.
+    u32 mask = (acc != abi::o_wronly ? may_read : 0) | (acc != abi::o_rdonly ? may_write : 0);
+    if (flags & abi::o_trunc) mask |= may_write;
+    TRY(inode_permission(inode, mask));
+  }
   RefPtr<File> file;
   if (flags & abi::o_path) {
     file = TRY(Inode::open_path_only(custody->inode_ref()));

@@ -1,4 +1,5 @@
 #include "vfs.h"
+#include "permission.h"
 
 namespace wasmux {
 
@@ -58,6 +59,8 @@ Result<RefPtr<Custody>> Vfs::walk(RefPtr<Custody> at, std::string_view path, Fol
     bool trailing_slash = last && !rest.empty();
     if (!at->inode().metadata().is_dir()) return Errno::enotdir;
     if (name.size() > name_max) return Errno::enametoolong;
+    // Every directory a path passes through must be searchable (path_resolution(7)).
+    TRY(inode_permission(at->inode(), may_exec));
     if (name == ".") continue;
     RefPtr<Custody> next = TRY(step(at, name));
     InodeMetadata md = next->inode().metadata();

@@ -15,6 +15,12 @@ void fail(const char* what) {
   abort();
 }
 
+// A failed step of the tree's removal, with its path and errno.
+[[noreturn]] static void fail_on(const char* what, const std::string& path, i64 result) {
+  std::string message = std::string("scratch: ") + what + " " + path + ": " + errno_name(static_cast<Errno>(-result));
+  fail(message.c_str());
+}
+
 void make_scratch_tree(GuestProcess& root, const char* path, i32 uid) {
   std::string base(path);
   // A tree left by a program that failed half-way is taken down first.
@@ -39,17 +45,23 @@ static void remove_tree(GuestProcess& root, const std::string& path, int depth) 
   abi::Stat st;
   if (root.stat(path, st, false) != 0) return;
   if ((st.st_mode & abi::s_ifmt) != abi::s_ifdir) {
-    if (root.unlink(path) != 0) fail("scratch: unlink");
+    if (i64 r = root.unlink(path)) fail_on("unlink", path, r);
     return;
   }
   (void)root.sys(nr::fchmodat, abi::at_fdcwd, root.str(path), 0700);
   i64 fd = root.open(path, abi::o_rdonly | abi::o_directory);
-  if (fd < 0) fail("scratch: cannot open a directory of the tree");
+  if (fd < 0) fail_on("open", path, fd);
   std::vector<std::string> names = root.list_dir(fd);
   root.close(fd);
   for (const auto& n : names)
     if (n != "." && n != "..") remove_tree(root, path + "/" + n, depth + 1);
-  if (root.rmdir(path) != 0) fail("scratch: rmdir");
+  if (i64 r = root.rmdir(path)) {
+    // What is left in it, for the report.
+    i64 again = root.open(path, abi::o_rdonly | abi::o_directory);
+    if (again >= 0)
+      for (const auto& n : root.list_dir(again)) fprintf(stderr, "wasmux fuzz: left in %s: '%s'\n", path.c_str(), n.c_str());
+    fail_on("rmdir", path, r);
+  }
 }
 
 void remove_scratch_tree(GuestProcess& root, const char* path) { remove_tree(root, path, 0); }

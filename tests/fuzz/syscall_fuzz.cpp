@@ -77,6 +77,8 @@ void lay_out(Actor& a) {
 // System calls made by all programs so far (printed at exit: scripts/fuzz.sh reports it).
 u64 syscalls_made = 0;
 u64 programs_run = 0;
+// WASMUX_FUZZ_TRACE=1: each call and its result on stderr (for replaying one input).
+bool tracing = false;
 
 // ---- arguments ----
 
@@ -201,8 +203,14 @@ void Program::syscall(Actor& a) {
     if (*k == ',') ++k;
   }
   i64 result;
-  a.call(s.nr, args, result);
+  bool returned = a.call(s.nr, args, result);
   ++syscalls_made;
+  if (tracing) {
+    fprintf(stderr, "[%d] %s(%lld, %lld, %lld, %lld, %lld, %lld)", a.pid(), s.name, (long long)args[0], (long long)args[1],
+            (long long)args[2], (long long)args[3], (long long)args[4], (long long)args[5]);
+    if (returned) fprintf(stderr, " = %lld\n", (long long)result);
+    else fprintf(stderr, " asleep\n");
+  }
 }
 
 void Program::fork(Actor& a) {
@@ -214,6 +222,7 @@ void Program::fork(Actor& a) {
     auto r = fork_current_process();
     *child = r.is_error() ? 0 : r.value();
   });
+  if (tracing) fprintf(stderr, "[%d] fork() = %d\n", a.pid(), *child);
   if (*child <= 0) return;
   m_actors.push_back(std::make_unique<Actor>(*child));
   m_starts_seen.push_back(0);
@@ -286,6 +295,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   test::UserMemory::default_max = 64u << 20; // a program's mmap may not take gigabytes
   test::boot_kernel_once();
   fuzz::record_baseline();
+  fuzz::tracing = getenv("WASMUX_FUZZ_TRACE") != nullptr;
   atexit([] {
     fprintf(stderr, "wasmux fuzz: %llu system calls in %llu programs\n", static_cast<unsigned long long>(fuzz::syscalls_made),
             static_cast<unsigned long long>(fuzz::programs_run));
