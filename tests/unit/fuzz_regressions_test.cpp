@@ -43,5 +43,23 @@ TEST_F(KernelTest, FtruncateBeyondTheLargestFileIsEfbig) {
   EXPECT_EQ(p().close(fd), 0);
 }
 
+// An ordinary user could rename /dev (root's, and a mount point) into its own directory:
+// nothing checked permissions on directory entries, and a mount point moved.
+TEST_F(KernelTest, RenameOfAMountPointOrOfRootsEntriesByAUserFails) {
+  EXPECT_EQ(sys(nr::renameat, abi::at_fdcwd, p().str("/dev"), abi::at_fdcwd, p().str("moved")), err(Errno::ebusy));
+  // Root's: a directory with one inside; the test's own directory becomes the user's.
+  ASSERT_EQ(p().mkdir("roots"), 0);
+  ASSERT_EQ(p().mkdir("roots/d"), 0);
+  ASSERT_EQ(sys(nr::fchownat, abi::at_fdcwd, p().str("."), 1000, 1000, 0), 0);
+  ASSERT_EQ(sys(nr::setresuid, 1000, 1000, 1000), 0);
+  EXPECT_EQ(sys(nr::renameat, abi::at_fdcwd, p().str("/dev"), abi::at_fdcwd, p().str("moved")), err(Errno::ebusy));
+  EXPECT_EQ(sys(nr::renameat, abi::at_fdcwd, p().str("roots/d"), abi::at_fdcwd, p().str("moved")), err(Errno::eacces));
+  EXPECT_EQ(p().rmdir("roots/d"), err(Errno::eacces));
+  // /tmp's entry is in root's /.
+  EXPECT_EQ(sys(nr::renameat, abi::at_fdcwd, p().str("/tmp"), abi::at_fdcwd, p().str("moved")), err(Errno::eacces));
+  abi::Stat st;
+  EXPECT_EQ(p().stat("/dev/null", st), 0);
+}
+
 } // namespace
 } // namespace wasmux::test
