@@ -2,7 +2,9 @@
 # Runs every test suite: set-up and build first (idempotent), then the kernel's unit tests
 # (native, ASan+UBSan), the conformance programs (natively and on wasmux), the end-to-end
 # tests, busybox's own shell tests (natively and on wasmux; one test: every test's outcome
-# on each side as tests/external/busybox-ash/expected-results.txt lists it). Ends with one line "total: N passed, N failed".
+# on each side as tests/external/busybox-ash/expected-results.txt lists it), the stress
+# tests (scripts/stress.sh) and the syscall fuzzer for two minutes (scripts/fuzz.sh).
+# Ends with one line "total: N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -50,6 +52,22 @@ if grep -qE '^busybox ash gate: PASS: ' "$log"; then
 else
   failed=$((failed + 1))
   grep -qE '^busybox ash gate: ' "$log" || echo "busybox ash gate: FAIL: run.sh gave no verdict"
+fi
+
+echo "== stress (scripts/stress.sh: 1,000 processes at once, 10,000 in a row, 1,000 kills)"
+scripts/stress.sh 2>&1 | tee "$log" | grep -E '^(stress:|✖|✔|ℹ (tests|pass|fail))'
+p=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
+f=$(grep -E '^ℹ fail ' "$log" | awk '{print $3}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+
+echo "== syscall fuzzer (libFuzzer, ASan, UBSan; its regression inputs, then 2 minutes)"
+# One test: scripts/fuzz.sh replays every input that once found a bug and fuzzes for a
+# bounded time; any crash, leak, hang or broken kernel invariant fails it.
+if scripts/fuzz.sh --minutes 2 2>&1 | tee "$log" | grep -E '^(fuzz.sh|wasmux fuzz|stat::|#[0-9])'; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  tail -n 40 "$log"
 fi
 
 echo "total: $passed passed, $failed failed"

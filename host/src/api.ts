@@ -138,6 +138,10 @@ export class Wasmux {
   private readonly cloneThreads = new Int32Array(new SharedArrayBuffer(4));
   // Each running thread's interrupt word (sdk/interrupts.mjs), as a view and an index, by
   // tid; and the interrupts asked for before the thread's worker said where its word is.
+  // The API channels made for each process (stdin, output callbacks), and those of ended
+  // processes that a descriptor still uses (releaseChannels).
+  private readonly processChannels = new Map<number, number[]>();
+  private readonly channelsToRelease = new Set<number>();
   private readonly interruptWords = new Map<number, { view: Int32Array; index: number; run: ThreadRun }>();
   private readonly earlyInterrupts = new Set<number>();
   private running = 0;
@@ -215,11 +219,12 @@ export class Wasmux {
     return this.kernel.describeProcess(pid)?.forkCount ?? 0;
   }
 
-  // The kernel's heap in bytes: what is allocated, and what the heap has taken from the
-  // kernel memory (it never gives memory back, so this is its high-water mark).
-  getKernelHeap(): { inUse: number; size: number } {
+  // The kernel's heap in bytes: what is allocated, what the heap has taken from the kernel
+  // memory (it never gives memory back, so this is its high-water mark), and of what is
+  // allocated, the regions of the host's workers (their number follows the pool).
+  getKernelHeap(): { inUse: number; size: number; workerRegions: number } {
     const k = this.kernel.exports;
-    return { inUse: k.wasmux_heap_stat(0) >>> 0, size: k.wasmux_heap_stat(1) >>> 0 };
+    return { inUse: k.wasmux_heap_stat(0) >>> 0, size: k.wasmux_heap_stat(1) >>> 0, workerRegions: k.wasmux_heap_stat(2) >>> 0 };
   }
 
   getAbiVersion(): number {
@@ -282,6 +287,7 @@ export class Wasmux {
       if (!cb) continue;
       const channel = this.kernel.exports.wasmux_channel_create();
       this.outputs.set(channel, cb);
+      this.noteChannel(pid, channel);
       this.check(this.kernel.exports.wasmux_process_set_stdio(pid, fd, channel), 'setOutputCallbacks');
     }
   }
@@ -290,10 +296,30 @@ export class Wasmux {
     let channel = this.stdinChannels.get(pid);
     if (channel === undefined) {
       channel = this.kernel.exports.wasmux_channel_create();
+      this.noteChannel(pid, channel);
       this.check(this.kernel.exports.wasmux_process_set_stdio(pid, 0, channel), 'stdin');
       this.stdinChannels.set(pid, channel);
     }
     return channel;
+  }
+
+  private noteChannel(pid: number, channel: number): void {
+    const list = this.processChannels.get(pid);
+    if (list) list.push(channel);
+    else this.processChannels.set(pid, [channel]);
+  }
+
+  // Process pid has ended: its channels go once no descriptor uses them (a child may hold
+  // its stdout yet), and so do their output callbacks. Those still in use are asked about
+  // again whenever a process ends.
+  private releaseChannels(pid: number): void {
+    for (const channel of this.processChannels.get(pid) ?? []) this.channelsToRelease.add(channel);
+    this.processChannels.delete(pid);
+    for (const channel of this.channelsToRelease) {
+      if (this.kernel.exports.wasmux_channel_release(channel) === 0) continue;
+      this.channelsToRelease.delete(channel);
+      this.outputs.delete(channel);
+    }
   }
 
   private check(r: number, what: string): void {
@@ -378,6 +404,7 @@ export class Wasmux {
     const done = this.run(pid, program, label).then((status) => {
       this.kernel.exports.wasmux_process_reap(pid);
       this.stdinChannels.delete(pid);
+      this.releaseChannels(pid);
       return decodeStatus(status);
     });
     return new ProcessHandle(pid, done, this);

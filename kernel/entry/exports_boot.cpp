@@ -10,7 +10,40 @@ using namespace wasmux::exports;
 namespace {
 constexpr u32 kthread_stack_size = 256 * 1024;
 constexpr u32 kthread_tls_room = 4096;
+
+// Every instance's answer buffer, by the address of the TLS slot that points to it.
+struct AnswerSlot {
+  const void* slot;
+  Answer* answer;
+};
+Vector<AnswerSlot>& answer_slots() {
+  static Vector<AnswerSlot>* slots = new Vector<AnswerSlot>;
+  return *slots;
+}
+thread_local Answer* t_answer = nullptr;
 } // namespace
+
+namespace wasmux::exports {
+
+Answer& instance_answer() {
+  if (!t_answer) {
+    t_answer = new Answer;
+    answer_slots().append({&t_answer, t_answer});
+  }
+  return *t_answer;
+}
+
+void free_instance_answers(uintptr_t base, usize size) {
+  auto& slots = answer_slots();
+  for (usize i = slots.size(); i-- > 0;) {
+    auto at = reinterpret_cast<uintptr_t>(slots[i].slot);
+    if (at < base || at >= base + size) continue;
+    delete slots[i].answer;
+    slots.remove(i);
+  }
+}
+
+} // namespace wasmux::exports
 
 // flags: bit 0 trace every syscall, bit 1 report unimplemented ones, bits 2-4 host fds
 // 0-2 are terminals, bit 5 each traced call with the seconds since boot.
@@ -37,11 +70,14 @@ EXPORT(wasmux_kthread_region_size) unsigned wasmux_kthread_region_size() {
 EXPORT(wasmux_kthread_alloc) unsigned wasmux_kthread_alloc() {
   LockGuard lock;
   if (__builtin_wasm_tls_size() > kthread_tls_room) __builtin_trap();
+  kthread_region_bytes += kthread_stack_size + kthread_tls_room;
   return static_cast<unsigned>(reinterpret_cast<uintptr_t>(operator new(kthread_stack_size + kthread_tls_room)));
 }
 
 EXPORT(wasmux_kthread_free) void wasmux_kthread_free(unsigned base) {
   LockGuard lock;
+  kthread_region_bytes -= kthread_stack_size + kthread_tls_room;
+  free_instance_answers(base, kthread_stack_size + kthread_tls_room);
   operator delete(reinterpret_cast<void*>(static_cast<uintptr_t>(base)));
 }
 

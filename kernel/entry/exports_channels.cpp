@@ -26,6 +26,13 @@ EXPORT(wasmux_channel_input) int wasmux_channel_input(int channel, const unsigne
   return r.is_error() ? error_of(r.error()) : static_cast<int>(r.value());
 }
 
+// The host lets go of an API channel (host_channels.h release_channel): 1 when it is gone,
+// 0 while a descriptor still uses it (ask again later).
+EXPORT(wasmux_channel_release) int wasmux_channel_release(int channel) {
+  LockGuard lock;
+  return release_channel(channel) ? 1 : 0;
+}
+
 EXPORT(wasmux_channel_eof) int wasmux_channel_eof(int channel) {
   LockGuard lock;
   InputQueue* q = channel_input(channel);

@@ -30,8 +30,11 @@ EXPORT(wasmux_trapped_in_kernel) int wasmux_trapped_in_kernel() { return big_loc
 EXPORT(wasmux_dump_state) void wasmux_dump_state() { dump_kernel_state(); }
 
 // The kernel heap (kernel/base/heap.h): bytes in use, or (which = 1) taken from memory.
+// 0: bytes in use, 1: bytes taken from the kernel memory, 2: of those in use, the worker
+// regions (one per worker: wasmux_kthread_alloc), which come and go with the pool.
 EXPORT(wasmux_heap_stat) unsigned wasmux_heap_stat(int which) {
   LockGuard lock;
+  if (which == 2) return static_cast<unsigned>(kthread_region_bytes);
   return static_cast<unsigned>(which == 1 ? kernel_heap_size() : kernel_heap_in_use());
 }
 #endif

@@ -56,23 +56,22 @@ EXPORT(wasmux_memory_ranges) unsigned wasmux_memory_ranges() {
   ThreadEntry entry;
   if (!entry.ok()) return 0;
   LockGuard lock;
-  static thread_local Vector<u32>* out = nullptr;
-  if (!out) out = new Vector<u32>;
-  out->clear();
-  out->append(0);
-  out->append(0);
+  Answer& out = instance_answer();
+  out.clear();
+  out.put32(0);
+  out.put32(0);
   Thread* t = current_thread();
-  if (!t) return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+  if (!t) return out.address();
   MemoryMap& m = t->process().memory();
-  (*out)[1] = static_cast<u32>(min<u64>(m.top(), 0xffffffffull));
-  out->append(m.heap_base());
-  out->append(m.brk());
+  out.set32(1, static_cast<u32>(min<u64>(m.top(), 0xffffffffull)));
+  out.put32(m.heap_base());
+  out.put32(m.brk());
   m.for_each_mapping([&](u32 start, u32 end) {
-    out->append(start);
-    out->append(end);
+    out.put32(start);
+    out.put32(end);
   });
-  (*out)[0] = static_cast<u32>((out->size() - 2) / 2);
-  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+  out.set32(0, static_cast<u32>((out.words() - 2) / 2));
+  return out.address();
 }
 
 // Size of the image an execve left for this thread (0: none); its bytes are at

@@ -96,25 +96,20 @@ EXPORT(wasmux_process_describe) unsigned wasmux_process_describe(int pid) {
   if (!p) return 0;
   // Per instance: the main thread and a worker (after an exec) may both ask, and each reads
   // its answer after the lock is released.
-  static thread_local Vector<u8>* out = nullptr;
-  if (!out) out = new Vector<u8>;
-  out->clear();
-  auto put32 = [&](u32 v) {
-    for (int i = 0; i < 4; ++i)
-      out->append(static_cast<u8>(v >> (8 * i)));
-  };
-  put32(static_cast<u32>(p->ppid()));
-  put32(p->fork_count());
+  Answer& out = instance_answer();
+  out.clear();
+  out.put32(static_cast<u32>(p->ppid()));
+  out.put32(p->fork_count());
   u32 len = 0;
   for (auto& a : p->argv())
     len += static_cast<u32>(a.length() + 1);
-  put32(len);
+  out.put32(len);
   for (auto& a : p->argv()) {
     for (char c : a.view())
-      out->append(static_cast<u8>(c));
-    out->append(0);
+      out.put_byte(static_cast<u8>(c));
+    out.put_byte(0);
   }
-  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+  return out.address();
 }
 
 // The threads of a process, for the host API's getThreads: [count, then per thread: tid,
@@ -127,21 +122,20 @@ EXPORT(wasmux_process_threads) unsigned wasmux_process_threads(int pid) {
   LockGuard lock;
   Process* p = pid == 1 ? &init_process() : ProcessTable::the().find(pid);
   if (!p) return 0;
-  static thread_local Vector<u32>* out = nullptr;
-  if (!out) out = new Vector<u32>;
-  out->clear();
-  out->append(0);
+  Answer& out = instance_answer();
+  out.clear();
+  out.put32(0);
   p->for_each_thread([&](Thread& t) {
     u32 state = t.exiting() || t.killed() || p->has_exited() ? 4
                 : p->stopped()                                 ? 3
                 : t.sleeping()                                 ? 2
                 : t.in_kernel()                                ? 1
                                                                : 0;
-    out->append(static_cast<u32>(t.tid()));
-    out->append(state);
+    out.put32(static_cast<u32>(t.tid()));
+    out.put32(state);
   });
-  (*out)[0] = static_cast<u32>((out->size() - 1) / 2);
-  return static_cast<unsigned>(reinterpret_cast<uintptr_t>(out->data()));
+  out.set32(0, static_cast<u32>((out.words() - 1) / 2));
+  return out.address();
 }
 
 // kill(2) from the host (the embedder's API, the CLI forwarding its own signals): the

@@ -87,13 +87,27 @@ u32 InputQueue::readiness(u32 mask) {
 // ---- channels ----
 
 namespace {
+// An API channel: its input queue, how many standard-stream Files use it, and whether the
+// host has let go of it (release_channel). It goes once both are so.
 struct Channel {
   i32 id;
   RefPtr<InputQueue> input;
+  u32 users{0};
+  bool released{false};
 };
 Vector<Channel>& channels() {
   static Vector<Channel>* list = new Vector<Channel>;
   return *list;
+}
+Channel* find_channel(i32 id) {
+  for (auto& c : channels())
+    if (c.id == id) return &c;
+  return nullptr;
+}
+void remove_if_unused(i32 id) {
+  auto& list = channels();
+  for (usize i = 0; i < list.size(); ++i)
+    if (list[i].id == id && list[i].released && list[i].users == 0) return list.remove(i);
 }
 } // namespace
 
@@ -115,9 +129,16 @@ i32 create_channel() {
 
 InputQueue* channel_input(i32 channel) {
   if (channel == 0) return &console_input();
-  for (auto& c : channels())
-    if (c.id == channel) return c.input.ptr();
-  return nullptr;
+  Channel* c = find_channel(channel);
+  return c ? c->input.ptr() : nullptr;
+}
+
+bool release_channel(i32 channel) {
+  Channel* c = find_channel(channel);
+  if (!c) return true;
+  c->released = true;
+  remove_if_unused(channel);
+  return !find_channel(channel);
 }
 
 // ---- the File of a standard stream ----
@@ -141,7 +162,15 @@ abi::Termios default_termios() {
 class HostStdio final : public File {
 public:
   HostStdio(i32 channel, bool input)
-      : m_channel(channel), m_input(input), m_queue(input ? channel_input(channel) : nullptr) {}
+      : m_channel(channel), m_input(input), m_queue(input ? channel_input(channel) : nullptr) {
+    if (Channel* c = find_channel(channel)) ++c->users;
+  }
+  ~HostStdio() override {
+    if (Channel* c = find_channel(m_channel)) {
+      --c->users;
+      remove_if_unused(m_channel);
+    }
+  }
 
   Result<usize> read(FileDescription&, const IoBuffer& b, i64) override {
     if (!m_queue) return Errno::ebadf;
@@ -198,7 +227,7 @@ public:
 private:
   i32 m_channel;
   bool m_input;
-  InputQueue* m_queue; // channels live as long as the kernel
+  InputQueue* m_queue; // its channel stays while this File uses it (Channel::users)
 };
 
 } // namespace

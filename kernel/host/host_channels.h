@@ -52,6 +52,10 @@ InputQueue& console_input();
 i32 create_channel();
 // The input queue of a channel, or nullptr for an unknown one.
 InputQueue* channel_input(i32 channel);
+// The host is done with an API channel (its process ended): it goes once no descriptor
+// uses it (a child may still hold the process's stdout). Whether it is gone now (then no
+// write can reach the host on it any more).
+bool release_channel(i32 channel);
 
 // The File of a standard stream on a channel: reads come from the channel's input,
 // writes go to the host (channels 1-2: the host's fds; ≥ 3: the embedder).

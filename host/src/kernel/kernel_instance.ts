@@ -52,6 +52,7 @@ export interface KernelExports {
   wasmux_channel_create(): number;
   wasmux_channel_input(channel: number, data: number, len: number): number;
   wasmux_channel_eof(channel: number): number;
+  wasmux_channel_release(channel: number): number;
   wasmux_process_set_stdio(pid: number, fd: number, channel: number): number;
   wasmux_process_set_cwd(pid: number, path: number): number;
   wasmux_process_set_ids(pid: number, uid: number, gid: number): number;
