@@ -54,7 +54,7 @@ else
   grep -qE '^busybox ash gate: ' "$log" || echo "busybox ash gate: FAIL: run.sh gave no verdict"
 fi
 
-echo "== stress (scripts/stress.sh: 1,000 processes at once, 10,000 in a row, 1,000 kills)"
+echo "== stress (scripts/stress.sh: 300 processes at once, 10,000 in a row, 1,000 kills)"
 scripts/stress.sh 2>&1 | tee "$log" | grep -E '^(stress:|✖|✔|ℹ (tests|pass|fail))'
 p=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
 f=$(grep -E '^ℹ fail ' "$log" | awk '{print $3}')

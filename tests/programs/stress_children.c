@@ -1,5 +1,5 @@
-/* stress_children N: forks N children, every other one asleep in pause() and the rest
- * busy in user code, prints "ready N" once all run, then on a line of stdin kills them all
+/* stress_children N [K]: forks N children, every K-th one (default 2) busy in user code and
+ * the rest asleep in pause(), prints "ready N" once all run, then on a line of stdin kills them all
  * (SIGKILL), reaps each and prints "reaped N" when every one died of that signal
  * (tests/stress: 1,000 concurrent processes). */
 #include <signal.h>
@@ -11,6 +11,9 @@
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 10;
+	int every = argc > 2 ? atoi(argv[2]) : 2;
+	if (every < 1)
+		every = 1;
 	pid_t *pids = calloc((size_t)n, sizeof *pids);
 	int ready[2];
 	if (!pids || pipe(ready)) {
@@ -26,7 +29,7 @@ int main(int argc, char **argv)
 		if (pids[i] == 0) {
 			close(ready[0]);
 			(void)!write(ready[1], "r", 1);
-			if (i % 2 == 0)
+			if (i % every != 0)
 				for (;;)
 					pause();
 			volatile unsigned long spin = 0;
