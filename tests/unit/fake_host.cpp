@@ -3,6 +3,8 @@
 #include "vfs/inode.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -215,7 +217,45 @@ std::mutex g_thread_starts_lock;
 std::vector<std::pair<i32, i32>> g_thread_starts;
 } // namespace
 
+namespace {
+std::mutex g_faults_lock;
+HostFault g_faults[static_cast<int>(HostOp::count)];
+bool g_fault_set[static_cast<int>(HostOp::count)];
+} // namespace
+
+void FakeHost::inject(HostOp op, HostFault fault) {
+  std::lock_guard<std::mutex> g(g_faults_lock);
+  g_faults[static_cast<int>(op)] = fault;
+  g_fault_set[static_cast<int>(op)] = true;
+}
+
+void FakeHost::clear_faults() {
+  std::lock_guard<std::mutex> g(g_faults_lock);
+  for (bool& set : g_fault_set) set = false;
+}
+
+ErrorOr FakeHost::fault(HostOp op) {
+  int delay = 0;
+  {
+    std::lock_guard<std::mutex> g(g_faults_lock);
+    int i = static_cast<int>(op);
+    if (!g_fault_set[i]) return {};
+    HostFault& f = g_faults[i];
+    if (f.skip > 0) {
+      --f.skip;
+      return {};
+    }
+    if (f.times == 0) return {};
+    if (f.times > 0) --f.times;
+    if (static_cast<i32>(f.error) != 0) return f.error;
+    delay = f.delay_ms;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  return {};
+}
+
 ErrorOr FakeHost::start_thread(i32 pid, i32 tid) {
+  TRY(fault(HostOp::start_thread));
   std::lock_guard<std::mutex> g(g_thread_starts_lock);
   g_thread_starts.push_back({pid, tid});
   return {};
@@ -265,6 +305,7 @@ i32 FakeHost::guest_function_params(u32 fn) {
 int FakeHost::timer_service_starts() { return g_timer_service_starts; }
 
 ErrorOr FakeHost::start_process(i32 pid, const void* image, usize len, const ProgramKey&, const WasmImageInfo&) {
+  TRY(fault(HostOp::start_process));
   std::lock_guard<std::mutex> g(m_captured->lock);
   m_captured->starts.push_back({pid, std::string(static_cast<const char*>(image), len)});
   return {};
@@ -278,6 +319,7 @@ std::vector<ProcessStart> FakeHost::starts() {
 // ---- hostfs: POSIX calls that never follow a symlink on the host (lstat, O_NOFOLLOW) ----
 
 ErrorOr FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
+  TRY(fault(HostOp::stat));
   std::string p;
   TRY(host_path(mount, path, p));
   struct stat st {};
@@ -293,6 +335,7 @@ ErrorOr FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
 }
 
 Result<i32> FakeHost::host_open(u32 mount, std::string_view path, i32 flags, u32 mode) {
+  TRY(fault(HostOp::open));
   std::string p;
   TRY(host_path(mount, path, p));
   // Only these guest bits reach the host (host_fs.ts); spell them out rather than trust
@@ -319,22 +362,31 @@ void FakeHost::host_close(i32 handle) {
 }
 
 Result<usize> FakeHost::host_pread(i32 handle, void* dst, usize len, i64 offset) {
+  TRY(fault(HostOp::pread));
   ssize_t n = pread(fd_of(handle), dst, len, offset);
   if (n < 0) return fail();
   return static_cast<usize>(n);
 }
 
 Result<usize> FakeHost::host_pwrite(i32 handle, const void* src, usize len, i64 offset) {
+  TRY(fault(HostOp::pwrite));
   ssize_t n = pwrite(fd_of(handle), src, len, offset);
   if (n < 0) return fail();
   return static_cast<usize>(n);
 }
 
-ErrorOr FakeHost::host_ftruncate(i32 handle, i64 length) { return done(ftruncate(fd_of(handle), length)); }
+ErrorOr FakeHost::host_ftruncate(i32 handle, i64 length) {
+  TRY(fault(HostOp::ftruncate));
+  return done(ftruncate(fd_of(handle), length));
+}
 
-ErrorOr FakeHost::host_fsync(i32 handle) { return done(fsync(fd_of(handle))); }
+ErrorOr FakeHost::host_fsync(i32 handle) {
+  TRY(fault(HostOp::fsync));
+  return done(fsync(fd_of(handle)));
+}
 
 ErrorOr FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& names) {
+  TRY(fault(HostOp::readdir));
   std::string p;
   TRY(host_path(mount, path, p));
   DIR* dir = opendir(p.c_str());
@@ -353,18 +405,21 @@ ErrorOr FakeHost::host_readdir(u32 mount, std::string_view path, Vector<char>& n
 }
 
 ErrorOr FakeHost::host_mkdir(u32 mount, std::string_view path, u32 mode) {
+  TRY(fault(HostOp::mkdir));
   std::string p;
   TRY(host_path(mount, path, p));
   return done(mkdir(p.c_str(), mode));
 }
 
 ErrorOr FakeHost::host_unlink(u32 mount, std::string_view path, bool directory) {
+  TRY(fault(HostOp::unlink));
   std::string p;
   TRY(host_path(mount, path, p));
   return done((directory ? rmdir(p.c_str()) : unlink(p.c_str())));
 }
 
 ErrorOr FakeHost::host_rename(u32 mount, std::string_view from, std::string_view to) {
+  TRY(fault(HostOp::rename));
   std::string a, b;
   TRY(host_path(mount, from, a));
   TRY(host_path(mount, to, b));

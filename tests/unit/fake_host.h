@@ -58,8 +58,25 @@ struct Captured {
   std::vector<ProcessStart> starts;
 };
 
+// Host operations whose failure a test can inject (FakeHost::inject).
+enum class HostOp { stat, open, pread, pwrite, ftruncate, fsync, readdir, mkdir, unlink, rename, memory_grow,
+                    start_process, start_thread, count };
+
+// A fault: after `skip` more calls succeed, the next `times` calls (-1: all) fail with
+// `error` (an errno), or, with error 0, take `delay_ms` longer (a slow host).
+struct HostFault {
+  Errno error{}; // Errno{} (0): no error, only the delay
+  int skip{0};
+  int times{-1};
+  int delay_ms{0};
+};
+
 class FakeHost final : public HostPort {
 public:
+  // Faults are for every instance (host file systems are shared); clear_faults ends them.
+  static void inject(HostOp op, HostFault fault);
+  static void clear_faults();
+
   FakeHost();
   // Another kernel instance (thread) of the same process: same memory, same captures.
   explicit FakeHost(FakeHost& sibling);
@@ -84,7 +101,7 @@ public:
   i64 user_strnlen(UserAddr src, usize max) override;
   u64 user_memory_size() override { return m_memory->size(); }
   Result<u32> user_compare_exchange(UserAddr addr, u32 expected, u32 desired) override;
-  bool user_memory_grow(u32 pages) override { return m_memory->grow(pages); }
+  bool user_memory_grow(u32 pages) override { return !fault(HostOp::memory_grow).is_error() && m_memory->grow(pages); }
   i64 realtime_ns() override;
   i64 monotonic_ns() override;
   i64 thread_cputime_ns() override;
@@ -132,6 +149,8 @@ public:
   ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) override;
 
 private:
+  // The injected fault of op, if this call is to fail (its error) or be slowed (slept here).
+  static ErrorOr fault(HostOp op);
   std::string captured(int fd);
   std::shared_ptr<UserMemory> m_memory;
   std::shared_ptr<Captured> m_captured;

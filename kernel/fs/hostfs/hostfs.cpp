@@ -29,8 +29,12 @@ public:
   InodeMetadata metadata() override {
     HostStat st{};
     InodeMetadata md;
-    if (host().host_stat(m_mount, m_path.view(), st).is_error()) {
-      md.nlink = 0; // vanished on the host
+    if (auto r = host().host_stat(m_mount, m_path.view(), st); r.is_error()) {
+      // Gone on the host: no links. Any other failure (EIO, a host that cannot answer now)
+      // leaves what was last seen, so a path through this directory fails at the step the
+      // host refuses, with its error, not with ENOTDIR.
+      if (r.error() != Errno::enoent && r.error() != Errno::enotdir && m_seen) return m_last;
+      md.nlink = 0;
       return md;
     }
     md.ino = st.ino;
@@ -40,7 +44,31 @@ public:
     md.atime_ns = st.atime_ns;
     md.mtime_ns = st.mtime_ns;
     md.ctime_ns = st.ctime_ns;
+    m_last = md;
+    m_seen = true;
     return md;
+  }
+
+  // open(2) reaches the host as Linux's open reaches a network or FUSE file system: a host
+  // that refuses the file (EACCES, EIO) refuses the open. Reads and writes open it again.
+  Result<RefPtr<File>> open(u32 flags) override {
+    u32 acc = flags & abi::o_accmode;
+    if (!metadata().is_dir() && !metadata().is_symlink()) {
+      Unlocked unlocked;
+      i32 h = TRY(host().host_open(m_mount, m_path.view(), static_cast<i32>(acc == abi::o_accmode ? abi::o_rdwr : acc), 0));
+      host().host_close(h);
+    }
+    return Inode::open(flags);
+  }
+
+  // fsync(2): the host's file, written through at each write, is synced there.
+  ErrorOr sync() override {
+    if (metadata().is_dir()) return {};
+    Unlocked unlocked;
+    i32 h = TRY(host().host_open(m_mount, m_path.view(), abi::o_rdonly, 0));
+    auto r = host().host_fsync(h);
+    host().host_close(h);
+    return r;
   }
 
   Result<RefPtr<Inode>> lookup(std::string_view name) override {
@@ -232,6 +260,8 @@ private:
 
   u32 m_mount;
   String m_path;
+  InodeMetadata m_last{}; // what the host said last (metadata)
+  bool m_seen{false};
 };
 
 } // namespace
