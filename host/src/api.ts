@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tty from 'node:tty';
 import { Worker } from 'node:worker_threads';
-import { ABI_VERSION, errno } from './generated/abi.js';
+import { ABI_VERSION, errno, signal } from './generated/abi.js';
 import { KERNEL_INITIAL_PAGES, KERNEL_MAXIMUM_PAGES, KernelThread, writeAllSync } from './kernel/kernel_instance.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import { errnoMessage, execFailureStatus, ProgramError, type MemoryLimits } from './program_error.js';
@@ -475,7 +475,32 @@ export class Wasmux {
       };
       worker.worker.ref(); // a running thread keeps the host alive; idle workers don't
       worker.worker.postMessage(req); // acquire hands out booted workers only
-    });
+    }, () => this.runNotStarted(req));
+  }
+
+  // No worker could be started for this run: its process is killed (SIGKILL), a clean end
+  // its parent's wait sees, rather than a run that waits for ever.
+  private runNotStarted(req: RunRequest): void {
+    const k = this.kernel.exports;
+    const pid = req.pid;
+    this.running--;
+    if (!req.thread) {
+      k.wasmux_process_fail(pid, signal.SIGKILL);
+      this.endProcess(pid, signal.SIGKILL);
+      return;
+    }
+    // A thread made by clone: its process is killed, and the thread, which never ran, is
+    // finished the way a worker finishes one whose process ended before it attached.
+    Atomics.sub(this.cloneThreads, 0, 1);
+    k.wasmux_kill(pid, signal.SIGKILL);
+    const out = k.wasmux_alloc(8);
+    try {
+      if (k.wasmux_thread_attach_clone(pid, req.thread.tid, out) >= 0) return this.panic('a killed process\'s thread attached');
+      const status = new Int32Array(this.kernel.kernelMemory.buffer, out, 2)[1]!;
+      if (status >= 0) this.endProcess(pid, status);
+    } finally {
+      k.wasmux_free(out);
+    }
   }
 
   // A process the kernel made (posix_spawn): its parent reaps it through wait4, so the host

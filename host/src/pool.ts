@@ -2,6 +2,7 @@
 // wait ready, each with its kernel instance already made, and come back after each run.
 import { Worker } from 'node:worker_threads';
 import type { HostMounts } from './node/host_fs.js';
+import { injectedFault } from './faults.js';
 import type { RunRequest, WorkerInit, WorkerReply } from './kernel/messages.js';
 import type { MemoryLimits } from './program_error.js';
 
@@ -73,9 +74,13 @@ export class PooledWorker {
         }
       };
       worker.on('message', first);
-      worker.once('error', reject);
-      // A worker that dies of an uncaught error may have been anywhere, the kernel included.
-      worker.on('error', (e) => ctx.onPanic(`a process worker failed: ${e.stack ?? e.message}`));
+      // A worker that fails before it is ready ran nothing: the pool deals with it
+      // (WorkerPool.bootFailed). One that dies of an uncaught error later may have been
+      // anywhere, the kernel included: a panic.
+      worker.on('error', (e) => {
+        if (!this.isReady) reject(e);
+        else ctx.onPanic(`a process worker failed: ${e.stack ?? e.message}`);
+      });
     });
   }
 }
@@ -85,7 +90,7 @@ export class WorkerPool {
   private all = new Set<PooledWorker>();
   // Runs waiting for a worker: none idle was ready (booted) when they came. Idle workers do
   // not keep the host alive, so a timer does while a run waits.
-  private waiting: ((w: PooledWorker) => void)[] = [];
+  private waiting: { resolve: (w: PooledWorker) => void; reject: (e: Error) => void }[] = [];
   private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: PoolContext, private readonly spare: number) {
@@ -101,12 +106,12 @@ export class WorkerPool {
       mounts: this.ctx.mounts,
       sequence: this.ctx.sequencer.counter,
       cloneThreads: this.ctx.cloneThreads,
+      failStart: injectedFault('worker_start') !== 0,
     };
     const w = new PooledWorker(new Worker(new URL('./process_worker.js', import.meta.url), { workerData: init }), init.region, this.ctx);
     w.worker.unref();
     this.all.add(w);
-    // Booted while idle: a waiting run takes it (unless it was retired meanwhile). A worker
-    // that fails to boot is reported by its 'error' handler (a kernel panic).
+    // Booted while idle: a waiting run takes it (unless it was retired meanwhile).
     w.ready.then(
       () => {
         const at = this.idle.indexOf(w);
@@ -114,9 +119,28 @@ export class WorkerPool {
         this.handOff(this.idle.splice(at, 1)[0]!);
         this.refill();
       },
-      () => {},
+      (e: Error) => this.bootFailed(w, e),
     );
     return w;
+  }
+
+  // A worker could not start (the host is out of threads or memory): it goes, and when no
+  // other booting worker is left for a waiting run, the oldest one fails (its process is
+  // killed: api.ts runNotStarted) instead of waiting for ever. No new one is started here:
+  // the next run asks again.
+  private bootFailed(w: PooledWorker, e: Error): void {
+    process.stderr.write(`wasmux: a worker could not start: ${e.message}\n`);
+    this.all.delete(w);
+    this.idle = this.idle.filter((x) => x !== w);
+    void w.worker.terminate().then(() => this.ctx.freeRegion(w.region));
+    const booting = this.idle.filter((x) => !x.isReady).length;
+    if (this.waiting.length > booting) {
+      this.waiting.shift()!.reject(e);
+      if (this.waiting.length === 0) {
+        clearInterval(this.keepAlive);
+        this.keepAlive = undefined;
+      }
+    }
   }
 
   private refill(): void {
@@ -136,7 +160,7 @@ export class WorkerPool {
       this.refill();
       return Promise.resolve(w);
     }
-    const w = new Promise<PooledWorker>((resolve) => this.waiting.push(resolve));
+    const w = new Promise<PooledWorker>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.keepAlive ??= setInterval(() => {}, 1 << 30);
     // Progress without any run ending: at least one booting worker per waiting run.
     if (this.idle.length < this.waiting.length) this.idle.push(this.start());
@@ -145,7 +169,7 @@ export class WorkerPool {
   }
 
   private handOff(w: PooledWorker): void {
-    this.waiting.shift()!(w);
+    this.waiting.shift()!.resolve(w);
     if (this.waiting.length === 0) {
       clearInterval(this.keepAlive);
       this.keepAlive = undefined;

@@ -11,6 +11,7 @@ import { MemoryCollector } from './memory_collector.js';
 const memories = new MemoryCollector();
 
 const init = workerData as WorkerInit;
+if (init.failStart) throw new Error('WASMUX_FAULTS: worker_start');
 const kernel = new KernelThread(init.kernelModule, init.kernelMemory, init.mounts);
 kernel.enterRegion(init.region);
 const nextSeq = (): number => Atomics.add(init.sequence!, 0, 1);

@@ -2,6 +2,7 @@
 // (DESIGN §1). Each worker (and the main thread) has its own, with its own stack and TLS
 // region, its "host" imports bound to that worker's current user memory.
 import { ABI_VERSION, errno, image as imageProblem } from '../generated/abi.js';
+import { faultsInjected, injectedFault } from '../faults.js';
 import { hostFsImports, type HostMounts } from '../node/host_fs.js';
 import { ProgramError, type MemoryLimits } from '../program_error.js';
 
@@ -201,6 +202,7 @@ export class KernelThread {
       user_memory_pages: (): number => (this.userMemory ? this.userMemory.buffer.byteLength / 65536 : 0),
       user_memory_grow: (pages: number): number => {
         if (!this.userMemory) return -1;
+        if (faultsInjected && injectedFault('memory_grow')) return -1;
         try {
           const old = this.userMemory.grow(pages);
           this.userBytes = new Uint8Array(this.userMemory.buffer);

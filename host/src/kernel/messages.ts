@@ -20,6 +20,8 @@ export interface WorkerInit {
   // Threads made by clone that run or wait for a worker, counted by the workers that ask
   // for them and by the main thread when they end: at most maxCloneThreads at once.
   cloneThreads?: Int32Array;
+  // WASMUX_FAULTS worker_start (faults.ts): the worker fails before it is ready.
+  failStart?: boolean;
 }
 
 // Where a forked child resumes: its parent's stack unwound into its memory, which the

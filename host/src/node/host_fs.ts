@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { dirent, errno, open } from '../generated/abi.js';
+import { faultsInjected, injectedFault } from '../faults.js';
 
 export type HostMounts = Record<number, string>; // mount id → absolute host directory
 
@@ -57,7 +58,10 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
     }
     return Buffer.concat([Buffer.from(root.endsWith('/') ? root : root + '/'), rel]);
   };
-  const guard = (f: () => number): number => {
+  // op: the operation's name, for WASMUX_FAULTS (faults.ts).
+  const guard = (op: string, f: () => number): number => {
+    const injected = faultsInjected ? injectedFault(op) : 0;
+    if (injected) return -injected;
     try {
       return f();
     } catch (e) {
@@ -71,7 +75,7 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
 
   return {
     fs_stat: (mount: number, p: number, len: number, out: number): number =>
-      guard(() => {
+      guard('fs_stat', () => {
         const st = fs.lstatSync(hostPath(mount, p, len), { bigint: true });
         const view = new DataView(kernel().buffer, out >>> 0, 48);
         view.setUint32(0, Number(st.mode), true);
@@ -84,7 +88,7 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
         return 0;
       }),
     fs_open: (mount: number, p: number, len: number, flags: number, mode: number): number =>
-      guard(() => {
+      guard('fs_open', () => {
         const c = fs.constants;
         const acc = flags & O_ACCMODE;
         let f = (acc === 0 ? c.O_RDONLY : acc === 1 ? c.O_WRONLY : c.O_RDWR) | c.O_NOFOLLOW;
@@ -102,65 +106,65 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       if (fd !== undefined) fs.closeSync(fd);
     },
     fs_pread: (h: number, dst: number, len: number, offset: bigint): bigint =>
-      BigInt(guard(() => fs.readSync(handles.get(h) ?? -1, kernel(), dst >>> 0, len >>> 0, offset))),
+      BigInt(guard('fs_pread', () => fs.readSync(handles.get(h) ?? -1, kernel(), dst >>> 0, len >>> 0, offset))),
     fs_pwrite: (h: number, src: number, len: number, offset: bigint): bigint =>
-      BigInt(guard(() => fs.writeSync(handles.get(h) ?? -1, kernel(), src >>> 0, len >>> 0, Number(offset)))),
+      BigInt(guard('fs_pwrite', () => fs.writeSync(handles.get(h) ?? -1, kernel(), src >>> 0, len >>> 0, Number(offset)))),
     fs_ftruncate: (h: number, length: bigint): number =>
-      guard(() => {
+      guard('fs_ftruncate', () => {
         fs.ftruncateSync(handles.get(h) ?? -1, Number(length));
         return 0;
       }),
     fs_fsync: (h: number): number =>
-      guard(() => {
+      guard('fs_fsync', () => {
         fs.fsyncSync(handles.get(h) ?? -1);
         return 0;
       }),
     fs_readdir: (mount: number, p: number, len: number, out: number, cap: number): number =>
-      guard(() => {
+      guard('fs_readdir', () => {
         const entries = fs.readdirSync(hostPath(mount, p, len), { encoding: 'buffer', withFileTypes: true });
         // Each entry: its DT_* type byte, its name, '\0' (kernel/host/host_port.h).
         const records = entries.flatMap((e) => [Buffer.of(direntType(e)), e.name, Buffer.of(0)]);
         return putSized(Buffer.concat(records), out, cap);
       }),
     fs_mkdir: (mount: number, p: number, len: number, mode: number): number =>
-      guard(() => {
+      guard('fs_mkdir', () => {
         fs.mkdirSync(hostPath(mount, p, len), { mode });
         return 0;
       }),
     fs_unlink: (mount: number, p: number, len: number, directory: number): number =>
-      guard(() => {
+      guard('fs_unlink', () => {
         const target = hostPath(mount, p, len);
         if (directory) fs.rmdirSync(target);
         else fs.unlinkSync(target);
         return 0;
       }),
     fs_rename: (mount: number, a: number, alen: number, b: number, blen: number): number =>
-      guard(() => {
+      guard('fs_rename', () => {
         fs.renameSync(hostPath(mount, a, alen), hostPath(mount, b, blen));
         return 0;
       }),
     fs_symlink: (mount: number, t: number, tlen: number, p: number, len: number): number =>
-      guard(() => {
+      guard('fs_symlink', () => {
         const target = Buffer.from(kernel().slice(t >>> 0, (t >>> 0) + (tlen >>> 0)));
         fs.symlinkSync(target, hostPath(mount, p, len));
         return 0;
       }),
     fs_readlink: (mount: number, p: number, len: number, out: number, cap: number): number =>
-      guard(() => putSized(fs.readlinkSync(hostPath(mount, p, len), { encoding: 'buffer' }), out, cap)),
+      guard('fs_readlink', () => putSized(fs.readlinkSync(hostPath(mount, p, len), { encoding: 'buffer' }), out, cap)),
     fs_link: (mount: number, a: number, alen: number, b: number, blen: number): number =>
-      guard(() => {
+      guard('fs_link', () => {
         fs.linkSync(hostPath(mount, a, alen), hostPath(mount, b, blen));
         return 0;
       }),
     fs_chmod: (mount: number, p: number, len: number, mode: number): number =>
-      guard(() => {
+      guard('fs_chmod', () => {
         const target = hostPath(mount, p, len);
         if (fs.lstatSync(target).isSymbolicLink()) return -ENOENT;
         fs.chmodSync(target, mode);
         return 0;
       }),
     fs_utimens: (mount: number, p: number, len: number, atime: bigint, mtime: bigint): number =>
-      guard(() => {
+      guard('fs_utimens', () => {
         const target = hostPath(mount, p, len);
         const st = fs.lstatSync(target, { bigint: true });
         // The kernel's "leave it alone" (vfs/inode.h Inode::time_omit): the smallest i64.
@@ -172,7 +176,7 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       }),
     // kernel/host/host_port.h HostStatfs: seven u64 words.
     fs_statfs: (mount: number, p: number, len: number, out: number): number =>
-      guard(() => {
+      guard('fs_statfs', () => {
         const st = fs.statfsSync(hostPath(mount, p, len), { bigint: true });
         const view = new DataView(kernel().buffer, out >>> 0, 56);
         [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => view.setBigUint64(8 * i, BigInt(v), true));
