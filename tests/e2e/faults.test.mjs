@@ -63,6 +63,13 @@ test('workers that cannot start: the children that get none are killed, the rest
   assert.equal(r.code, 0, 'the parent went on');
 });
 
+test('a thread that gets no worker: its process is killed, not left waiting', async () => {
+  // The process takes one of the three spares; its second thread finds none it can start.
+  const r = await probeWith('worker_start=EAGAIN@3', 'threads', '4');
+  assert.equal(r.signal ?? r.code, 128 + 9, `killed by SIGKILL (${r.stdout}${r.stderr})`);
+  assert.match(r.stderr, /a worker could not start/);
+});
+
 test('a fault list that cannot be read is named, and nothing fails', async () => {
   const r = await probeWith('fs_pwrite=NOPE,bad', 'memory');
   assert.equal(r.stdout.toString(), 'malloc: OK\nmmap: OK\n');

@@ -4,8 +4,10 @@
  *   read FILE     open FILE and read it
  *   mkdir DIR     mkdir DIR/newdir
  *   memory        malloc and mmap 256 MiB
- *   children N    fork N children that sleep a second and exit 0; prints how they ended */
+ *   children N    fork N children that sleep a second and exit 0; prints how they ended
+ *   threads N     start N threads that sleep a second; prints "joined N" */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,13 @@ static const char *name(int e)
 	case ENOENT: return "ENOENT";
 	default: return "other";
 	}
+}
+
+static void *sleeper(void *arg)
+{
+	struct timespec t = {1, 0};
+	nanosleep(&t, NULL);
+	return arg;
 }
 
 static void report(const char *step, int ok)
@@ -89,6 +98,16 @@ int main(int argc, char **argv)
 				killed++;
 		}
 		printf("exited %d killed %d\n", exited, killed);
+	} else if (strcmp(mode, "threads") == 0 && argc > 2) {
+		int n = atoi(argv[2]), started = 0, joined = 0;
+		pthread_t t[64];
+		for (int i = 0; i < n && i < 64; i++)
+			if (pthread_create(&t[started], NULL, sleeper, NULL) == 0)
+				started++;
+		for (int i = 0; i < started; i++)
+			if (pthread_join(t[i], NULL) == 0)
+				joined++;
+		printf("joined %d\n", joined);
 	} else {
 		return 2;
 	}
