@@ -11,6 +11,7 @@
 #include "actors.h"
 #include "fuzz_checks.h"
 #include <fuzzer/FuzzedDataProvider.h>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -62,10 +63,16 @@ constexpr const char* scratch = "/tmp/fuzz";
 void lay_out(Actor& a) {
   GuestProcess& p = a.process();
   Layout& l = a.layout();
+  // Each buffer starts with the same bytes (no zeros: a buffer passed as a path is a long
+  // name), made once.
+  static const auto pattern = [] {
+    std::array<u8, Layout::buffer_size> bytes;
+    for (usize i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<u8>(i * 7 + 1);
+    return bytes;
+  }();
   for (auto& b : l.buffers) {
     b = p.alloc(Layout::buffer_size, 64);
-    u8* at = p.host().memory().at(b);
-    for (usize i = 0; i < Layout::buffer_size; ++i) at[i] = static_cast<u8>(i * 7 + 1);
+    memcpy(p.host().memory().at(b), pattern.data(), pattern.size());
   }
   l.paths.clear();
   for (const char* s : path_pool) l.paths.append(p.str(s));
@@ -103,7 +110,7 @@ private:
   std::vector<std::unique_ptr<Actor>> m_actors;
   std::vector<usize> m_starts_seen; // per actor: process starts of its host already adopted
   static constexpr usize max_actors = 6;
-  static constexpr int max_operations = 64;
+  static constexpr int max_operations = 128;
 };
 
 i64 Program::pointer(Actor& a) {
