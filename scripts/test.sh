@@ -2,8 +2,9 @@
 # Runs every test suite: set-up and build first (idempotent), then the kernel's unit tests
 # (native, ASan+UBSan), the conformance programs (natively and on wasmux), the end-to-end
 # tests, busybox's own shell tests (natively and on wasmux; one test: every test's outcome
-# on each side as tests/external/busybox-ash/expected-results.txt lists it), the stress
-# tests (scripts/stress.sh) and the syscall fuzzer for two minutes (scripts/fuzz.sh).
+# on each side as tests/external/busybox-ash/expected-results.txt lists it), the
+# differential syscall programs (tests/differential), the stress tests (scripts/stress.sh)
+# and the syscall fuzzer for two minutes (scripts/fuzz.sh).
 # Ends with one line "total: N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,6 +53,13 @@ if grep -qE '^busybox ash gate: PASS: ' "$log"; then
 else
   failed=$((failed + 1))
   grep -qE '^busybox ash gate: ' "$log" || echo "busybox ash gate: FAIL: run.sh gave no verdict"
+fi
+
+echo "== differential syscall programs (native and wasmux, 2,000 seeds)"
+if tests/differential/run.sh 2000 2>&1 | tee "$log" | tail -n 25; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
 fi
 
 echo "== stress (scripts/stress.sh: 300 processes at once, 10,000 in a row, 1,000 kills)"

@@ -118,8 +118,9 @@ SyscallResult sys_truncate(const SyscallArgs& a) {
 }
 
 SyscallResult sys_ftruncate(const SyscallArgs& a) {
-  auto d = TRY(current_process().fds().get(a.fd(0)));
+  // The length first, then the descriptor (fs/open.c do_sys_ftruncate).
   if (a.i64_(1) < 0) return Errno::einval;
+  auto d = TRY(current_process().fds().get(a.fd(0)));
   // ftruncate(2): EINVAL (not EBADF) when the descriptor is not open for writing.
   if (!d->is_writable()) return d->is_path_only() ? Errno::ebadf : Errno::einval;
   TRY(d->file().truncate(a.i64_(1)));

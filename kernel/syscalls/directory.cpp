@@ -57,8 +57,19 @@ SyscallResult rename_common(i32 olddirfd, UserAddr oldpath, i32 newdirfd, UserAd
   // remove the source's entry, to add (or replace) the target's, and to rewrite a moved
   // directory's "..".
   if (Vfs::the().mounted_over(*src)) return Errno::ebusy;
-  TRY(may_delete(from.parent->inode(), *src));
   auto replaced = to.parent->inode().lookup(to.name.view());
+  // Linux's lock_rename traps, before any other check: the source may not be an ancestor
+  // of the target (EINVAL), nor the target an ancestor of the source (ENOTEMPTY).
+  auto is_ancestor = [](Inode& dir, Custody* c) {
+    for (; c; c = c->parent())
+      if (&c->inode() == &dir) return true;
+    return false;
+  };
+  if (&from.parent->inode() != &to.parent->inode()) {
+    if (is_ancestor(*src, to.parent.ptr())) return Errno::einval;
+    if (!replaced.is_error() && is_ancestor(*replaced.value(), from.parent.ptr())) return Errno::enotempty;
+  }
+  TRY(may_delete(from.parent->inode(), *src));
   if (!replaced.is_error()) {
     if (Vfs::the().mounted_over(*replaced.value())) return Errno::ebusy;
     TRY(may_delete(to.parent->inode(), *replaced.value()));
@@ -76,16 +87,28 @@ SyscallResult rename_common(i32 olddirfd, UserAddr oldpath, i32 newdirfd, UserAd
 SyscallResult sys_renameat(const SyscallArgs& a) { return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), 0); }
 SyscallResult sys_renameat2(const SyscallArgs& a) { return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), a.u32_(4)); }
 
+namespace {
+// Where link(2) and symlink(2) put a new entry, as Linux's filename_create checks it: "/",
+// "." and ".." always exist, as does any name found (EEXIST); a trailing slash names a
+// directory, which neither makes (ENOENT); then the caller must be allowed to add it.
+ErrorOr check_new_entry(ResolvedParent& parent) {
+  if (parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eexist;
+  if (!parent.parent->inode().lookup(parent.name.view()).is_error()) return Errno::eexist;
+  if (parent.trailing_slash) return Errno::enoent;
+  return may_create(parent.parent->inode());
+}
+} // namespace
+
+// fs/namei.c do_linkat's order: the old path, the new entry, the mount (EXDEV), then
+// vfs_link's own checks (a directory: EPERM).
 SyscallResult sys_linkat(const SyscallArgs& a) {
   u32 flags = a.u32_(4);
   if (flags & ~static_cast<u32>(abi::at_symlink_follow | abi::at_empty_path)) return Errno::einval;
   auto target = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_follow) ? Follow::yes : Follow::no));
-  if (target->inode().metadata().is_dir()) return Errno::eperm;
   auto parent = TRY(resolve_parent_at(a.fd(2), a.ptr(3)));
-  // "." and ".." always exist (link(2), symlink(2): EEXIST); no file system sees them.
-  if (parent.name.empty() || parent.trailing_slash || parent.name == "." || parent.name == "..") return Errno::eexist;
+  TRY(check_new_entry(parent));
   if (target->inode().device() != parent.parent->inode().device()) return Errno::exdev;
-  TRY(may_create(parent.parent->inode()));
+  if (target->inode().metadata().is_dir()) return Errno::eperm;
   TRY(parent.parent->inode().link(parent.name.view(), target->inode()));
   return 0;
 }
@@ -94,10 +117,8 @@ SyscallResult sys_symlinkat(const SyscallArgs& a) {
   String target = TRY(copy_path_in(a.ptr(0)));
   if (target.empty()) return Errno::enoent;
   auto parent = TRY(resolve_parent_at(a.fd(1), a.ptr(2)));
-  // "." and ".." always exist (link(2), symlink(2): EEXIST); no file system sees them.
-  if (parent.name.empty() || parent.trailing_slash || parent.name == "." || parent.name == "..") return Errno::eexist;
+  TRY(check_new_entry(parent));
   Process& p = current_process();
-  TRY(may_create(parent.parent->inode()));
   TRY(parent.parent->inode().symlink(parent.name.view(), target.view(), p.credentials().euid, p.credentials().egid));
   return 0;
 }

@@ -16,8 +16,11 @@ namespace {
 Result<RefPtr<Custody>> create_at(Process& p, Custody& base, std::string_view path, u32 flags, u32 mode, u32& links,
                                   bool& created) {
   auto parent = TRY(Vfs::the().resolve_parent(base, path));
-  // open(2): O_CREAT on a directory (or with a trailing slash) fails with EISDIR.
-  if (parent.trailing_slash || parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eisdir;
+  // open(2): O_CREAT on a directory (or with a trailing slash) fails with EISDIR; with
+  // O_EXCL, "/", "." and ".." exist (EEXIST, as Linux's open_last_lookups answers first).
+  bool special = parent.name.empty() || parent.name == "." || parent.name == "..";
+  if (special && (flags & abi::o_excl)) return Errno::eexist;
+  if (parent.trailing_slash || special) return Errno::eisdir;
   TRY(inode_permission(parent.parent->inode(), may_exec));
   auto existing = parent.parent->inode().lookup(parent.name.view());
   if (!existing.is_error()) {

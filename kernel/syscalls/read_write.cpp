@@ -47,7 +47,9 @@ Result<usize> do_write(FileDescription& d, const IoBuffer& buf, i64 at) {
       }
       return done ? Result<usize>(done) : Result<usize>(r.error());
     }
-    if (!positional && d.file().is_seekable()) d.set_offset(offset + static_cast<i64>(r.value()));
+    // Only what was written moves the offset: an O_APPEND write of nothing leaves it
+    // (Linux new_sync_write updates it when the write returned more than 0).
+    if (!positional && d.file().is_seekable() && r.value() > 0) d.set_offset(offset + static_cast<i64>(r.value()));
     done += r.value();
     if (r.value() == 0 || buf.size() == 0) break;
   }

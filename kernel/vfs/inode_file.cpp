@@ -48,6 +48,13 @@ void fill_stat(Inode& inode, abi::Stat& out) {
   split(md.ctime_ns, out.st_ctime_sec, out.st_ctime_nsec);
 }
 
+// A directory's offset is a position in its listing: only SEEK_SET and SEEK_CUR mean
+// something (Linux dcache_dir_lseek, which tmpfs uses: SEEK_END is EINVAL).
+Result<i64> InodeFile::seek(FileDescription& d, i64 offset, i32 whence) {
+  if (m_inode->metadata().is_dir() && whence != abi::seek_set && whence != abi::seek_cur) return Errno::einval;
+  return File::seek(d, offset, whence);
+}
+
 ErrorOr InodeFile::stat(abi::Stat& out) {
   fill_stat(*m_inode, out);
   return {};

@@ -13,6 +13,7 @@ public:
   Result<usize> write(FileDescription&, const IoBuffer&, i64 offset) override;
   bool is_seekable() const override { return true; }
   Result<i64> size() override { return m_inode->metadata().size; }
+  Result<i64> seek(FileDescription& d, i64 offset, i32 whence) override;
   ErrorOr stat(abi::Stat& out) override;
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
   ErrorOr sync() override { return m_inode->sync(); }
