@@ -124,15 +124,28 @@ test(`${short} short processes in a row leave the kernel heap and host memory as
 
 test(`${kills} processes killed at random moments leave nothing behind`, async () => {
   const next = random(seed);
+  // A run that neither starts nor ends within a minute is a hang: the kernel's state and
+  // the run's threads are printed, and the test fails instead of waiting for ever.
+  const within = (promise, what, pid) => {
+    let timer;
+    const hang = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        console.log(`stress: HANG ${what} of pid ${pid}: threads ${JSON.stringify(w.getThreads(pid))}`);
+        w.dumpState();
+        reject(new Error(`pid ${pid} hung ${what} (seed ${seed})`));
+      }, 60000);
+    });
+    return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
+  };
   const churn = async (delay) => {
     let running;
     const started = new Promise((r) => (running = r));
     const p = w.spawn(program('stress_churn'), ['stress_churn'], { stdio: { stdin: '', stdout: () => running() } });
     const exited = p.wait();
-    await Promise.race([started, exited]);
+    await within(Promise.race([started, exited]), 'starting', p.pid);
     await sleep(delay);
     w.kill(-p.pid, 9); // the process group: its forked children too
-    return exited;
+    return within(exited, 'ending after SIGKILL', p.pid);
   };
   await churn(5);
   const heap = await quietHeap();
