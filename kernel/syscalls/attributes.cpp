@@ -77,7 +77,8 @@ SyscallResult sys_fchown(const SyscallArgs& a) {
 SyscallResult sys_fchownat(const SyscallArgs& a) {
   u32 flags = a.u32_(4);
   if (flags & ~static_cast<u32>(abi::at_symlink_nofollow | abi::at_empty_path)) return Errno::einval;
-  auto custody = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
+  auto custody =
+      TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
   if (current_process().credentials().euid != 0) return Errno::eperm;
   TRY(custody->inode().chown(a.u32_(2), a.u32_(3)));
   return 0;
@@ -101,7 +102,8 @@ SyscallResult sys_utimensat(const SyscallArgs& a) {
     if (!d->file().inode()) return Errno::einval;
     inode = d->file().inode();
   } else {
-    auto custody = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
+    auto custody =
+        TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
     inode = custody->inode_ref();
   }
   TRY(inode->set_times(atime, mtime));

@@ -17,7 +17,8 @@ SyscallResult sys_mkdirat(const SyscallArgs& a) {
   if (parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eexist;
   Process& p = current_process();
   TRY(may_create(parent.parent->inode()));
-  TRY(parent.parent->inode().mkdir(parent.name.view(), a.u32_(2) & ~p.umask() & 07777, p.credentials().euid, p.credentials().egid));
+  TRY(parent.parent->inode().mkdir(parent.name.view(), a.u32_(2) & ~p.umask() & 07777, p.credentials().euid,
+                                   p.credentials().egid));
   return 0;
 }
 
@@ -77,15 +78,18 @@ SyscallResult rename_common(i32 olddirfd, UserAddr oldpath, i32 newdirfd, UserAd
     TRY(may_create(to.parent->inode()));
   }
   if (src->metadata().is_dir() && &from.parent->inode() != &to.parent->inode()) TRY(inode_permission(*src, may_write));
-  RenameFlags rf = (flags & abi::rename_exchange) ? RenameFlags::exchange
-                   : (flags & abi::rename_noreplace) ? RenameFlags::noreplace : RenameFlags::none;
+  RenameFlags rf = (flags & abi::rename_exchange)    ? RenameFlags::exchange
+                   : (flags & abi::rename_noreplace) ? RenameFlags::noreplace
+                                                     : RenameFlags::none;
   TRY(from.parent->inode().rename(from.name.view(), to.parent->inode(), to.name.view(), rf));
   return 0;
 }
 } // namespace
 
 SyscallResult sys_renameat(const SyscallArgs& a) { return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), 0); }
-SyscallResult sys_renameat2(const SyscallArgs& a) { return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), a.u32_(4)); }
+SyscallResult sys_renameat2(const SyscallArgs& a) {
+  return rename_common(a.fd(0), a.ptr(1), a.fd(2), a.ptr(3), a.u32_(4));
+}
 
 namespace {
 // Where link(2) and symlink(2) put a new entry, as Linux's filename_create checks it: "/",

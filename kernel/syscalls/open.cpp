@@ -1,6 +1,6 @@
 // openat, close.
-#include "../fd/file_description.h"
 #include "open.h"
+#include "../fd/file_description.h"
 #include "../vfs/permission.h"
 
 #include "path_helpers.h"
@@ -41,8 +41,8 @@ Result<RefPtr<Custody>> create_at(Process& p, Custody& base, std::string_view pa
   if (existing.error() != Errno::enoent) return existing.error();
   TRY(may_create(parent.parent->inode()));
   created = true;
-  auto inode = TRY(parent.parent->inode().create(parent.name.view(), mode & ~p.umask() & 07777,
-                                                 p.credentials().euid, p.credentials().egid));
+  auto inode = TRY(parent.parent->inode().create(parent.name.view(), mode & ~p.umask() & 07777, p.credentials().euid,
+                                                 p.credentials().egid));
   return make_ref<Custody>(parent.parent, parent.name.view(), std::move(inode));
 }
 

@@ -72,8 +72,7 @@ Result<Vector<abi::Iovec>> copy_iovecs(UserAddr uiov, i32 count) {
   return iovs;
 }
 
-template <typename Op>
-SyscallResult vector_io(i32 fd, UserAddr uiov, i32 count, i64 at, Op op) {
+template <typename Op> SyscallResult vector_io(i32 fd, UserAddr uiov, i32 count, i64 at, Op op) {
   auto d = TRY(current_process().fds().get(fd));
   auto iovs = TRY(copy_iovecs(uiov, count));
   usize total = 0;

@@ -60,8 +60,10 @@ void Actor::run(std::function<void(GuestProcess&)> job) {
       // Asleep now; it may have woken and finished meanwhile, which is fine either way.
       return;
     }
-    if (spins > 1024) std::this_thread::sleep_for(std::chrono::microseconds(20));
-    else std::this_thread::yield();
+    if (spins > 1024)
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    else
+      std::this_thread::yield();
   }
 }
 

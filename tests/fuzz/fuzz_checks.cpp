@@ -34,7 +34,8 @@ void make_scratch_tree(GuestProcess& root, const char* path, i32 uid) {
     fail("scratch: symlink");
   for (const char* name : {"", "/a", "/a/b", "/f", "/a/f", "/l", "/loop", "/dangling"}) {
     std::string p = base + name;
-    if (root.sys(nr::fchownat, abi::at_fdcwd, root.str(p), uid, uid, abi::at_symlink_nofollow) != 0) fail("scratch: chown");
+    if (root.sys(nr::fchownat, abi::at_fdcwd, root.str(p), uid, uid, abi::at_symlink_nofollow) != 0)
+      fail("scratch: chown");
   }
 }
 
@@ -59,7 +60,8 @@ static void remove_tree(GuestProcess& root, const std::string& path, int depth) 
     // What is left in it, for the report.
     i64 again = root.open(path, abi::o_rdonly | abi::o_directory);
     if (again >= 0)
-      for (const auto& n : root.list_dir(again)) fprintf(stderr, "wasmux fuzz: left in %s: '%s'\n", path.c_str(), n.c_str());
+      for (const auto& n : root.list_dir(again))
+        fprintf(stderr, "wasmux fuzz: left in %s: '%s'\n", path.c_str(), n.c_str());
     fail_on("rmdir", path, r);
   }
 }
@@ -78,9 +80,7 @@ void check_kernel_state() {
   LockGuard lock;
   if (ProcessTable::the().count() != baseline_processes) fail("a process of the program is left in the process table");
   bool sleeper = false;
-  ProcessTable::the().for_each([&](Process& p) {
-    p.for_each_thread([&](Thread& t) { sleeper |= t.sleeping(); });
-  });
+  ProcessTable::the().for_each([&](Process& p) { p.for_each_thread([&](Thread& t) { sleeper |= t.sleeping(); }); });
   if (sleeper) fail("a thread sleeps in the kernel with no program running");
   if (const char* problem = kernel_heap_check()) fail(problem);
 }
@@ -92,7 +92,8 @@ void write_dictionary(const char* path, usize syscall_count) {
   // for a range below 256: an operation that makes system call i of the table by the only
   // actor is its table index then the opcode 0 (a range of one actor takes no byte).
   if (syscall_count > 256) fail("the dictionary assumes fewer than 256 system calls");
-  for (usize i = 0; i < syscall_count; ++i) fprintf(f, "\"\\x%02x\\x00\"\n", static_cast<unsigned>(i));
+  for (usize i = 0; i < syscall_count; ++i)
+    fprintf(f, "\"\\x%02x\\x00\"\n", static_cast<unsigned>(i));
   fclose(f);
 }
 

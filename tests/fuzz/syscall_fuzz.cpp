@@ -10,10 +10,10 @@
 // byte and an actor byte, then the operation's own bytes (see run_operation).
 #include "actors.h"
 #include "fuzz_checks.h"
-#include <fuzzer/FuzzedDataProvider.h>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fuzzer/FuzzedDataProvider.h>
 #include <string>
 #include <vector>
 
@@ -40,7 +40,7 @@ bool excluded(std::string_view name) {
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> table = [] {
     std::vector<Spec> t;
-#define WASMUX_SYSCALL(number, name, level, nargs, kinds, names)                                                      \
+#define WASMUX_SYSCALL(number, name, level, nargs, kinds, names)                                                       \
   if (std::string_view(#level) != "none" && !excluded(#name)) t.push_back({number, #name, kinds});
 #include <wasmux/syscall_table.inc>
 #undef WASMUX_SYSCALL
@@ -53,9 +53,32 @@ const std::vector<Spec>& specs() {
 // outside anything they may write: a program cannot reach past its tree (no "..", no
 // /proc/self/root), so what it creates goes away with the tree.
 const char* const path_pool[] = {
-    "a", "a/b", "a/b/c", "f", "g", "a/f", "l", "l/b", "loop", "dangling", "p", "f/", "a//b", ".", "a/.", "",
-    "/", "/dev/null", "/dev/zero", "/proc/self/status", "/proc/self/fd", "/proc/self", "/nonexistent", "/proc/1/status",
-    "/proc/self/fd/0", "/dev",
+    "a",
+    "a/b",
+    "a/b/c",
+    "f",
+    "g",
+    "a/f",
+    "l",
+    "l/b",
+    "loop",
+    "dangling",
+    "p",
+    "f/",
+    "a//b",
+    ".",
+    "a/.",
+    "",
+    "/",
+    "/dev/null",
+    "/dev/zero",
+    "/proc/self/status",
+    "/proc/self/fd",
+    "/proc/self",
+    "/nonexistent",
+    "/proc/1/status",
+    "/proc/self/fd/0",
+    "/dev",
 };
 constexpr i32 fuzz_uid = 1000;
 constexpr const char* scratch = "/tmp/fuzz";
@@ -67,7 +90,8 @@ void lay_out(Actor& a) {
   // name), made once.
   static const auto pattern = [] {
     std::array<u8, Layout::buffer_size> bytes;
-    for (usize i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<u8>(i * 7 + 1);
+    for (usize i = 0; i < bytes.size(); ++i)
+      bytes[i] = static_cast<u8>(i * 7 + 1);
     return bytes;
   }();
   for (auto& b : l.buffers) {
@@ -75,7 +99,8 @@ void lay_out(Actor& a) {
     memcpy(p.host().memory().at(b), pattern.data(), pattern.size());
   }
   l.paths.clear();
-  for (const char* s : path_pool) l.paths.append(p.str(s));
+  for (const char* s : path_pool)
+    l.paths.append(p.str(s));
   // A name longer than NAME_MAX, and one longer than PATH_MAX.
   l.paths.append(p.str(std::string(300, 'n')));
   l.paths.append(p.str(std::string(5000, 'a').replace(1, 1, "/")));
@@ -118,9 +143,9 @@ i64 Program::pointer(Actor& a) {
   u64 size = a.process().host().memory().size();
   switch (m_in.ConsumeIntegralInRange<int>(0, 11)) {
   case 0: return 0;
-  case 1: return l.buffers[1] + 1; // misaligned
+  case 1: return l.buffers[1] + 1;           // misaligned
   case 2: return static_cast<i64>(size - 8); // runs past the end
-  case 3: return static_cast<i64>(size); // just past the end
+  case 3: return static_cast<i64>(size);     // just past the end
   case 4: return 0xfffffff0;
   case 5: return l.paths[m_in.ConsumeIntegralInRange<usize>(0, l.paths.size() - 1)];
   case 6: return 4096; // low memory: the guest's stack
@@ -206,17 +231,20 @@ void Program::syscall(Actor& a) {
     // (abi/syscalls.tbl).
     char kind = k[0] == 's' && k[1] == 'z' ? 'z' : k[0];
     args[n] = arg(kind, a);
-    while (*k && *k != ',') ++k;
+    while (*k && *k != ',')
+      ++k;
     if (*k == ',') ++k;
   }
   i64 result;
   bool returned = a.call(s.nr, args, result);
   ++syscalls_made;
   if (tracing) {
-    fprintf(stderr, "[%d] %s(%lld, %lld, %lld, %lld, %lld, %lld)", a.pid(), s.name, (long long)args[0], (long long)args[1],
-            (long long)args[2], (long long)args[3], (long long)args[4], (long long)args[5]);
-    if (returned) fprintf(stderr, " = %lld\n", (long long)result);
-    else fprintf(stderr, " asleep\n");
+    fprintf(stderr, "[%d] %s(%lld, %lld, %lld, %lld, %lld, %lld)", a.pid(), s.name, (long long)args[0],
+            (long long)args[1], (long long)args[2], (long long)args[3], (long long)args[4], (long long)args[5]);
+    if (returned)
+      fprintf(stderr, " = %lld\n", (long long)result);
+    else
+      fprintf(stderr, " asleep\n");
   }
 }
 
@@ -285,12 +313,15 @@ void Program::run() {
     if (!m_actors[0]->call(nr, args, r) || r != 0) fail("could not drop the first actor's privileges");
   }
   ++programs_run;
-  for (int i = 0; i < max_operations && m_in.remaining_bytes() > 0; ++i) operation();
+  for (int i = 0; i < max_operations && m_in.remaining_bytes() > 0; ++i)
+    operation();
   // The end: every process killed (which wakes whatever sleeps), its thread joined, then
   // taken out of the process table, children first.
   adopt_new_processes();
-  for (auto& a : m_actors) (void)root.sys(nr::kill, a->pid(), abi::sigkill);
-  for (auto it = m_actors.rbegin(); it != m_actors.rend(); ++it) it->reset();
+  for (auto& a : m_actors)
+    (void)root.sys(nr::kill, a->pid(), abi::sigkill);
+  for (auto it = m_actors.rbegin(); it != m_actors.rend(); ++it)
+    it->reset();
   m_actors.clear();
   remove_scratch_tree(root, scratch);
 }
@@ -304,8 +335,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fuzz::record_baseline();
   fuzz::tracing = getenv("WASMUX_FUZZ_TRACE") != nullptr;
   atexit([] {
-    fprintf(stderr, "wasmux fuzz: %llu system calls in %llu programs\n", static_cast<unsigned long long>(fuzz::syscalls_made),
-            static_cast<unsigned long long>(fuzz::programs_run));
+    fprintf(stderr, "wasmux fuzz: %llu system calls in %llu programs\n",
+            static_cast<unsigned long long>(fuzz::syscalls_made), static_cast<unsigned long long>(fuzz::programs_run));
   });
   if (const char* dict = getenv("WASMUX_FUZZ_WRITE_DICTIONARY")) {
     fuzz::write_dictionary(dict, fuzz::specs().size());

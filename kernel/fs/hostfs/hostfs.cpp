@@ -55,7 +55,8 @@ public:
     u32 acc = flags & abi::o_accmode;
     if (!metadata().is_dir() && !metadata().is_symlink()) {
       Unlocked unlocked;
-      i32 h = TRY(host().host_open(m_mount, m_path.view(), static_cast<i32>(acc == abi::o_accmode ? abi::o_rdwr : acc), 0));
+      i32 h =
+          TRY(host().host_open(m_mount, m_path.view(), static_cast<i32>(acc == abi::o_accmode ? abi::o_rdwr : acc), 0));
       host().host_close(h);
     }
     return Inode::open(flags);
