@@ -485,6 +485,8 @@ export class Wasmux {
     const pid = req.pid;
     this.running--;
     if (!req.thread) {
+      // A forked child's memory was never run on: its parent's worker may fill it again.
+      if (req.resume) releaseForkMemory(req.resume.memory, pid);
       k.wasmux_process_fail(pid, signal.SIGKILL);
       this.endProcess(pid, signal.SIGKILL);
       return;
