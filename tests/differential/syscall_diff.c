@@ -277,10 +277,10 @@ static void step(void)
 	}
 }
 
-/* What the scratch directory holds at the end, sorted, one level deep. */
+/* Calls f(path, depth) on each entry of dir but "." and "..", in name order. */
 static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
 
-static void listing(const char *dir, int depth)
+static void for_each_entry(const char *dir, int depth, void (*f)(const char *path, int depth))
 {
 	struct dirent **list;
 	int n = scandir(dir, &list, NULL, by_name);
@@ -289,38 +289,37 @@ static void listing(const char *dir, int depth)
 		if (strcmp(e, ".") && strcmp(e, "..")) {
 			char path[600];
 			snprintf(path, sizeof path, "%s/%s", dir, e);
-			printf("entry ");
-			describe(path + 2); /* without "./" */
-			struct stat st;
-			if (depth < 2 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-				listing(path, depth + 1);
+			f(path, depth);
 		}
 		free(list[i]);
 	}
 	free(list);
 }
 
-static void remove_all(const char *dir)
+static int is_dir(const char *path)
 {
-	struct dirent **list;
-	int n = scandir(dir, &list, NULL, by_name);
-	for (int i = 0; i < n; i++) {
-		const char *e = list[i]->d_name;
-		if (strcmp(e, ".") && strcmp(e, "..")) {
-			char path[600];
-			snprintf(path, sizeof path, "%s/%s", dir, e);
-			struct stat st;
-			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-				chmod(path, 0700);
-				remove_all(path);
-				rmdir(path);
-			} else {
-				unlink(path);
-			}
-		}
-		free(list[i]);
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* What the scratch directory holds at the end, two levels deep. */
+static void list_entry(const char *path, int depth)
+{
+	printf("entry ");
+	describe(path + 2); /* without "./" */
+	if (depth < 2 && is_dir(path))
+		for_each_entry(path, depth + 1, list_entry);
+}
+
+static void remove_entry(const char *path, int depth)
+{
+	if (is_dir(path)) {
+		chmod(path, 0700);
+		for_each_entry(path, depth + 1, remove_entry);
+		rmdir(path);
+	} else {
+		unlink(path);
 	}
-	free(list);
 }
 
 int main(int argc, char **argv)
@@ -350,8 +349,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
 		nfds = 0;
-		listing(".", 0);
-		remove_all(".");
+		for_each_entry(".", 0, list_entry);
+		for_each_entry(".", 0, remove_entry);
 	}
 	chdir("/");
 	rmdir(scratch);

@@ -9,9 +9,7 @@ namespace {
 
 using CloneFutexTest = KernelTest;
 
-constexpr i64 thread_flags = abi::clone_vm | abi::clone_fs | abi::clone_files | abi::clone_sighand | abi::clone_thread |
-                             abi::clone_sysvsem | abi::clone_settls | abi::clone_parent_settid |
-                             abi::clone_child_cleartid;
+constexpr i64 thread_flags = clone_thread_flags;
 
 TEST_F(CloneFutexTest, CloneRefusesWhatIsNotAThread) {
   abi::CloneStart start{};

@@ -115,11 +115,10 @@ TEST_F(FaultTest, MemoryThatCannotGrowIsEnomem) {
 }
 
 TEST_F(FaultTest, AThreadTheHostCannotStartIsEagain) {
-  constexpr i64 flags = abi::clone_vm | abi::clone_fs | abi::clone_files | abi::clone_sighand | abi::clone_thread |
-                        abi::clone_sysvsem | abi::clone_settls | abi::clone_parent_settid | abi::clone_child_cleartid;
   fail(HostOp::start_thread, Errno::eagain);
   abi::CloneStart start{0x40, 0x44, 0, 0x100, 0x200, 0x300};
-  EXPECT_EQ(sys(nr::clone, flags, 0x9000, p().put(i32{0}), 0x100, p().put(i32{0}), p().put(start)), err(Errno::eagain));
+  EXPECT_EQ(sys(nr::clone, clone_thread_flags, 0x9000, p().put(i32{0}), 0x100, p().put(i32{0}), p().put(start)),
+            err(Errno::eagain));
   LockGuard lock;
   EXPECT_EQ(p().process().live_thread_count(), 1u); // nothing half-made is left
 }

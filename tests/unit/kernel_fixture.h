@@ -31,6 +31,11 @@ namespace nr {
 #undef WASMUX_SYSCALL
 } // namespace nr
 
+// clone(2) flags of a thread as musl's pthread_create asks for one.
+constexpr i64 clone_thread_flags = abi::clone_vm | abi::clone_fs | abi::clone_files | abi::clone_sighand |
+                                   abi::clone_thread | abi::clone_sysvsem | abi::clone_settls |
+                                   abi::clone_parent_settid | abi::clone_child_cleartid;
+
 // What a failing syscall returns.
 constexpr i64 err(Errno e) { return -static_cast<i64>(e); }
 
@@ -46,7 +51,8 @@ inline std::string program_image(u32 abi_version = abi::abi_version, u8 memory_f
   m += static_cast<char>(imports.size());
   m += imports;
   std::string custom("\x0awasmux.abi", 11);
-  for (int i = 0; i < 4; ++i) custom += static_cast<char>(abi_version >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    custom += static_cast<char>(abi_version >> (8 * i));
   m += '\0';
   m += static_cast<char>(custom.size());
   m += custom;
