@@ -15,13 +15,19 @@ public:
     if (--m_refs == 0) delete static_cast<const T*>(this);
   }
   u32 ref_count() const { return m_refs; }
+  // Objects of this type alive now: the fuzzer checks that a program leaves none behind
+  // (tests/fuzz/fuzz_checks.cpp). Under the big lock like the counts.
+  static usize live() { return s_live; }
 
 protected:
-  RefCounted() = default;
-  ~RefCounted() = default;
+  RefCounted() { ++s_live; }
+  ~RefCounted() { --s_live; }
+  RefCounted(const RefCounted&) = delete;
+  RefCounted& operator=(const RefCounted&) = delete;
 
 private:
   mutable u32 m_refs{1};
+  static inline usize s_live = 0;
 };
 
 template <typename T>

@@ -15,16 +15,25 @@ class WaitQueue;
 // A registration of one thread on one queue; removes itself when destroyed.
 class Waiter {
 public:
-  explicit Waiter(Thread& thread) : m_thread(thread) {}
-  ~Waiter() { m_node.unlink(); }
+  explicit Waiter(Thread& thread) : m_thread(thread) { ++s_live; }
+  ~Waiter() {
+    m_node.unlink();
+    --s_live;
+  }
   Waiter(const Waiter&) = delete;
   Waiter& operator=(const Waiter&) = delete;
-  Waiter(Waiter&& o) : m_thread(o.m_thread) { o.m_node.unlink(); }
+  Waiter(Waiter&& o) : m_thread(o.m_thread) {
+    o.m_node.unlink();
+    ++s_live;
+  }
   Thread& thread() { return m_thread; }
+  // Registrations alive now (none when no thread sleeps: tests/fuzz/fuzz_checks.cpp).
+  static usize live() { return s_live; }
   ListNode m_node;
 
 private:
   Thread& m_thread;
+  static inline usize s_live = 0;
 };
 
 class WaitQueue {

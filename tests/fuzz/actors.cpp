@@ -2,6 +2,7 @@
 #include "entry/big_lock.h"
 #include "proc/process.h"
 #include "proc/thread.h"
+#include <future>
 
 namespace wasmux::fuzz {
 
@@ -15,14 +16,34 @@ Actor::Actor(i32 existing_pid) : m_process(std::make_unique<GuestProcess>(GuestP
   m_thread = std::thread([this] { loop(); });
 }
 
+Actor::Actor(Actor& owner, i32 tid) : m_pid(owner.pid()), m_owner(&owner), m_layout(owner.layout()) {
+  // Built on its own OS thread, which it stays bound to (GuestThread binds its creator).
+  std::promise<bool> started;
+  auto done = started.get_future();
+  m_thread = std::thread([&] {
+    m_guest_thread = std::make_unique<GuestThread>(*owner.owner().m_process,
+                                                   GuestThread::Cloned{tid});
+    started.set_value(m_guest_thread->started());
+    loop();
+  });
+  if (!done.get()) m_dead.store(true, std::memory_order_release);
+}
+
 Actor::~Actor() {
   stop();
-  m_process.reset(); // finishes its thread, takes it out of the process table
+  // Finishes its thread; a process's actor also takes it out of the process table.
+  m_guest_thread.reset();
+  m_process.reset();
+}
+
+i64 Actor::sys(int nr, const i64 (&a)[6]) {
+  return m_guest_thread ? m_guest_thread->sys(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+                        : m_process->sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 void Actor::loop() {
   for (;;) {
-    std::function<void(GuestProcess&)> job;
+    std::function<void(Actor&)> job;
     {
       std::unique_lock<std::mutex> g(m_lock);
       m_wake.wait(g, [this] { return m_quit || m_job; });
@@ -30,11 +51,12 @@ void Actor::loop() {
       job = std::move(m_job);
       m_job = nullptr;
     }
-    job(*m_process);
+    job(*this);
     {
-      // The process ended with this call (exit_group, a fatal signal, a kill).
+      // The thread or its process ended with this call (exit, exit_group, a fatal
+      // signal, a kill).
       LockGuard lock;
-      Thread& t = m_process->thread();
+      Thread& t = thread();
       if (t.killed() || t.exiting() || t.process().has_exited()) m_dead.store(true, std::memory_order_release);
     }
     m_busy.store(false, std::memory_order_release);
@@ -43,10 +65,10 @@ void Actor::loop() {
 
 bool Actor::asleep_in_kernel() {
   LockGuard lock;
-  return m_process->thread().sleeping();
+  return thread().sleeping();
 }
 
-void Actor::run(std::function<void(GuestProcess&)> job) {
+void Actor::run(std::function<void(Actor&)> job) {
   m_busy.store(true, std::memory_order_release);
   {
     std::lock_guard<std::mutex> g(m_lock);
@@ -70,8 +92,8 @@ void Actor::run(std::function<void(GuestProcess&)> job) {
 bool Actor::call(int nr, const i64 (&args)[6], i64& result) {
   auto out = std::make_shared<std::atomic<i64>>(0);
   auto done = std::make_shared<std::atomic<bool>>(false);
-  run([=](GuestProcess& p) {
-    out->store(p.sys(nr, args[0], args[1], args[2], args[3], args[4], args[5]));
+  run([=](Actor& a) {
+    out->store(a.sys(nr, args));
     done->store(true, std::memory_order_release);
   });
   if (!done->load(std::memory_order_acquire)) return false;

@@ -1,7 +1,12 @@
 #include "fuzz_checks.h"
 #include "base/heap.h"
 #include "entry/big_lock.h"
+#include "fd/file.h"
+#include "fd/file_description.h"
+#include "ipc/pipe.h"
 #include "proc/process.h"
+#include "wait/wait_queue.h"
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -68,20 +73,54 @@ static void remove_tree(GuestProcess& root, const std::string& path, int depth) 
 
 void remove_scratch_tree(GuestProcess& root, const char* path) { remove_tree(root, path, 0); }
 
-static usize baseline_processes = 0;
+namespace {
+
+// What the kernel holds with no program running: the processes boot made (and the
+// descriptors each has open), and how many kernel objects of each kind are alive.
+struct KernelCensus {
+  usize processes = 0;
+  std::map<i32, usize> open_fds; // by pid
+  std::map<std::string, usize> live;
+};
+
+KernelCensus take_census() {
+  KernelCensus c;
+  c.processes = ProcessTable::the().count();
+  ProcessTable::the().for_each([&](Process& p) { c.open_fds[p.pid()] = p.fds().open_count(); });
+  c.live["process"] = RefCounted<Process>::live();
+  c.live["thread"] = RefCounted<Thread>::live();
+  c.live["open file description"] = RefCounted<FileDescription>::live();
+  c.live["open file"] = RefCounted<File>::live();
+  c.live["pipe"] = RefCounted<Pipe>::live();
+  c.live["wait-queue registration"] = Waiter::live();
+  return c;
+}
+
+KernelCensus baseline;
+
+} // namespace
 
 void record_baseline() {
   LockGuard lock;
-  baseline_processes = ProcessTable::the().count();
+  baseline = take_census();
 }
 
 void check_kernel_state() {
   if (big_lock().is_held()) fail("the big kernel lock is held with no program running");
   LockGuard lock;
-  if (ProcessTable::the().count() != baseline_processes) fail("a process of the program is left in the process table");
+  KernelCensus now = take_census();
+  if (now.processes != baseline.processes) fail("a process of the program is left in the process table");
   bool sleeper = false;
   ProcessTable::the().for_each([&](Process& p) { p.for_each_thread([&](Thread& t) { sleeper |= t.sleeping(); }); });
   if (sleeper) fail("a thread sleeps in the kernel with no program running");
+  // A program may touch no descriptor of the processes it did not make.
+  if (now.open_fds != baseline.open_fds) fail("a process from boot has descriptors the program opened or closed");
+  for (const auto& [kind, count] : now.live) {
+    if (count == baseline.live[kind]) continue;
+    std::string message = "a program left kernel objects behind: " + kind + ": " +
+                          std::to_string(baseline.live[kind]) + " before, " + std::to_string(count) + " after";
+    fail(message.c_str());
+  }
   if (const char* problem = kernel_heap_check()) fail(problem);
 }
 

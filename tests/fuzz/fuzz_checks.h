@@ -15,7 +15,9 @@ void make_scratch_tree(test::GuestProcess& root, const char* path, i32 uid);
 void remove_scratch_tree(test::GuestProcess& root, const char* path);
 
 // The kernel's state with no program running: taken once after boot, checked after each
-// program (the lock free, no process left of the program, the kernel heap consistent).
+// program: the lock free, no process left of the program, no thread asleep, the boot
+// processes' descriptors as they were, as many processes, threads, open files, pipes and
+// wait-queue registrations alive as before, the kernel heap consistent.
 void record_baseline();
 void check_kernel_state();
 

@@ -1,6 +1,7 @@
 // The syscall fuzzer: libFuzzer with ASan and UBSan over the native kernel and the fake
 // host of the unit tests. An input is a program of system calls made by up to max_actors
-// processes (the first one's forks and spawns), with arguments drawn by kind from the
+// threads (the first process, its forks and spawns, and the threads clone makes in any of
+// them), with arguments drawn by kind from the
 // generated syscall table: descriptors, valid and invalid user addresses, sizes, flag
 // masks, paths of a small tree. After each program every process is killed and reaped,
 // its scratch tree removed, and the kernel's state checked (fuzz_checks.h); leaks are
@@ -29,7 +30,7 @@ struct Spec {
 };
 
 // Calls the harness cannot play: they need the host to run new code in the process
-// (execve, clone), or they end it (exit_group is an operation of its own).
+// (execve), or are operations of their own (clone of a thread, exit, exit_group).
 bool excluded(std::string_view name) {
   static const char* const names[] = {"exit", "exit_group", "execve", "execveat", "clone", "clone3", "vfork"};
   for (const char* n : names)
@@ -84,7 +85,7 @@ constexpr i32 fuzz_uid = 1000;
 constexpr const char* scratch = "/tmp/fuzz";
 
 void lay_out(Actor& a) {
-  GuestProcess& p = a.process();
+  GuestProcess& p = *a.process_guest();
   Layout& l = a.layout();
   // Each buffer starts with the same bytes (no zeros: a buffer passed as a path is a long
   // name), made once.
@@ -96,7 +97,7 @@ void lay_out(Actor& a) {
   }();
   for (auto& b : l.buffers) {
     b = p.alloc(Layout::buffer_size, 64);
-    memcpy(p.host().memory().at(b), pattern.data(), pattern.size());
+    memcpy(a.host().memory().at(b), pattern.data(), pattern.size());
   }
   l.paths.clear();
   for (const char* s : path_pool)
@@ -128,19 +129,22 @@ private:
   void operation();
   void syscall(Actor& a);
   void fork(Actor& a);
+  void clone_thread(Actor& a);
   void adopt_new_processes();
+  void adopt_new_threads();
   void end();
 
   FuzzedDataProvider m_in;
   std::vector<std::unique_ptr<Actor>> m_actors;
   std::vector<usize> m_starts_seen; // per actor: process starts of its host already adopted
-  static constexpr usize max_actors = 6;
+  usize m_thread_starts_seen = 0;   // of FakeHost::thread_starts()
+  static constexpr usize max_actors = 8;
   static constexpr int max_operations = 128;
 };
 
 i64 Program::pointer(Actor& a) {
   const Layout& l = a.layout();
-  u64 size = a.process().host().memory().size();
+  u64 size = a.host().memory().size();
   switch (m_in.ConsumeIntegralInRange<int>(0, 11)) {
   case 0: return 0;
   case 1: return l.buffers[1] + 1;           // misaligned
@@ -251,8 +255,8 @@ void Program::syscall(Actor& a) {
 void Program::fork(Actor& a) {
   if (m_actors.size() >= max_actors) return;
   auto child = std::make_shared<i32>(0);
-  a.run([child](GuestProcess& p) {
-    p.enter();
+  a.run([child](Actor& self) {
+    self.enter();
     LockGuard lock;
     auto r = fork_current_process();
     *child = r.is_error() ? 0 : r.value();
@@ -264,11 +268,50 @@ void Program::fork(Actor& a) {
   lay_out(*m_actors.back());
 }
 
+// A thread as pthread_create makes one (or, one time in eight, with other flags, which the
+// kernel must refuse), its start record and the words it reports its id in drawn from the
+// caller's memory. The new thread is adopted at once (adopt_new_threads).
+void Program::clone_thread(Actor& a) {
+  if (m_actors.size() >= max_actors) return;
+  i64 flags = test::clone_thread_flags;
+  if (m_in.ConsumeIntegralInRange<int>(0, 7) == 0) flags ^= i64{1} << m_in.ConsumeIntegralInRange<int>(0, 31);
+  const Layout& l = a.layout();
+  i64 args[6]{flags,
+              0x9000, // the stack pointer: only recorded
+              pointer(a),
+              0, // tls
+              l.buffers[m_in.ConsumeIntegralInRange<usize>(0, Layout::buffer_count - 1)] +
+                  4 * m_in.ConsumeIntegralInRange<i64>(0, 15), // the word cleared (and woken) at its end
+              pointer(a)};
+  i64 result = 0;
+  bool returned = a.call(nr::clone, args, result);
+  ++syscalls_made;
+  if (tracing)
+    fprintf(stderr, "[%d] clone(%#llx, ..., %lld, %lld) = %s%lld\n", a.pid(), (long long)flags, (long long)args[4],
+            (long long)args[5], returned ? "" : "asleep ", (long long)result);
+}
+
+// Threads clone made run as actors of their own, on their process's memory.
+void Program::adopt_new_threads() {
+  auto starts = test::FakeHost::thread_starts();
+  for (; m_thread_starts_seen < starts.size(); ++m_thread_starts_seen) {
+    auto [pid, tid] = starts[m_thread_starts_seen];
+    Actor* owner = nullptr;
+    for (auto& a : m_actors)
+      if (!a->is_thread() && a->pid() == pid) owner = a.get();
+    if (!owner) fail("clone started a thread in a process that is not the program's");
+    m_actors.push_back(std::make_unique<Actor>(*owner, tid));
+    m_starts_seen.push_back(0);
+    if (tracing) fprintf(stderr, "[%d] thread %d %s\n", pid, tid, m_actors.back()->dead() ? "ended before it ran" : "runs");
+  }
+}
+
 // Processes the kernel asked a host to start (posix_spawn) run as actors of their own: the
 // kernel waits for them like any child.
 void Program::adopt_new_processes() {
   for (usize i = 0; i < m_actors.size(); ++i) {
-    auto starts = m_actors[i]->process().host().starts();
+    if (m_actors[i]->is_thread()) continue; // its process's host records its starts
+    auto starts = m_actors[i]->host().starts();
     for (; m_starts_seen[i] < starts.size(); ++m_starts_seen[i]) {
       i32 pid = starts[m_starts_seen[i]].pid;
       m_actors.push_back(std::make_unique<Actor>(pid));
@@ -282,28 +325,35 @@ void Program::operation() {
   u8 op = m_in.ConsumeIntegral<u8>();
   Actor* a = pick_actor();
   if (!a) return;
-  if (op < 224) {
+  if (op < 216) {
     syscall(*a);
+  } else if (op < 224) {
+    clone_thread(*a);
   } else if (op < 236) {
     fork(*a);
   } else if (op < 240) {
+    // exit_group, or exit of the calling thread alone.
+    int call = op < 238 ? nr::exit_group : nr::exit;
     i64 args[6]{m_in.ConsumeIntegralInRange<i64>(0, 255)};
     i64 ignored;
-    a->call(nr::exit_group, args, ignored);
+    a->call(call, args, ignored);
+    if (tracing) fprintf(stderr, "[%d] %s(%lld)\n", a->pid(), op < 238 ? "exit_group" : "exit", (long long)args[0]);
   } else {
     // Bytes of the input into one of the actor's buffers: structures for the next calls.
     std::vector<u8> bytes = m_in.ConsumeBytes<u8>(m_in.ConsumeIntegralInRange<usize>(1, 64));
     if (bytes.empty()) return;
     usize at = m_in.ConsumeIntegralInRange<usize>(0, Layout::buffer_size - bytes.size());
     UserAddr buf = a->layout().buffers[m_in.ConsumeIntegralInRange<usize>(0, Layout::buffer_count - 1)];
-    memcpy(a->process().host().memory().at(buf + static_cast<UserAddr>(at)), bytes.data(), bytes.size());
+    memcpy(a->host().memory().at(buf + static_cast<UserAddr>(at)), bytes.data(), bytes.size());
   }
   adopt_new_processes();
+  adopt_new_threads();
 }
 
 void Program::run() {
   GuestProcess root("/");
   make_scratch_tree(root, scratch, fuzz_uid);
+  test::FakeHost::clear_thread_starts();
   m_actors.push_back(std::make_unique<Actor>(scratch));
   m_starts_seen.push_back(0);
   lay_out(*m_actors[0]);
@@ -316,8 +366,9 @@ void Program::run() {
   for (int i = 0; i < max_operations && m_in.remaining_bytes() > 0; ++i)
     operation();
   // The end: every process killed (which wakes whatever sleeps), its thread joined, then
-  // taken out of the process table, children first.
+  // taken out of the process table, children first (a process's threads before it).
   adopt_new_processes();
+  adopt_new_threads();
   for (auto& a : m_actors)
     (void)root.sys(nr::kill, a->pid(), abi::sigkill);
   for (auto it = m_actors.rbegin(); it != m_actors.rend(); ++it)

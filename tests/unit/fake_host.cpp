@@ -266,6 +266,11 @@ std::vector<std::pair<i32, i32>> FakeHost::thread_starts() {
   return g_thread_starts;
 }
 
+void FakeHost::clear_thread_starts() {
+  std::lock_guard<std::mutex> g(g_thread_starts_lock);
+  g_thread_starts.clear();
+}
+
 void FakeHost::terminate_thread(i32 pid, i32 tid, i32 wait_status, bool) {
   std::lock_guard<std::mutex> g(g_terminations_lock);
   g_terminations.push_back({pid, tid, wait_status});

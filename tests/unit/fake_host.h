@@ -117,6 +117,7 @@ public:
   // Thread starts are recorded: a test plays the new thread (GuestThread::Started).
   ErrorOr start_thread(i32 pid, i32 tid) override;
   static std::vector<std::pair<i32, i32>> thread_starts();
+  static void clear_thread_starts();
   bool user_memory_grow_to_maximum() override { return true; }
   struct Termination {
     i32 pid, tid, wait_status;

@@ -210,20 +210,41 @@ GuestThread::GuestThread(GuestProcess& process) : m_host(process.host()) {
   m_thread = t.value();
 }
 
+GuestThread::GuestThread(GuestProcess& process, Cloned cloned) : m_host(process.host()), m_cloned(true) {
+  set_host(&m_host);
+  LockGuard lock;
+  i32 ended = 0;
+  if (!attach_cloned_thread(process.pid(), cloned.tid, ended).is_error())
+    m_thread = RefPtr<Thread>(ProcessTable::the().find_thread(cloned.tid));
+  set_current_thread(nullptr);
+}
+
 GuestThread::~GuestThread() {
-  {
+  if (m_thread) {
     set_host(&m_host);
     LockGuard lock;
-    m_thread->process().remove_thread(*m_thread);
+    set_current_thread(m_thread.ptr());
+    if (!m_cloned) {
+      m_thread->process().remove_thread(*m_thread);
+    } else {
+      // As a worker ends: a thread killed in user code was taken out of its process by
+      // the killer; any other finishes (signal/signal.h release_killed_thread).
+      if (!m_thread->killed()) (void)finish_thread(0);
+      release_killed_thread(m_thread->tid());
+    }
     set_current_thread(nullptr);
     m_thread = nullptr; // reference counts change only under the lock
   }
   set_host(&idle_host());
 }
 
-i64 GuestThread::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5) {
+void GuestThread::enter() {
   set_host(&m_host);
   set_current_thread(m_thread.ptr());
+}
+
+i64 GuestThread::sys(int number, i64 a0, i64 a1, i64 a2, i64 a3, i64 a4, i64 a5) {
+  enter();
   SyscallArgs args{{a0, a1, a2, a3, a4, a5}};
   bool must_stop = false;
   return syscall_entry(static_cast<u32>(number), args, must_stop);

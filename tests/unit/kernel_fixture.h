@@ -156,13 +156,25 @@ private:
 class GuestThread {
 public:
   explicit GuestThread(GuestProcess& process);
+  // Plays thread tid that clone made in process, as a worker takes one (the kernel's
+  // attach_cloned_thread): started() is false when it was not to run any more (its
+  // process ended first), and the kernel has already finished it.
+  struct Cloned {
+    i32 tid;
+  };
+  GuestThread(GuestProcess& process, Cloned cloned);
   ~GuestThread();
   i64 sys(int number, i64 a0 = 0, i64 a1 = 0, i64 a2 = 0, i64 a3 = 0, i64 a4 = 0, i64 a5 = 0);
+  // Binds the calling OS thread to this thread (host port + current thread).
+  void enter();
+  bool started() const { return m_thread != nullptr; }
   Thread& thread() { return *m_thread; }
+  FakeHost& host() { return m_host; }
 
 private:
   FakeHost m_host;
   RefPtr<Thread> m_thread;
+  bool m_cloned{false};
 };
 
 // Puts from's open file description of fd at descriptor to_fd of to, as fork(2) does for
