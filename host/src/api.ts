@@ -495,14 +495,9 @@ export class Wasmux {
     // finished the way a worker finishes one whose process ended before it attached.
     Atomics.sub(this.cloneThreads, 0, 1);
     k.wasmux_kill(pid, signal.SIGKILL);
-    const out = k.wasmux_alloc(8);
-    try {
-      if (k.wasmux_thread_attach_clone(pid, req.thread.tid, out) >= 0) return this.panic('a killed process\'s thread attached');
-      const status = new Int32Array(this.kernel.kernelMemory.buffer, out, 2)[1]!;
-      if (status >= 0) this.endProcess(pid, status);
-    } finally {
-      k.wasmux_free(out);
-    }
+    const r = this.kernel.attachClone(pid, req.thread.tid);
+    if ('start' in r) return this.panic('a killed process\'s thread attached');
+    if (r.ended >= 0) this.endProcess(pid, r.ended);
   }
 
   // A process the kernel made (posix_spawn): its parent reaps it through wait4, so the host

@@ -3,7 +3,7 @@
 // a syscall is a wasm→wasm call on this thread (DESIGN §1).
 import { parentPort, workerData } from 'node:worker_threads';
 import { errno, signal } from './generated/abi.js';
-import { KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
+import { type CloneStart, KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
 import { maxCloneThreads, type ForkResume, type RunRequest, type ThreadStart, type WorkerInit, type WorkerReply } from './kernel/messages.js';
 import { dropFreeForkMemories, takeForkMemory } from './fork_memory.js';
 import { MemoryCollector } from './memory_collector.js';
@@ -403,33 +403,13 @@ function endedBeforeStart(req: RunRequest): void {
   endRun(req.pid, req.pid, status < 0 ? 9 : status, true);
 }
 
-interface CloneStart {
-  func: number;
-  arg: number;
-  stackPointer: number;
-  tlsBlock: number;
-  threadPointer: number;
-  interruptWord: number;
-}
-
-// Takes a thread made by clone (kernel/entry/kernel.h attach_cloned_thread): its start
-// record, or undefined when it is not to run (its process ended meanwhile: reported).
+// Takes a thread made by clone: its start record, or undefined when it is not to run (its
+// process ended meanwhile: reported).
 function attachClone(req: RunRequest, thread: ThreadStart): CloneStart | undefined {
-  const k = kernel.exports;
-  const out = k.wasmux_alloc(8);
-  try {
-    const r = k.wasmux_thread_attach_clone(req.pid, thread.tid, out);
-    const words = new Uint32Array(kernel.kernelMemory.buffer, out, 2);
-    if (r < 0) {
-      const status = words[1]! | 0;
-      endRun(req.pid, thread.tid, status, status >= 0);
-      return undefined;
-    }
-    const s = new Uint32Array(kernel.kernelMemory.buffer, words[0]!, 6);
-    return { func: s[0]!, arg: s[1]!, stackPointer: s[2]!, tlsBlock: s[3]!, threadPointer: s[4]!, interruptWord: s[5]! };
-  } finally {
-    k.wasmux_free(out);
-  }
+  const r = kernel.attachClone(req.pid, thread.tid);
+  if ('start' in r) return r.start;
+  endRun(req.pid, thread.tid, r.ended, r.ended >= 0);
+  return undefined;
 }
 
 // A thread whose module could not be instantiated on its process's memory: it never ran.

@@ -66,6 +66,16 @@ export const KERNEL_MAXIMUM_PAGES = 65536;
 
 // What the process-thread exports return once the thread was killed in user code: its
 // worker is about to be terminated and must not enter the kernel again.
+// A thread's start record as clone stored it (abi::CloneStart).
+export interface CloneStart {
+  func: number;
+  arg: number;
+  stackPointer: number;
+  tlsBlock: number;
+  threadPointer: number;
+  interruptWord: number;
+}
+
 export const THREAD_KILLED = -1000000;
 
 const { EFAULT, EAGAIN, EBADF, ENOSYS } = errno;
@@ -285,6 +295,26 @@ export class KernelThread {
         writeAllSync(2, k.slice(ktext >>> 0, (ktext >>> 0) + (len >>> 0)));
       },
     };
+  }
+
+  // Takes thread tid that clone made in process pid, as a worker does before running it
+  // (kernel/entry/kernel.h attach_cloned_thread): its start record, or, when it is not to
+  // run (its process ended first; the kernel finished it), the wait status to report for
+  // its process (-1: none, the process goes on or another reports it).
+  attachClone(pid: number, tid: number): { start: CloneStart } | { ended: number } {
+    const k = this.exports;
+    const out = k.wasmux_alloc(8);
+    try {
+      const r = k.wasmux_thread_attach_clone(pid, tid, out);
+      const words = new Uint32Array(this.kernelMemory.buffer, out, 2);
+      if (r < 0) return { ended: words[1]! | 0 };
+      const s = new Uint32Array(this.kernelMemory.buffer, words[0]!, 6);
+      return {
+        start: { func: s[0]!, arg: s[1]!, stackPointer: s[2]!, tlsBlock: s[3]!, threadPointer: s[4]!, interruptWord: s[5]! },
+      };
+    } finally {
+      k.wasmux_free(out);
+    }
   }
 
   // What the kernel tells of process pid (wasmux_process_describe), or undefined when it is
