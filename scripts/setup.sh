@@ -9,9 +9,11 @@ cd "$root"
 # build helper programs that run here at build time. libc6-dev: busybox's shell tests
 # (tests/external/busybox-ash) build a native, static busybox with gcc to compare against.
 # libclang-rt-22-dev: the sanitizers of the unit tests and libFuzzer (scripts/fuzz.sh).
-apt_pkgs=(clang-22 lld-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
+# llvm-22: the SDK's nm, strip, objcopy, readelf, objdump (sdk/bin); libtool, meson and
+# pkgconf: the cross builds the SDK serves (tests/sdk), and the SDK's pkg-config.
+apt_pkgs=(clang-22 lld-22 llvm-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
   libclang-rt-22-dev-wasm32 libclang-rt-22-dev cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
-  autoconf automake gcc libc6-dev)
+  autoconf automake libtool meson pkgconf gcc libc6-dev)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

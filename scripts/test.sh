@@ -3,7 +3,8 @@
 # (native, ASan+UBSan), the conformance programs (natively and on wasmux), the end-to-end
 # tests, busybox's own shell tests (natively and on wasmux; one test: every test's outcome
 # on each side as tests/external/busybox-ash/expected-results.txt lists it), the
-# differential syscall programs (tests/differential), the stress tests (scripts/stress.sh)
+# SDK's cross builds (tests/sdk: autotools, CMake, Meson), the differential syscall
+# programs (tests/differential), the stress tests (scripts/stress.sh)
 # and the syscall fuzzer for two minutes (scripts/fuzz.sh).
 # Ends with one line "total: N passed, N failed".
 set -uo pipefail
@@ -54,6 +55,12 @@ else
   failed=$((failed + 1))
   grep -qE '^busybox ash gate: ' "$log" || echo "busybox ash gate: FAIL: run.sh gave no verdict"
 fi
+
+echo "== the SDK as a cross toolchain (autotools with libtool, CMake, Meson; tests/sdk)"
+tests/sdk/run.sh 2>&1 | tee "$log"
+p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
+[ "$p" -gt 0 ] || f=$((f + 1)) # run.sh said nothing: count it failed
+passed=$((passed + p)); failed=$((failed + f))
 
 echo "== differential syscall programs (native and wasmux, 2,000 seeds)"
 if tests/differential/run.sh 2000 2>&1 | tee "$log" | tail -n 25; then

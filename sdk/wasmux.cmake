@@ -23,6 +23,12 @@ set(CMAKE_EXECUTABLE_SUFFIX_CXX ".wasm")
 set_property(GLOBAL PROPERTY TARGET_SUPPORTS_SHARED_LIBS FALSE)
 set(BUILD_SHARED_LIBS OFF CACHE BOOL "wasmux has no shared libraries")
 
+# Programs the build runs (try_run, add_test and ctest, custom commands) run under wasmux,
+# with the host directories they name shown at their own paths (sdk/bin/wasmux-emulator).
+set(CMAKE_CROSSCOMPILING_EMULATOR "${WASMUX_ROOT}/sdk/bin/wasmux-emulator")
+# The SDK's pkg-config reads the sysroot's .pc files only.
+set(PKG_CONFIG_EXECUTABLE "${WASMUX_ROOT}/sdk/bin/wasm32-unknown-linux-musl-pkg-config" CACHE FILEPATH "wasmux pkg-config")
+
 # Look for headers and libraries in the sysroot only, for programs on the build machine.
 set(CMAKE_SYSROOT "${WASMUX_SYSROOT}")
 set(CMAKE_FIND_ROOT_PATH "${WASMUX_SYSROOT}")

@@ -151,7 +151,7 @@ export class Wasmux {
   constructor(private readonly kernelModule: WebAssembly.Module, options: BootOptions) {
     this.hooks = options.hooks ?? {};
     const kernelMemory = new WebAssembly.Memory({ initial: KERNEL_INITIAL_PAGES, maximum: KERNEL_MAXIMUM_PAGES, shared: true });
-    options.mounts?.forEach((m, i) => (this.mounts[i + 1] = fs.realpathSync(m.host)));
+    options.mounts?.forEach((m, i) => (this.mounts[i + 1] = hostMountRoot(m)));
     this.kernel = new KernelThread(kernelModule, kernelMemory, this.mounts);
     this.kernel.onTerminateThread = (pid, tid, status, last) => this.terminateProcessThread(pid, tid, status, last);
     this.kernel.onStartTimerService = () => setImmediate(() => this.startTimerService());
@@ -252,7 +252,7 @@ export class Wasmux {
     const p = this.kernel.allocString(cwd);
     const r = this.kernel.exports.wasmux_process_set_cwd(pid, p);
     this.kernel.exports.wasmux_free(p);
-    if (r < 0) throw new ProgramError(`${cwd}: ${errnoMessage(-r)}`, 127);
+    if (r < 0) throw new ProgramError(`working directory ${cwd}: ${errnoMessage(-r)}`, 127);
   }
 
   setIds(pid: number, uid: number, gid: number): void {
@@ -621,7 +621,7 @@ export class Wasmux {
     const ptr = this.kernel.allocBytes(packStrings(argv, env, cwd));
     const pid = k.wasmux_process_create(ptr);
     k.wasmux_free(ptr);
-    if (pid < 0) throw new ProgramError(pid === -errno.ENOENT ? `${cwd}: ${errnoMessage(-pid)}` : `cannot create process: ${errnoMessage(-pid)}`, 127);
+    if (pid < 0) throw new ProgramError(pid === -errno.ENOENT ? `working directory ${cwd}: ${errnoMessage(-pid)}` : `cannot create process: ${errnoMessage(-pid)}`, 127);
     return pid;
   }
 
@@ -643,6 +643,21 @@ export class Wasmux {
     await this.stdinWorker?.terminate();
     await this.timerWorker?.terminate();
   }
+}
+
+// The host directory a mount shows, resolved (symlinks followed); a ProgramError naming
+// the problem when it is not a directory that can be read.
+function hostMountRoot(m: Mount): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(m.host);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : String(code ?? e);
+    throw new ProgramError(`cannot mount ${m.host}: ${why}`, 2);
+  }
+  if (!fs.statSync(real).isDirectory()) throw new ProgramError(`cannot mount ${m.host}: not a directory`, 2);
+  return real;
 }
 
 // The string block the kernel's process exports take: argc, envc (u32 LE), then argv,

@@ -104,9 +104,24 @@ test('unknown options and commands are usage errors', async () => {
   r = await run(['frobnicate']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command frobnicate/);
-  r = await run(['run', '--mount', 'nocolon', program('hello')]);
+  r = await run(['run', '--mount', ':/x', program('hello')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /expected HOSTDIR:GUESTDIR/);
+  r = await run(['run', '--cwd', 'relative', program('hello')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--cwd relative: give an absolute path/);
+});
+
+test('a bad mount or working directory is one line naming it', async () => {
+  let r = await run(['run', '--mount', '/nonexistent-wasmux-dir:/x', program('hello')]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'wasmux: cannot mount /nonexistent-wasmux-dir: no such directory\n');
+  r = await run(['run', '--mount', `${program('hello')}:/x`, program('hello')]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `wasmux: cannot mount ${program('hello')}: not a directory\n`);
+  r = await run(['run', '--cwd', '/nonexistent', program('hello')]);
+  assert.equal(r.code, 127);
+  assert.equal(r.stderr, `wasmux: ${program('hello')}: working directory /nonexistent: No such file or directory\n`);
 });
 
 test('--help prints usage and succeeds', async () => {

@@ -7,9 +7,9 @@ export const programs = path.join(root, 'build/programs');
 export const wasmux = path.join(root, 'bin/wasmux');
 
 // Runs bin/wasmux with args; input (string/Buffer) goes to its stdin.
-export function run(args, { input, env } = {}) {
+export function run(args, { input, env, cwd } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(wasmux, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(wasmux, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     child.stdout.on('data', (d) => out.push(d));

@@ -67,3 +67,23 @@ test('file names that are not UTF-8 reach the host unchanged', async () => {
   assert.deepEqual(names, ['link', 'uni\x81code']);
   assert.deepEqual(fs.readlinkSync(path.join(dir, 'link'), { encoding: 'buffer' }), Buffer.from('t\x82', 'latin1'));
 });
+
+test('--mount DIR shows DIR at its own path, and the program starts where the host is', async () => {
+  const real = fs.realpathSync(shared);
+  let r = await run(['sh', '--mount', '.', '-c', 'pwd; cat greeting.txt'], { cwd: shared });
+  assert.equal(r.stdout.toString(), `${real}\nhello from the host\n`);
+  assert.equal(r.code, 0);
+  // A mount that holds the current directory further up: the same path below it.
+  fs.mkdirSync(path.join(shared, 'below'), { recursive: true });
+  r = await run(['run', '--mount', tmp, program('cat'), '../greeting.txt'], { cwd: path.join(shared, 'below') });
+  assert.equal(r.stdout.toString(), 'hello from the host\n');
+  // Not under any mount: / for run, /root for sh.
+  r = await run(['sh', '-c', 'pwd'], { cwd: shared });
+  assert.equal(r.stdout.toString(), '/root\n');
+});
+
+test('--cwd sets the working directory inside', async () => {
+  const r = await run(['sh', '--mount', `${shared}:/mnt/host`, '--cwd', '/mnt/host', '-c', 'pwd; cat greeting.txt']);
+  assert.equal(r.stdout.toString(), '/mnt/host\nhello from the host\n');
+  assert.equal(r.code, 0);
+});

@@ -18,6 +18,11 @@ the program's exit status.
 Options:
   --mount HOSTDIR:GUESTDIR   show the host directory HOSTDIR at GUESTDIR inside wasmux
                              (only there: nothing else of the host is visible)
+  --mount HOSTDIR            the same at HOSTDIR's own absolute path ("--mount ." shows
+                             the current directory where it is on the host)
+  --cwd DIR                  the program's working directory inside wasmux (default: the
+                             current directory when a mount shows it, else / for run and
+                             /root for sh)
   --rootfs IMAGE             the root filesystem image, a ustar archive
                              (default: build/rootfs.tar, made by ports/build.sh)
   --no-rootfs                start with an empty root file system
@@ -36,13 +41,14 @@ function fail(message: string, code = 2): never {
 
 interface Options {
   mounts: Mount[];
+  cwd: string | undefined;
   rootfs: string | false | undefined; // undefined: the default image, when it exists
   rest: string[]; // the program (run) or the shell's arguments (sh)
 }
 
 // Our options come first; the first argument that is not one of them starts the rest.
 function parseOptions(command: string, args: string[]): Options {
-  const options: Options = { mounts: [], rootfs: undefined, rest: [] };
+  const options: Options = { mounts: [], cwd: undefined, rootfs: undefined, rest: [] };
   let i = 0;
   const value = (a: string, name: string): string => {
     const v = a === name ? args[++i] : a.slice(name.length + 1);
@@ -58,10 +64,22 @@ function parseOptions(command: string, args: string[]): Options {
     if (a === '--mount' || a.startsWith('--mount=')) {
       const spec = value(a, '--mount');
       const colon = spec.lastIndexOf(':');
-      if (colon <= 0 || colon === spec.length - 1) fail(`--mount ${spec}: expected HOSTDIR:GUESTDIR`);
+      if (colon < 0) {
+        const at = path.resolve(spec);
+        if (at === '/') fail(`--mount ${spec}: the host's root cannot be shown at the guest's root; give HOSTDIR:GUESTDIR`);
+        options.mounts.push({ host: at, guest: at });
+        continue;
+      }
+      if (colon === 0 || colon === spec.length - 1) fail(`--mount ${spec}: expected HOSTDIR:GUESTDIR or HOSTDIR`);
       const guest = spec.slice(colon + 1);
       if (!guest.startsWith('/')) fail(`--mount ${spec}: GUESTDIR must be an absolute path`);
       options.mounts.push({ host: spec.slice(0, colon), guest });
+      continue;
+    }
+    if (a === '--cwd' || a.startsWith('--cwd=')) {
+      const dir = value(a, '--cwd');
+      if (!dir.startsWith('/')) fail(`--cwd ${dir}: give an absolute path inside wasmux`);
+      options.cwd = dir;
       continue;
     }
     if (a === '--rootfs' || a.startsWith('--rootfs=')) {
@@ -78,6 +96,27 @@ function parseOptions(command: string, args: string[]): Options {
   }
   options.rest = args.slice(i);
   return options;
+}
+
+// The working directory: --cwd, else the host's current directory where a mount shows it
+// (the deepest mount that holds it), else fallback.
+function workingDirectory(o: Options, fallback: string): string {
+  if (o.cwd) return o.cwd;
+  const here = process.cwd();
+  let best: { host: string; guest: string } | undefined;
+  for (const m of o.mounts) {
+    let host: string;
+    try {
+      host = fs.realpathSync(m.host);
+    } catch {
+      continue; // boot reports the bad mount
+    }
+    const inside = here === host || here.startsWith(host.endsWith('/') ? host : host + '/');
+    if (inside && (!best || host.length > best.host.length)) best = { host, guest: m.guest };
+  }
+  if (!best) return fallback;
+  const rest = path.relative(best.host, here);
+  return rest ? path.posix.join(best.guest, rest) : best.guest;
 }
 
 function traceOption(): BootOptions['trace'] {
@@ -97,7 +136,7 @@ async function run(args: string[]): Promise<number> {
     LANG: process.env.LANG ?? 'C.UTF-8',
   };
   try {
-    const handle = w.spawn(path.resolve(program), [program, ...o.rest.slice(1)], { env });
+    const handle = w.spawn(path.resolve(program), [program, ...o.rest.slice(1)], { env, cwd: workingDirectory(o, '/') });
     forwardSignals(w, handle.pid);
     return exitCodeOf(await handle.wait());
   } catch (e) {
@@ -121,7 +160,7 @@ async function shell(args: string[]): Promise<number> {
     TERM: process.env.TERM ?? 'xterm',
     LANG: process.env.LANG ?? 'C.UTF-8',
   };
-  const handle = w.spawnGuest('/bin/sh', ['sh', ...o.rest], { env, cwd: '/root' });
+  const handle = w.spawnGuest('/bin/sh', ['sh', ...o.rest], { env, cwd: workingDirectory(o, '/root') });
   forwardSignals(w, handle.pid);
   return exitCodeOf(await handle.wait());
 }

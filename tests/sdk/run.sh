@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The SDK as a cross toolchain (docs/porting.md), each way a package is built:
+#   autotools  configure --host=wasm32-unknown-linux-musl with sdk/bin on PATH and
+#              sdk/config.site; libtool must find that the linker makes no shared
+#              libraries; make; make check with the emulator as the test runner
+#   cmake      project() with C and C++, the toolchain file, try_run and ctest through
+#              the emulator
+#   meson      the same project with sdk/meson-cross.ini, a run check and meson test
+# Each prints PASS or FAIL with the step that failed; the exit status counts the failures.
+# Usage: tests/sdk/run.sh [autotools|cmake|meson]...
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/tests/sdk"
+work="$root/build/sdk-tests"
+export PATH="$root/sdk/bin:$root/.tools/node/node_modules/node/bin:$PATH"
+failures=0
+# Runs a step, its output in the log; on failure prints the log's end.
+step() {
+  local name="$1" log="$2"; shift 2
+  if ! "$@" >>"$log" 2>&1; then
+    tail -n 25 "$log" | sed 's/^/    /'
+    echo "FAIL $name: $* (log: $log)"
+    return 1
+  fi
+}
+result() {
+  if [ "$2" = 0 ]; then echo "PASS $1"; else failures=$((failures + 1)); fi
+}
+
+autotools() {
+  local dir="$work/autotools" log="$work/autotools.log"
+  rm -rf "$dir" && mkdir -p "$dir" && : >"$log"
+  cp -a "$here/autotools/." "$dir/"
+  cd "$dir" || return 1
+  step autotools "$log" autoreconf -fi || return 1
+  step autotools "$log" env CONFIG_SITE="$root/sdk/config.site" ./configure \
+    --host=wasm32-unknown-linux-musl --build="$(gcc -dumpmachine)" --prefix=/usr \
+    --enable-shared || return 1
+  # What configure and libtool concluded.
+  grep -q '^checking whether the wasm32-unknown-linux-musl-gcc linker (.*wasm32-unknown-linux-musl-ld) supports shared libraries... no' "$log" ||
+    { echo "FAIL autotools: libtool did not find that the linker makes no shared libraries"; return 1; }
+  grep -q '^checking whether to build shared libraries... no' "$log" ||
+    { echo "FAIL autotools: libtool would build shared libraries"; return 1; }
+  grep -q '^checking for wasm32-unknown-linux-musl-pkg-config... .*sdk/bin/wasm32-unknown-linux-musl-pkg-config' "$log" ||
+    { echo "FAIL autotools: configure did not find the SDK's pkg-config"; return 1; }
+  step autotools "$log" make -j2 || return 1
+  [ -f .libs/libgreet.a ] && [ ! -e .libs/libgreet.so ] || { echo "FAIL autotools: expected a static libgreet.a only"; return 1; }
+  step autotools "$log" make check LOG_COMPILER="$root/sdk/bin/wasmux-emulator" || return 1
+  grep -q '^# PASS: *1$' "$log" || { echo "FAIL autotools: make check did not pass its one test"; return 1; }
+  local out
+  out="$("$root/sdk/bin/wasmux-emulator" ./greet wasmux 2>&1)"
+  [ "$out" = "hello, wasmux" ] || { echo "FAIL autotools: greet printed '$out'"; return 1; }
+}
+
+cmake_project() {
+  local dir="$work/cmake" log="$work/cmake.log"
+  rm -rf "$dir" && mkdir -p "$dir" && : >"$log"
+  step cmake "$log" cmake -S "$here/project" -B "$dir" -G Ninja \
+    -DCMAKE_TOOLCHAIN_FILE="$root/sdk/wasmux.cmake" -DCMAKE_BUILD_TYPE=Release || return 1
+  step cmake "$log" cmake --build "$dir" || return 1
+  step cmake "$log" ctest --test-dir "$dir" --output-on-failure || return 1
+  grep -q '100% tests passed, 0 tests failed out of 3' "$log" || { echo "FAIL cmake: expected 3 tests to pass"; return 1; }
+}
+
+meson_project() {
+  local dir="$work/meson" log="$work/meson.log"
+  rm -rf "$dir" && mkdir -p "$work" && : >"$log"
+  step meson "$log" meson setup --cross-file "$root/sdk/meson-cross.ini" "$dir" "$here/project" || return 1
+  step meson "$log" meson compile -C "$dir" || return 1
+  step meson "$log" meson test -C "$dir" --print-errorlogs || return 1
+  grep -q '^Ok: *3' "$log" || { echo "FAIL meson: expected 3 tests to pass"; return 1; }
+}
+
+which=("$@")
+[ ${#which[@]} -gt 0 ] || which=(autotools cmake meson)
+for w in "${which[@]}"; do
+  case "$w" in
+    autotools) (autotools); result autotools $? ;;
+    cmake) (cmake_project); result cmake $? ;;
+    meson) (meson_project); result meson $? ;;
+    *) echo "run.sh: unknown part $w" >&2; exit 2 ;;
+  esac
+done
+exit $failures
