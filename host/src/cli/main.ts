@@ -6,6 +6,7 @@ import { boot, defaultRootfsPath, ProgramError, type BootOptions, type Mount, ty
 
 const usage = `usage: wasmux run [OPTION]... PROGRAM.wasm [ARG]...
        wasmux sh [OPTION]... [-c COMMAND | SCRIPT] [ARG]...
+       wasmux binfmt install|remove|status
        wasmux                 (the same as wasmux sh: an interactive shell)
        wasmux --help
 
@@ -13,7 +14,10 @@ wasmux sh runs /bin/sh (dash) from the root filesystem image, with busybox's com
 /bin: "wasmux sh -c 'ls /bin | wc -l'" runs one command line, "wasmux sh" reads commands
 from this terminal or pipe. wasmux run runs PROGRAM.wasm (a host file built with
 bin/wasmux-cc). Either way the standard streams are this process's, and wasmux exits with
-the program's exit status.
+the program's exit status. wasmux binfmt install registers wasmux with the host kernel's
+binfmt_misc (as root, where the host allows it), so that a wasm program runs as
+./PROGRAM and "make check" runs wasm tests: through sdk/bin/wasmux-emulator, which shows
+the program the host directories it names.
 
 Options:
   --mount HOSTDIR:GUESTDIR   show the host directory HOSTDIR at GUESTDIR inside wasmux
@@ -187,6 +191,37 @@ function forwardSignals(w: Wasmux, pid: number): void {
   }
 }
 
+// binfmt_misc (Linux Documentation/admin-guide/binfmt-misc.rst): files starting with the
+// wasm magic "\0asm" run through the emulator, which gets the program's full path then its
+// arguments.
+const binfmtDir = '/proc/sys/fs/binfmt_misc';
+const binfmtEntry = path.join(binfmtDir, 'wasmux');
+
+function binfmt(args: string[]): number {
+  const [action, ...extra] = args;
+  if (extra.length > 0 || !['install', 'remove', 'status'].includes(action ?? ''))
+    fail(`binfmt: expected install, remove or status\n${usage}`);
+  if (!fs.existsSync(path.join(binfmtDir, 'register')))
+    fail(`binfmt: ${binfmtDir} is not mounted here (or this container does not offer it); run programs with sdk/bin/wasmux-emulator PROGRAM instead`, 1);
+  const installed = fs.existsSync(binfmtEntry);
+  try {
+    if (action === 'status') {
+      process.stdout.write(installed ? fs.readFileSync(binfmtEntry, 'utf8') : 'wasmux is not registered\n');
+    } else if (action === 'install') {
+      const emulator = path.resolve(import.meta.dirname, '../../../sdk/bin/wasmux-emulator');
+      if (installed) fs.writeFileSync(binfmtEntry, '-1'); // again, with this checkout's path
+      fs.writeFileSync(path.join(binfmtDir, 'register'), `:wasmux:M::\\x00asm::${emulator}:`);
+      process.stdout.write(`wasmux: wasm programs now run through ${emulator}\n`);
+    } else if (installed) {
+      fs.writeFileSync(binfmtEntry, '-1');
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(`binfmt ${action}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (run it as root)' : String(code ?? e)}`, 1);
+  }
+  return 0;
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === '--help' || command === '-h' || command === 'help') {
@@ -196,6 +231,7 @@ async function main(): Promise<void> {
   try {
     if (command === undefined || command === 'sh') process.exit(await shell(rest));
     if (command === 'run') process.exit(await run(rest));
+    if (command === 'binfmt') process.exit(binfmt(rest));
     fail(`unknown command ${command}\n${usage}`);
   } catch (e) {
     if (e instanceof ProgramError) fail(e.message, e.exitCode);
