@@ -15,7 +15,7 @@
 // instrumentLoops(bytes) returns the new module, or null when the module does not have
 // the word's global and the check function (not linked by wasmux-cc) or uses an
 // instruction the decoder does not know.
-import { leb, parse, Reader, Unsupported, walkCode } from './wasm_module.mjs';
+import { leb, parse, Reader, replaceCodeSection, Unsupported, walkCode } from './wasm_module.mjs';
 
 const WORD_EXPORT = '__wasmux_interrupt_word';
 const CHECK_FUNCTION = '__wasmux_interrupt_check';
@@ -56,24 +56,5 @@ export function instrumentLoops(bytes) {
     if (e instanceof Unsupported) return null;
     throw e;
   }
-  // The new code section: each body with its new size, then the whole section's size.
-  const content = [leb(bodies.length)];
-  for (const parts of bodies) {
-    const size = parts.reduce((n, p) => n + p.length, 0);
-    content.push(leb(size), ...parts);
-  }
-  const contentSize = content.reduce((n, p) => n + p.length, 0);
-  const code = m.sections.find((s) => s[0] === 10);
-  const out = new Uint8Array(code[1] + 1 + leb(contentSize).length + contentSize + (bytes.length - code[3]));
-  let at = 0;
-  const put = (part) => {
-    out.set(part, at);
-    at += part.length;
-  };
-  put(bytes.subarray(0, code[1]));
-  put([10]);
-  put(leb(contentSize));
-  for (const part of content) put(part);
-  put(bytes.subarray(code[3]));
-  return out;
+  return replaceCodeSection(bytes, m, bodies);
 }

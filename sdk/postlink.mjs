@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// The SDK's post-link step (run by bin/wasmux-cc after a link), two rewrites:
+// The SDK's post-link step (run by bin/wasmux-cc after a link), three rewrites:
+//  - a call the linker found made with another signature than its callee's (old C
+//    without prototypes) gets an adapter doing what a native call would, in place of the
+//    linker's trapping stub (sdk/signature_adapters.mjs);
 //  - every loop gets a test of the interrupt word, so a thread spinning in user code can
 //    be stopped or run its signal handlers (sdk/interrupts.mjs);
 //  - a module that imports wasmux.fork is instrumented with Binaryen Asyncify, limited to
@@ -11,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { forkPaths } from './callgraph.mjs';
 import { instrumentLoops } from './interrupts.mjs';
+import { adaptSignatureMismatches } from './signature_adapters.mjs';
 
 const file = process.argv[2];
 if (!file) {
@@ -25,14 +29,21 @@ try {
   console.error(`wasmux-cc: ${file}: the linker's output is not a valid module: ${e.message}`);
   process.exit(1);
 }
-const probed = process.env.WASMUX_NO_PROBES ? null : instrumentLoops(bytes);
-if (probed) {
-  bytes = Buffer.from(probed);
-  // Replaced whole; the linker made the file executable: keep its mode.
-  const tmp = `${file}.probes.tmp`;
+// Replaces the module file whole; the linker made it executable: its mode stays.
+function rewrite(newBytes) {
+  bytes = Buffer.from(newBytes);
+  const tmp = `${file}.postlink.tmp`;
   fs.writeFileSync(tmp, bytes, { mode: fs.statSync(file).mode & 0o7777 });
   fs.renameSync(tmp, file);
 }
+const adapters = adaptSignatureMismatches(bytes);
+if (adapters) {
+  rewrite(adapters.bytes);
+  if (process.env.WASMUX_POSTLINK_VERBOSE)
+    console.error(`postlink: ${file}: calls adapted to their callee's signature: ${adapters.adapted.join(', ')}`);
+}
+const probed = process.env.WASMUX_NO_PROBES ? null : instrumentLoops(bytes);
+if (probed) rewrite(probed);
 const forks = WebAssembly.Module.imports(module).some((i) => i.module === 'wasmux' && i.name === 'fork');
 if (!forks) process.exit(0);
 

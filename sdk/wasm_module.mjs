@@ -274,3 +274,27 @@ export function leb(n) {
   } while (n);
   return out;
 }
+
+// The module with its code section made of the given bodies (each a list of byte parts,
+// concatenated), everything else as it was. m is parse(bytes).
+export function replaceCodeSection(bytes, m, bodies) {
+  const content = [leb(bodies.length)];
+  for (const parts of bodies) {
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    content.push(leb(size), ...parts);
+  }
+  const contentSize = content.reduce((n, p) => n + p.length, 0);
+  const code = m.sections.find((s) => s[0] === 10);
+  const out = new Uint8Array(code[1] + 1 + leb(contentSize).length + contentSize + (bytes.length - code[3]));
+  let at = 0;
+  const put = (part) => {
+    out.set(part, at);
+    at += part.length;
+  };
+  put(bytes.subarray(0, code[1]));
+  put([10]);
+  put(leb(contentSize));
+  for (const part of content) put(part);
+  put(bytes.subarray(code[3]));
+  return out;
+}

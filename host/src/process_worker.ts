@@ -350,7 +350,7 @@ function run(req: RunRequest): void {
         // kernel traps out of a call whose process ended; any other trap is a crash.
         if (!live(k.wasmux_thread_process_exited()) && !live(k.wasmux_thread_exec_image_size())) {
           signal = signalForTrap(e);
-          crash = e instanceof Error ? `${e.constructor.name}: ${e.message}`
+          crash = e instanceof Error ? `${e.constructor.name}: ${e.message}${whereInGuest(e)}`
             : isWasmException(e) ? 'an exception nobody caught (std::terminate)' : String(e);
         }
         break;
@@ -410,6 +410,20 @@ function attachClone(req: RunRequest, thread: ThreadStart): CloneStart | undefin
   if ('start' in r) return r.start;
   endRun(req.pid, thread.tid, r.ended, r.ended >= 0);
   return undefined;
+}
+
+// Where in the program a trap happened: its innermost wasm frames by function name (the
+// name section the SDK keeps), as " in f, called from g, called from h"; "" when unknown.
+// A trap such as "null function or function signature mismatch" then names the function
+// that made the call.
+function whereInGuest(e: Error): string {
+  const names: string[] = [];
+  for (const line of (e.stack ?? '').split('\n')) {
+    const m = /^\s*at (\S+) \(wasm:\/\//.exec(line);
+    if (m) names.push(m[1]!);
+    if (names.length === 3) break;
+  }
+  return names.length ? ` in ${names.join(', called from ')}` : '';
 }
 
 // A thread whose module could not be instantiated on its process's memory: it never ran.

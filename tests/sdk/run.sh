@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The SDK as a cross toolchain (docs/porting.md), each way a package is built:
+#   oldc       old C with Debian's flags: gcc 12's warnings stay warnings, GNU ld options
+#              are dropped, calls without prototypes work through the adapters
 #   autotools  configure --host=wasm32-unknown-linux-musl with sdk/bin on PATH and
 #              sdk/config.site; libtool must find that the linker makes no shared
 #              libraries; make; make check with the emulator as the test runner
@@ -7,7 +9,7 @@
 #              the emulator
 #   meson      the same project with sdk/meson-cross.ini, a run check and meson test
 # Each prints PASS or FAIL with the step that failed; the exit status counts the failures.
-# Usage: tests/sdk/run.sh [autotools|cmake|meson]...
+# Usage: tests/sdk/run.sh [oldc|autotools|cmake|meson]...
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/tests/sdk"
@@ -71,10 +73,32 @@ meson_project() {
   grep -q '^Ok: *3' "$log" || { echo "FAIL meson: expected 3 tests to pass"; return 1; }
 }
 
+# Old C (tests/sdk/oldc): builds with Debian's flags as gcc 12 builds it, with warnings,
+# and calls made without prototypes work as natively.
+oldc() {
+  local dir="$work/oldc" log="$work/oldc.log"
+  rm -rf "$dir" && mkdir -p "$dir" && : >"$log"
+  # shellcheck disable=SC2046 # the flags are words
+  step oldc "$log" wasm32-unknown-linux-musl-gcc $(dpkg-buildflags --get CFLAGS) \
+    $(dpkg-buildflags --get LDFLAGS) -Wl,--as-needed -Wl,-Bsymbolic-functions -Wl,-z,now \
+    "$here/oldc/callees.c" "$here/oldc/caller.c" -o "$dir/oldc" || return 1
+  grep -q 'note: 4 function(s) called with another signature' "$log" ||
+    { echo "FAIL oldc: the driver did not report the 4 adapted calls"; return 1; }
+  local out expected
+  out="$(wasmux-emulator "$dir/oldc" 2>&1)"
+  expected="$(printf '5\n7000\nno_result 5\n0\n14')"
+  [ "$out" = "$expected" ] || { echo "FAIL oldc: printed '$out', expected '$expected'"; return 1; }
+  # With -Werror the old-C diagnostics are errors, as with gcc.
+  if wasm32-unknown-linux-musl-gcc -Werror -c "$here/oldc/caller.c" -o "$dir/caller.o" >>"$log" 2>&1; then
+    echo "FAIL oldc: -Werror did not make the old-C diagnostics errors"; return 1
+  fi
+}
+
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(autotools cmake meson)
+[ ${#which[@]} -gt 0 ] || which=(oldc autotools cmake meson)
 for w in "${which[@]}"; do
   case "$w" in
+    oldc) (oldc); result oldc $? ;;
     autotools) (autotools); result autotools $? ;;
     cmake) (cmake_project); result cmake $? ;;
     meson) (meson_project); result meson $? ;;
