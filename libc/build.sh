@@ -44,7 +44,8 @@ rt_builtins="$("$CC" --target=wasm32-wasi -Wno-deprecated -print-libgcc-file-nam
 inputs_hash="$( {
   echo "$pristine $CC $AR $RANLIB $rt_builtins"
   "$CC" --version | head -1
-  sha1sum libc/build.sh "$gen/musl/bits/syscall.h.in" "$gen/musl/bits/stat.h" "$gen/include/wasmux/abi_c.h"
+  dpkg-query -W -f='${Version}' linux-libc-dev
+  sha1sum libc/build.sh libc/uapi-headers.sh "$gen/musl/bits/syscall.h.in" "$gen/musl/bits/stat.h" "$gen/include/wasmux/abi_c.h"
   find libc/overlay glue -type f -print0 | sort -z | xargs -0 sha1sum
 } | sha1sum | cut -d' ' -f1)"
 if [ $force = 0 ] && [ -f "$work/stamp" ] && [ "$(cat "$work/stamp")" = "$inputs_hash" ] \
@@ -167,6 +168,7 @@ if ! make -C "$src" -j"$jobs" "${targets[@]}" >"$work/make.log" 2>&1; then
 fi
 echo "$headers_hash" > "$work/headers.hash"
 make -s -C "$src" install-headers >/dev/null
+libc/uapi-headers.sh "$sysroot"
 
 # ---- glue and the installed libraries ----
 mkdir -p "$sysroot/lib" "$sysroot/include/wasmux" "$work/glue"

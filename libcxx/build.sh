@@ -173,8 +173,7 @@ cmake_args=(
   -DLIBCXXABI_ENABLE_STATIC_UNWINDER=OFF -DLIBCXX_ENABLE_STATIC_ABI_LIBRARY=OFF
   -DLIBCXX_ENABLE_FILESYSTEM=ON -DLIBCXX_ENABLE_LOCALIZATION=ON
   -DLIBCXX_ENABLE_RANDOM_DEVICE=ON
-  # std::chrono::tzdb: libc++ 19 knows the zoneinfo path only for __linux__, which the
-  # wasm32-unknown-unknown target does not define (and the root image has no tzdata).
+  # std::chrono::tzdb: the root image has no tzdata (/usr/share/zoneinfo) to read.
   -DLIBCXX_ENABLE_TIME_ZONE_DATABASE=OFF
   -DLIBCXX_INCLUDE_BENCHMARKS=OFF -DLIBCXX_INCLUDE_TESTS=OFF -DLIBCXXABI_INCLUDE_TESTS=OFF
   -DLIBUNWIND_INCLUDE_TESTS=OFF -DLIBCXX_INCLUDE_DOCS=OFF -DLIBUNWIND_INCLUDE_DOCS=OFF

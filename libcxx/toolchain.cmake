@@ -26,7 +26,9 @@ set(CMAKE_SYSROOT "${WASMUX_SYSROOT}")
 
 # Shared memory (atomics, bulk memory) as in every wasmux program; wasm exception
 # handling (legacy encoding, clang-22's default) for C++ exceptions.
-set(flags "-matomics -mbulk-memory -fwasm-exceptions -D__wasmux__")
+# __linux__ and __unix__ as bin/wasmux-cc defines them for programs: the headers see the
+# same system when libc++ is built and when it is used.
+set(flags "-matomics -mbulk-memory -fwasm-exceptions -D__wasmux__ -D__linux__ -D__linux -D__unix__ -D__unix")
 set(CMAKE_C_FLAGS_INIT "${flags}")
 set(CMAKE_CXX_FLAGS_INIT "${flags}")
 set(CMAKE_ASM_FLAGS_INIT "${flags}")
