@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The SDK as a cross toolchain (docs/porting.md), each way a package is built:
 #   oldc       old C with Debian's flags: gcc 12's warnings stay warnings, GNU ld options
-#              are dropped, calls without prototypes work through the adapters
+#              are dropped, calls without prototypes work through the adapters, common
+#              symbols are merged
 #   autotools  configure --host=wasm32-unknown-linux-musl with sdk/bin on PATH and
 #              sdk/config.site; libtool must find that the linker makes no shared
 #              libraries; make; make check with the emulator as the test runner
@@ -88,6 +89,18 @@ oldc() {
   out="$(wasmux-emulator "$dir/oldc" 2>&1)"
   expected="$(printf '5\n7000\nno_result 5\n0\n14')"
   [ "$out" = "$expected" ] || { echo "FAIL oldc: printed '$out', expected '$expected'"; return 1; }
+  # Common symbols: merged when every definition has no initial value, else an error.
+  local cc=wasm32-unknown-linux-musl-gcc
+  step oldc "$log" $cc -fcommon -c "$here/oldc/common_lib.c" -o "$dir/common_lib.o" || return 1
+  step oldc "$log" wasm32-unknown-linux-musl-ar rc "$dir/libcommon.a" "$dir/common_lib.o" || return 1
+  step oldc "$log" $cc -fcommon -c "$here/oldc/common_main.c" -o "$dir/common_main.o" || return 1
+  step oldc "$log" $cc "$dir/common_main.o" "$dir/libcommon.a" -o "$dir/common" || return 1
+  out="$(wasmux-emulator "$dir/common" 2>&1)"
+  [ "$out" = "x up" ] || { echo "FAIL oldc: the common-symbol program printed '$out'"; return 1; }
+  step oldc "$log" $cc -c "$here/oldc/common_initialized.c" -o "$dir/common_initialized.o" || return 1
+  if $cc "$dir/common_main.o" "$dir/common_initialized.o" "$dir/libcommon.a" -o "$dir/bad" >>"$log" 2>&1; then
+    echo "FAIL oldc: a duplicate definition with an initial value linked"; return 1
+  fi
   # With -Werror the old-C diagnostics are errors, as with gcc.
   if wasm32-unknown-linux-musl-gcc -Werror -c "$here/oldc/caller.c" -o "$dir/caller.o" >>"$log" 2>&1; then
     echo "FAIL oldc: -Werror did not make the old-C diagnostics errors"; return 1

@@ -1,0 +1,2 @@
+/* A real second definition (with an initial value): the link must still fail. */
+char PC = 'y';
