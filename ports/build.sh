@@ -1,102 +1,204 @@
 #!/usr/bin/env bash
-# Builds the ports (real software from Debian source packages, compiled with bin/wasmux-cc)
-# and the default root filesystem image build/rootfs.tar that the host loads at boot.
+# Builds the ports (real software from Debian source packages, cross-compiled with the SDK)
+# and the root filesystem images the host loads at boot:
+#   build/rootfs.tar       the default image: dash and busybox (a fast boot)
+#   build/rootfs-full.tar  the full image: the default one plus the full ports below
+#                          (bin/wasmux --image full)
 #
-#   ports/build.sh            build what is out of date (a second run only checks)
-#   ports/build.sh --force    rebuild every port and the image
+#   ports/build.sh [--full] [--force] [PORT]...
+#     --full    also the full ports and image (scripts/setup.sh passes it)
+#     --force   rebuild, ignoring the stamps and the cache
+#     PORT...   only these ports (and what they need), no image
 #
-# Each port is a directory ports/<pkg>/ holding build.sh (the recipe) and, when needed,
-# patches/*.patch. The pristine source comes from scripts/fetch-debian-source.sh <pkg>; it
-# is copied to build/ports/<pkg>/src and our patches are applied to the copy (never to the
-# unpacked source). The recipe runs in that copy with:
-#   WASMUX_ROOT  the repository          PORT_DIR    ports/<pkg>
-#   PORT_SRC     the patched copy        PORT_STAGE  where to install, laid out like the
-#   JOBS         make -j value                       root filesystem (bin/, etc/, ...)
-# A port is rebuilt from a fresh copy when its recipe, config or patches, the SDK
-# (bin/wasmux-*, sdk/) or the sysroot's libc is newer than its last build.
-# The image is build/rootfs/ (ports/rootfs/ skeleton + every stage) as a ustar archive.
+# Each port is a directory ports/<pkg>/ holding build.sh (the recipe), optionally
+# patches/*.patch (each with a one-line reason at its top) and needs (the ports whose
+# libraries it links, one per line). The pristine source comes from
+# scripts/fetch-debian-source.sh <pkg>; it is copied to build/ports/<pkg>/src and our
+# patches are applied to the copy (never to the unpacked source). The recipe runs in that
+# copy with (ports/recipe-env.sh):
+#   WASMUX_ROOT  the repository           PORT_DIR    ports/<pkg>
+#   PORT_SRC     the patched copy         PORT_STAGE  where `make install DESTDIR=` goes
+#   HOST, BUILD  the GNU triples          JOBS        make -j value
+#   PATH         sdk/bin first            CONFIG_SITE sdk/config.site
+#   DEB_CFLAGS, DEB_CPPFLAGS, DEB_CXXFLAGS, DEB_LDFLAGS  Debian's build flags
+#   PORT_TESTS   where the recipe writes its test suite's results, "PASS|FAIL name" lines
+# A port's result (stage, test results) is kept under build/ports/<pkg> and in
+# ~/.cache/wasmux/ports (WASMUX_CACHE_DIR moves it), keyed by a hash of the source
+# version, the recipe, the SDK, the sysroot's libraries and the ports it needs: an
+# unchanged port is taken from there, not rebuilt. Its headers, static libraries and
+# pkg-config files go into the sysroot (build/sysroot), for the ports that need it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
-ports=(dash busybox) # in install order: later stages may not overwrite earlier files
-force=0
+default_ports=(dash busybox) # in install order: later stages may not overwrite earlier files
+full_ports=(zlib lua5.4) # libraries before the ports that need them
+force=0 full=0 only=()
 for a in "$@"; do
   case "$a" in
     --force) force=1 ;;
-    *) echo "usage: ports/build.sh [--force]" >&2; exit 2 ;;
+    --full) full=1 ;;
+    -*) echo "usage: ports/build.sh [--full] [--force] [PORT]..." >&2; exit 2 ;;
+    *) [ -f "ports/$a/build.sh" ] || { echo "ports: no port $a (ports/$a/build.sh)" >&2; exit 2; }
+       only+=("$a") ;;
   esac
 done
+cache_root="${WASMUX_CACHE_DIR:-$HOME/.cache/wasmux}/ports"
+sysroot="$root/build/sysroot"
 
-# True when stamp is missing or anything under the given paths is newer than it.
-out_of_date() {
-  local stamp="$1"; shift
-  [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$@" -newer "$stamp" -print -quit 2>/dev/null)" ]
-}
-
-sdk_inputs=(bin/wasmux-cc bin/wasmux-ar bin/wasmux-ranlib sdk
-  build/sysroot/lib/libc.a build/sysroot/lib/crt1.o ports/build.sh)
+sdk_inputs=(bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk
+  build/sysroot/lib/libc.a build/sysroot/lib/crt1.o ports/build.sh ports/recipe-env.sh)
 for f in "${sdk_inputs[@]}"; do
   [ -e "$f" ] || { echo "ports: $f is missing: run scripts/build.sh first" >&2; exit 1; }
 done
+# What every port's result depends on besides its own recipe and source.
+sdk_hash="$( {
+  find bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk ports/build.sh ports/recipe-env.sh \
+    -type f -print0 | sort -z | xargs -0 sha1sum
+  for f in libc.a libc++.a libc++abi.a libunwind.a libclang_rt.builtins.a crt1.o; do
+    [ -f "$sysroot/lib/$f" ] && sha1sum "$sysroot/lib/$f"
+  done
+  clang-22 --version | head -1
+} | sha1sum | cut -d' ' -f1)"
+
+declare -A port_hash
+needs_of() { [ -f "ports/$1/needs" ] && grep -v '^#' "ports/$1/needs" | grep . || true; }
+
+# Copies a port's development files (headers, static libraries, pkg-config files) from
+# its stage into the sysroot, where the ports that need it find them.
+install_dev_files() {
+  local stage="$1"
+  for d in usr/include include; do
+    [ -d "$stage/$d" ] && cp -a "$stage/$d/." "$sysroot/include/"
+  done
+  for d in usr/lib lib; do
+    [ -d "$stage/$d" ] || continue
+    find "$stage/$d" -maxdepth 1 -name '*.a' -exec cp {} "$sysroot/lib/" \;
+    [ -d "$stage/$d/pkgconfig" ] && mkdir -p "$sysroot/lib/pkgconfig" && cp -a "$stage/$d/pkgconfig/." "$sysroot/lib/pkgconfig/"
+  done
+  [ -d "$stage/usr/share/pkgconfig" ] && mkdir -p "$sysroot/share/pkgconfig" && cp -a "$stage/usr/share/pkgconfig/." "$sysroot/share/pkgconfig/"
+  return 0
+}
 
 build_port() {
   local pkg="$1"
   local work="build/ports/$pkg"
-  local stamp="$work/.built"
-  out_of_date "$stamp" "ports/$pkg" "${sdk_inputs[@]}" || return 0
-  local upstream
+  local upstream version epoch hash n
   upstream="$(scripts/fetch-debian-source.sh "$pkg")"
+  version="$(cd "$upstream" && dpkg-parsechangelog -SVersion)"
+  hash="$( {
+    echo "$pkg $version $sdk_hash"
+    (cd "ports/$pkg" && find . -type f ! -name '*.md' ! -name 'test-results*' -print0 | sort -z | xargs -0 sha1sum)
+    for n in $(needs_of "$pkg"); do echo "needs $n ${port_hash[$n]:?ports: $pkg needs $n, which is built after it}"; done
+  } | sha1sum | cut -d' ' -f1)"
+  hash="${hash:0:16}"
+  port_hash[$pkg]=$hash
+  if [ $force = 0 ] && [ "$(cat "$work/.hash" 2>/dev/null)" = "$hash" ] && [ -d "$work/stage" ]; then
+    install_dev_files "$work/stage"
+    return 0
+  fi
+  local cached="$cache_root/$pkg-$hash"
+  if [ $force = 0 ] && [ -f "$cached/.complete" ]; then
+    rm -rf "$work" && mkdir -p "$work"
+    cp -a "$cached/stage" "$work/stage"
+    [ -f "$cached/tests.txt" ] && cp "$cached/tests.txt" "$work/tests.txt"
+    echo "$hash" > "$work/.hash"
+    touch "$cached/.complete"
+    install_dev_files "$work/stage"
+    echo "ports: $pkg $version from the cache"
+    return 0
+  fi
   local started=$SECONDS
-  echo "ports: building $pkg ($(basename "$upstream"); log in $work/build.log)"
+  echo "ports: building $pkg $version (log in $work/build.log)"
   rm -rf "$work"
   mkdir -p "$work/stage"
   cp -a "$upstream" "$work/src"
+  local patched=0
   if [ -d "ports/$pkg/patches" ]; then
     for p in "ports/$pkg/patches"/*.patch; do
       [ -e "$p" ] || continue
       patch -d "$work/src" -p1 --quiet --forward < "$p" || { echo "ports: $p does not apply" >&2; exit 1; }
+      patched=$((patched + $(grep -c '^+++ ' "$p")))
     done
   fi
   # The package's own date stands in for "now" (busybox's banner would show the build
   # time), so the same inputs give the same image: Debian's reproducible-builds convention.
-  local epoch
   epoch="$(cd "$work/src" && dpkg-parsechangelog -STimestamp)"
   if ! WASMUX_ROOT="$root" PORT_DIR="$root/ports/$pkg" PORT_SRC="$root/$work/src" \
-    PORT_STAGE="$root/$work/stage" JOBS=2 SOURCE_DATE_EPOCH="$epoch" \
-    bash -c 'cd "$PORT_SRC" && "$PORT_DIR/build.sh"' >"$work/build.log" 2>&1; then
+    PORT_STAGE="$root/$work/stage" PORT_TESTS="$root/$work/tests.txt" JOBS=2 SOURCE_DATE_EPOCH="$epoch" \
+    bash -c '. "$WASMUX_ROOT/ports/recipe-env.sh" && cd "$PORT_SRC" && "$PORT_DIR/build.sh"' >"$work/build.log" 2>&1; then
     tail -n 30 "$work/build.log" >&2
     echo "ports: $pkg failed (whole log: $work/build.log)" >&2
     exit 1
   fi
-  touch "$stamp"
-  echo "ports: $pkg built in $((SECONDS - started)) s"
+  echo "$hash" > "$work/.hash"
+  install_dev_files "$work/stage"
+  local tests=""
+  [ -s "$work/tests.txt" ] && tests=", its tests: $(grep -c '^PASS ' "$work/tests.txt" || true) passed, $(grep -c '^FAIL ' "$work/tests.txt" || true) failed"
+  echo "ports: $pkg built in $((SECONDS - started)) s ($patched patched file(s)$tests)"
+  # Into the cache (whole, or not at all), and only the four newest entries of a port kept.
+  mkdir -p "$cache_root"
+  rm -rf "$cached" "$cached.tmp"
+  mkdir -p "$cached.tmp"
+  cp -a "$work/stage" "$cached.tmp/stage"
+  [ -f "$work/tests.txt" ] && cp "$work/tests.txt" "$cached.tmp/tests.txt"
+  touch "$cached.tmp/.complete"
+  mv "$cached.tmp" "$cached"
+  ls -dt "$cache_root/$pkg-"* 2>/dev/null | tail -n +5 | xargs -r rm -rf
 }
 
-for pkg in "${ports[@]}"; do build_port "$pkg"; done
+all=("${default_ports[@]}")
+[ $full = 1 ] || [ ${#only[@]} -gt 0 ] && all+=("${full_ports[@]}")
+wanted() {
+  [ ${#only[@]} -eq 0 ] && return 0
+  local w
+  for w in "${only[@]}"; do [ "$w" = "$1" ] && return 0; done
+  # A port a wanted port needs.
+  for w in "${only[@]}"; do needs_of "$w" | grep -qx "$1" && return 0; done
+  return 1
+}
+for pkg in "${all[@]}"; do wanted "$pkg" && build_port "$pkg"; done
+[ ${#only[@]} -eq 0 ] || exit 0
 
-# ---- the root filesystem image ----
-image=build/rootfs.tar
-stamps=()
-for pkg in "${ports[@]}"; do stamps+=("build/ports/$pkg/.built"); done
-out_of_date "$image" ports/rootfs ports/build.sh "${stamps[@]}" || exit 0
-tree=build/rootfs
-rm -rf "$tree"
-mkdir -p "$tree"
-cp -a ports/rootfs/. "$tree/"
-for pkg in "${ports[@]}"; do
-  # -n: a file an earlier port installed stays (dash's /bin/sh over busybox's).
-  cp -a -n "build/ports/$pkg/stage/." "$tree/"
-done
-mkdir -p "$tree/tmp" "$tree/home" "$tree/root" "$tree/usr"
-chmod 1777 "$tree/tmp"
-chmod 0700 "$tree/root"
-# One directory of programs: the other usual places lead there.
-ln -sfn ../bin "$tree/usr/bin"
-ln -sfn ../bin "$tree/usr/sbin"
-ln -sfn bin "$tree/sbin"
-# Entries sorted, owned by root, one fixed time: the same inputs give the same bytes.
-tar --format=ustar --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 \
-  -C "$tree" -cf "$image.tmp" .
-mv "$image.tmp" "$image"
-echo "ports: $image ready ($(du -k "$image" | cut -f1) KiB, $(tar -tf "$image" | wc -l) entries)"
+# ---- the root filesystem images ----
+# The stages merged over the skeleton: /usr/bin, /usr/sbin and /sbin are /bin in the root
+# (symlinks to it), so a stage's usr/bin goes to bin; an earlier port's file wins (dash's
+# /bin/sh over busybox's). Man pages, info and docs stay out; so do the development files
+# (the sysroot has them).
+merge_stage() {
+  local stage="$1" tree="$2" d
+  for d in bin sbin usr/bin usr/sbin; do
+    [ -d "$stage/$d" ] && cp -a -n "$stage/$d/." "$tree/bin/"
+  done
+  (cd "$stage" && find . -mindepth 1 \( -path ./bin -o -path ./sbin -o -path ./usr/bin -o -path ./usr/sbin \
+    -o -path ./usr/include -o -path ./include -o -path ./usr/share/man -o -path ./usr/share/info \
+    -o -path ./usr/share/doc -o -path ./usr/lib/pkgconfig -o -path ./usr/share/pkgconfig -o -name '*.a' -o -name '*.la' \) -prune \
+    -o -type f -print -o -type l -print) | while read -r f; do
+    [ -e "$tree/$f" ] || [ -L "$tree/$f" ] || { mkdir -p "$tree/$(dirname "$f")" && cp -a "$stage/$f" "$tree/$f"; }
+  done
+}
+make_image() {
+  local image="$1"; shift
+  local tree="${image%.tar}"
+  local stamps=() pkg
+  for pkg in "$@"; do stamps+=("build/ports/$pkg/.hash"); done
+  [ $force = 1 ] || [ ! -e "$image" ] || [ -n "$(find ports/rootfs ports/build.sh "${stamps[@]}" -newer "$image" -print -quit)" ] || return 0
+  rm -rf "$tree"
+  mkdir -p "$tree/bin" "$tree/usr"
+  cp -a ports/rootfs/. "$tree/"
+  for pkg in "$@"; do merge_stage "build/ports/$pkg/stage" "$tree"; done
+  mkdir -p "$tree/tmp" "$tree/home" "$tree/root"
+  chmod 1777 "$tree/tmp"
+  chmod 0700 "$tree/root"
+  # One directory of programs: the other usual places lead there.
+  ln -sfn ../bin "$tree/usr/bin"
+  ln -sfn ../bin "$tree/usr/sbin"
+  ln -sfn bin "$tree/sbin"
+  # Entries sorted, owned by root, one fixed time: the same inputs give the same bytes.
+  tar --format=ustar --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 \
+    -C "$tree" -cf "$image.tmp" .
+  mv "$image.tmp" "$image"
+  echo "ports: $image ready ($(du -k "$image" | cut -f1) KiB, $(tar -tf "$image" | wc -l) entries)"
+}
+make_image build/rootfs.tar "${default_ports[@]}"
+[ $full = 0 ] || make_image build/rootfs-full.tar "${default_ports[@]}" "${full_ports[@]}"

@@ -21,7 +21,21 @@ opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o Dir::Etc::sourceparts=-
 if [ -z "$(ls "$apt_dir/lists" 2>/dev/null | grep -i sources)" ]; then
   apt-get "${opts[@]}" update -qq >&2
 fi
-(cd "$dest" && apt-get "${opts[@]}" source -qq "$pkg" >&2)
+# The newest version first. When its files are missing from the mirror (a security update
+# the mirror's security archive does not have, which happened for zlib and python3.11),
+# the newest one of the main archive alone (the security suites left out).
+grep -v -- '-security' "$apt_dir/sources.list" > "$apt_dir/sources-main.list" || true
+fetched=0
+for list in sources.list sources-main.list; do
+  [ -s "$apt_dir/$list" ] || continue
+  find "$dest" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+  if (cd "$dest" && apt-get "${opts[@]}" -o "Dir::Etc::sourcelist=$apt_dir/$list" source -qq "$pkg" >&2); then
+    fetched=1
+    break
+  fi
+  [ "$list" = sources.list ] && echo "fetch-debian-source: $pkg: the newest version could not be fetched; trying the main archive's" >&2
+done
+[ $fetched = 1 ] || { echo "fetch-debian-source: no version of $pkg could be fetched" >&2; exit 1; }
 dir="$(find "$dest" -mindepth 1 -maxdepth 1 -type d | head -1)"
 echo "$dir" > "$dest/.unpacked"
 echo "$dir"

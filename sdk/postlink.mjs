@@ -69,6 +69,12 @@ if (process.env.WASMUX_POSTLINK_VERBOSE) {
   console.error(`postlink: ${file}: ${onlyList ? `${onlyList.length} functions on fork paths` : 'whole-module analysis'}`);
   if (onlyList && process.env.WASMUX_POSTLINK_VERBOSE === '2') console.error(onlyList.join('\n'));
 }
+// A large program's Asyncify pass takes a while (Python: minutes): say so, and how long
+// it took, rather than leave the build silent.
+const large = bytes.length > 4 * 1024 * 1024;
+const started = Date.now();
+if (large)
+  console.error(`wasmux-cc: ${path.basename(file)}: instrumenting ${onlyList ? `${onlyList.length} functions` : 'the whole module'} for fork (${(bytes.length / 1048576).toFixed(1)} MiB; this takes a while)`);
 try {
   // -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
   execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
@@ -80,3 +86,4 @@ try {
 }
 fs.chmodSync(out, fs.statSync(file).mode & 0o7777); // the linker made it executable
 fs.renameSync(out, file);
+if (large) console.error(`wasmux-cc: ${path.basename(file)}: instrumented for fork in ${((Date.now() - started) / 1000).toFixed(0)} s`);
