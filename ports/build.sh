@@ -32,7 +32,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
 default_ports=(dash busybox) # in install order: later stages may not overwrite earlier files
-full_ports=(zlib lua5.4) # libraries before the ports that need them
+full_ports=(zlib lua5.4 sqlite3) # libraries before the ports that need them
 force=0 full=0 only=()
 for a in "$@"; do
   case "$a" in
@@ -187,6 +187,13 @@ make_image() {
   mkdir -p "$tree/bin" "$tree/usr"
   cp -a ports/rootfs/. "$tree/"
   for pkg in "$@"; do merge_stage "build/ports/$pkg/stage" "$tree"; done
+  # Debug information out, as dh_strip moves it to -dbg packages: the image holds what
+  # runs (function names stay, for the host's crash messages).
+  find "$tree" -type f -print0 | while IFS= read -r -d '' f; do
+    if [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' \n')" = 0061736d ]; then
+      sdk/bin/wasm32-unknown-linux-musl-strip --strip-debug "$f"
+    fi
+  done
   mkdir -p "$tree/tmp" "$tree/home" "$tree/root"
   chmod 1777 "$tree/tmp"
   chmod 0700 "$tree/root"

@@ -97,6 +97,8 @@ export interface ExitInfo {
 const here = path.dirname(new URL(import.meta.url).pathname);
 export const defaultKernelPath = path.resolve(here, '../../build/kernel-wasm/kernel.wasm');
 export const defaultRootfsPath = path.resolve(here, '../../build/rootfs.tar');
+// The full image: the default one plus the larger ports (ports/build.sh --full).
+export const fullRootfsPath = path.resolve(here, '../../build/rootfs-full.tar');
 
 
 function decodeStatus(status: number): ExitInfo {

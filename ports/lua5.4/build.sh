@@ -8,7 +8,8 @@ cp debian/configure.ac debian/libtool/
 (cd debian/libtool && LIBTOOLIZE='libtoolize -i' autoreconf -f -i && deb_configure)
 multiarch=src/lua5.4-deb-multiarch.h
 printf '#ifndef _LUA_DEB_MULTIARCH_\n#define _LUA_DEB_MULTIARCH_\n#define DEB_HOST_MULTIARCH "%s"\n#endif\n' "$HOST" >"$multiarch"
-make -j"$JOBS" linux MYLIBS= LIBTOOL="$PWD/debian/libtool/libtool" CC="$HOST-gcc -std=gnu99" CXX="$HOST-g++"
+# Not parallel, as debian/rules runs it: two targets would make liblua5.4.la at once.
+make linux MYLIBS= LIBTOOL="$PWD/debian/libtool/libtool" CC="$HOST-gcc -std=gnu99" CXX="$HOST-g++"
 # Lua's own test suite is not in Debian's source package; the port's checks are in
 # tests/ports (scripts/test.sh).
 # The manual pages as debian/rules renames them.

@@ -2,7 +2,7 @@
 // a fresh wasmux kernel.
 import fs from 'node:fs';
 import path from 'node:path';
-import { boot, defaultRootfsPath, ProgramError, type BootOptions, type Mount, type Wasmux } from '../api.js';
+import { boot, defaultRootfsPath, fullRootfsPath, ProgramError, type BootOptions, type Mount, type Wasmux } from '../api.js';
 
 const usage = `usage: wasmux run [OPTION]... PROGRAM.wasm [ARG]...
        wasmux sh [OPTION]... [-c COMMAND | SCRIPT] [ARG]...
@@ -27,8 +27,10 @@ Options:
   --cwd DIR                  the program's working directory inside wasmux (default: the
                              current directory when a mount shows it, else / for run and
                              /root for sh)
-  --rootfs IMAGE             the root filesystem image, a ustar archive
-                             (default: build/rootfs.tar, made by ports/build.sh)
+  --image default|full       the root filesystem image: build/rootfs.tar (dash and
+                             busybox), or build/rootfs-full.tar (also the larger ports:
+                             lua, sqlite3, ...; ports/build.sh --full makes it)
+  --rootfs IMAGE             another root filesystem image, a ustar archive
   --no-rootfs                start with an empty root file system
 Environment:
   WASMUX_TRACE=1             print every system call (strace style) on stderr
@@ -88,6 +90,14 @@ function parseOptions(command: string, args: string[]): Options {
     }
     if (a === '--rootfs' || a.startsWith('--rootfs=')) {
       options.rootfs = path.resolve(value(a, '--rootfs'));
+      continue;
+    }
+    if (a === '--image' || a.startsWith('--image=')) {
+      const name = value(a, '--image');
+      if (name !== 'default' && name !== 'full') fail(`--image ${name}: expected default or full`);
+      options.rootfs = name === 'full' ? fullRootfsPath : defaultRootfsPath;
+      if (!fs.existsSync(options.rootfs))
+        fail(`--image ${name}: ${options.rootfs} is not built (ports/build.sh --full builds it)`);
       continue;
     }
     if (a === '--no-rootfs') {
