@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test suite: set-up and build first (idempotent), then the kernel's unit tests
-# (native, ASan+UBSan), the conformance programs (natively and on wasmux), the end-to-end
-# tests, busybox's own shell tests (natively and on wasmux; one test: every test's outcome
-# on each side as tests/external/busybox-ash/expected-results.txt lists it), the
-# SDK's cross builds (tests/sdk: autotools, CMake, Meson), the differential syscall
-# programs (tests/differential), the stress tests (scripts/stress.sh)
-# and the syscall fuzzer for two minutes (scripts/fuzz.sh).
+# (native, ASan+UBSan), the conformance programs (natively and on wasmux), the ports' own
+# test suites (tests/ports; it builds the full image), the end-to-end tests, busybox's own
+# shell tests (natively and on wasmux; one test: every test's outcome on each side as
+# tests/external/busybox-ash/expected-results.txt lists it), the SDK's cross builds
+# (tests/sdk: old C, autotools, CMake, Meson), the differential syscall programs
+# (tests/differential), the stress tests (scripts/stress.sh) and the syscall fuzzer for
+# two minutes (scripts/fuzz.sh).
 # Ends with one line "total: N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,14 @@ echo "== conformance (native and wasmux)"
 tests/conformance/run.sh --both 2>&1 | tee "$log" | tail -n 20
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
+
+echo "== ports: the full image and the ports' own test suites (tests/ports, per test against ports/*/test-results)"
+# Builds build/rootfs-full.tar first (unchanged ports come from ~/.cache/wasmux), which the
+# end-to-end tests below use.
+tests/ports/run.sh 2>&1 | tee "$log"
+p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
+[ "$p" -gt 0 ] || f=$((f + 1)) # run.sh said nothing: count it failed
+passed=$((passed + p)); failed=$((failed + f))
 
 echo "== end-to-end and engine facts (node:test)"
 node --test --test-concurrency=2 tests/e2e/*.test.mjs tests/engine/*.test.mjs 2>&1 | tee "$log" | grep -E '^(✖|ℹ (tests|pass|fail))' 

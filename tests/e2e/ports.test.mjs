@@ -1,0 +1,44 @@
+// The full image's ports run their usual work (ports/build.sh --full builds the image;
+// scripts/test.sh runs tests/ports/run.sh, which builds it, before these tests).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { run } from './helpers.mjs';
+
+const sh = (script, options) => run(['sh', '--image', 'full', '-c', script], options);
+
+test('lua runs a script: tables, strings, closures, coroutines, files', async () => {
+  const r = await sh(`cat > /tmp/t.lua <<'END'
+local squares = {}
+for i = 1, 10 do squares[#squares + 1] = i * i end
+local function counter() local n = 0; return function() n = n + 1; return n end end
+local c = counter(); c(); c()
+local co = coroutine.wrap(function(a) local b = coroutine.yield(a + 1); return b * 2 end)
+local f = assert(io.open("/tmp/out.txt", "w")); f:write("written\\n"); f:close()
+print(table.concat(squares, ","), c(), co(1), co(21), io.open("/tmp/out.txt"):read("l"))
+print(string.format("%5.2f|%s|%d", math.pi, ("abc"):rep(2):upper(), #arg))
+END
+lua /tmp/t.lua x y`);
+  assert.equal(r.stdout.toString(), '1,4,9,16,25,36,49,64,81,100\t3\t2\t42\twritten\n 3.14|ABCABC|2\n');
+  assert.equal(r.code, 0);
+});
+
+test('lua reports a runtime error with its traceback and exit status 1', async () => {
+  const r = await sh(`lua -e 'local t = nil; print(t.x)'`);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /attempt to index a nil value/);
+});
+
+test('sqlite3 keeps a database in a file across runs, with transactions, joins and JSON', async () => {
+  const r = await sh(`cd /tmp && sqlite3 db.sqlite "create table p(id integer primary key, name text);
+create table o(pid int, n int); begin; insert into p(name) values ('ann'),('bob'); insert into o values (1,3),(1,4),(2,5); commit;" &&
+sqlite3 db.sqlite "select p.name, sum(o.n) from p join o on o.pid = p.id group by p.name order by 1;
+select json_object('n', count(*)) from o; pragma integrity_check;"`);
+  assert.equal(r.stdout.toString(), 'ann|7\nbob|5\n{"n":3}\nok\n');
+  assert.equal(r.code, 0);
+});
+
+test('sqlite3 names an error in SQL and exits non-zero', async () => {
+  const r = await sh(`echo 'select * from missing;' | sqlite3 /tmp/x.db`);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /no such table: missing/);
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The ports' own test suites, compared per test with the committed list
+# ports/<pkg>/test-results ("name<TAB>native<TAB>wasmux", PASS or FAIL each): the wasmux
+# results come from the port's build (ports/build.sh --full runs each suite under wasmux,
+# or takes the cached results of an unchanged port); a test whose result differs from the
+# list fails the port. One line per port: "PASS pkg: N tests as listed" or "FAIL pkg: ...".
+#   tests/ports/run.sh             check every port that has a list
+#   tests/ports/run.sh --native    run each suite natively (ports/<pkg>/native-tests.sh, in
+#                                  a fresh copy of the source, with gcc) and rewrite the
+#                                  lists' native column; the wasmux column from the build
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+native=0
+[ "${1:-}" = --native ] && native=1
+ports/build.sh --full >/dev/null || { echo "FAIL ports: the full image did not build"; exit 1; }
+failures=0
+for dir in ports/*/; do
+  pkg="$(basename "$dir")"
+  results="build/ports/$pkg/tests.txt"
+  [ -s "$results" ] || continue
+  list="ports/$pkg/test-results"
+  if [ $native = 1 ] && [ -x "ports/$pkg/native-tests.sh" ]; then
+    work="build/ports-native/$pkg"
+    rm -rf "$work" && mkdir -p "$work"
+    cp -a "$(scripts/fetch-debian-source.sh "$pkg")" "$work/src"
+    : >"$work/tests.txt"
+    (cd "$work/src" && PORT_TESTS="$root/$work/tests.txt" JOBS=2 "$root/ports/$pkg/native-tests.sh") ||
+      echo "tests/ports: $pkg's native run failed" >&2
+    while read -r verdict name; do
+      wasmux="$(grep -F " $name" "$results" | grep -xE "(PASS|FAIL) $name" | cut -d' ' -f1)"
+      printf '%s\t%s\t%s\n' "$name" "$verdict" "${wasmux:-MISSING}"
+    done <"$work/tests.txt" >"$list"
+    echo "tests/ports: wrote $list"
+  fi
+  [ -f "$list" ] || { echo "FAIL $pkg: no list of expected results ($list)"; failures=$((failures + 1)); continue; }
+  bad=0 count=0
+  while IFS=$'\t' read -r name native_verdict expected; do
+    count=$((count + 1))
+    got="$(grep -xE "(PASS|FAIL) $name" "$results" | cut -d' ' -f1)"
+    if [ "$got" != "$expected" ]; then
+      echo "  $pkg: $name: ${got:-not run} under wasmux, listed $expected (native: $native_verdict)"
+      bad=$((bad + 1))
+    fi
+  done <"$list"
+  extra="$(cut -d' ' -f2- "$results" | grep -vxFf <(cut -f1 "$list") || true)"
+  [ -z "$extra" ] || { echo "  $pkg: not in the list: $extra"; bad=$((bad + 1)); }
+  if [ $bad = 0 ]; then
+    echo "PASS $pkg: $count tests as listed ($(grep -c $'\tPASS$' "$list") pass under wasmux, $(cut -f2 "$list" | grep -c PASS) natively)"
+  else
+    echo "FAIL $pkg: $bad tests differ from $list"
+    failures=$((failures + 1))
+  fi
+done
+exit $failures
