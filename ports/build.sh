@@ -26,7 +26,7 @@
 # ~/.cache/wasmux/ports (WASMUX_CACHE_DIR moves it), keyed by a hash of the source
 # version, the recipe, the SDK, the sysroot's libraries and the ports it needs: an
 # unchanged port is taken from there, not rebuilt. Its headers, static libraries and
-# pkg-config files go into the sysroot (build/sysroot), for the ports that need it.
+# pkg-config files go into the sysroot's usr/ (build/sysroot/usr), for the ports that need it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -65,18 +65,19 @@ declare -A port_hash
 needs_of() { [ -f "ports/$1/needs" ] && grep -v '^#' "ports/$1/needs" | grep . || true; }
 
 # Copies a port's development files (headers, static libraries, pkg-config files) from
-# its stage into the sysroot, where the ports that need it find them.
+# its stage into the sysroot's usr/ (the C library's are at its top: the libc++ build,
+# which hashes those, does not see the ports'), where the ports that need it find them:
+# the SDK's compiler searches usr/include after the C library's headers and usr/lib when
+# linking, and its pkg-config reads usr/lib/pkgconfig.
 install_dev_files() {
-  local stage="$1"
-  for d in usr/include include; do
-    [ -d "$stage/$d" ] && cp -a "$stage/$d/." "$sysroot/include/"
-  done
-  for d in usr/lib lib; do
-    [ -d "$stage/$d" ] || continue
-    find "$stage/$d" -maxdepth 1 -name '*.a' -exec cp {} "$sysroot/lib/" \;
-    [ -d "$stage/$d/pkgconfig" ] && mkdir -p "$sysroot/lib/pkgconfig" && cp -a "$stage/$d/pkgconfig/." "$sysroot/lib/pkgconfig/"
-  done
-  [ -d "$stage/usr/share/pkgconfig" ] && mkdir -p "$sysroot/share/pkgconfig" && cp -a "$stage/usr/share/pkgconfig/." "$sysroot/share/pkgconfig/"
+  local stage="$1" d
+  mkdir -p "$sysroot/usr/include" "$sysroot/usr/lib/pkgconfig" "$sysroot/usr/share/pkgconfig"
+  [ -d "$stage/usr/include" ] && cp -a "$stage/usr/include/." "$sysroot/usr/include/"
+  if [ -d "$stage/usr/lib" ]; then
+    find "$stage/usr/lib" -maxdepth 1 -name '*.a' -exec cp {} "$sysroot/usr/lib/" \;
+    [ -d "$stage/usr/lib/pkgconfig" ] && cp -a "$stage/usr/lib/pkgconfig/." "$sysroot/usr/lib/pkgconfig/"
+  fi
+  [ -d "$stage/usr/share/pkgconfig" ] && cp -a "$stage/usr/share/pkgconfig/." "$sysroot/usr/share/pkgconfig/"
   return 0
 }
 
