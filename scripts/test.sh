@@ -50,6 +50,8 @@ node --test --test-concurrency=2 tests/e2e/*.test.mjs tests/engine/*.test.mjs 2>
 p=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
 f=$(grep -E '^ℹ fail ' "$log" | awk '{print $3}')
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+# A failure's details (the assertion, expected and actual), which the summary leaves out.
+[ "${f:-1}" = 0 ] || sed -n '/^✖ failing tests:/,$p' "$log" | grep -vE '^\s+at ' | head -n 60
 
 echo "== busybox ash tests (busybox's shell/ash_test, native and wasmux; about 3 minutes)"
 # One test: passed when every one of the suite's tests ends, on each side, with the outcome

@@ -136,6 +136,12 @@ export class Wasmux {
   private readonly runs = new Map<number, ThreadRun>();
   // How to tell each running process's waiter (by pid) that it ended.
   private readonly processEnds = new Map<number, (status: number) => void>();
+  // Per process: its thread runs not yet finished, and its end when that came first. Each
+  // thread's worker reports on its own port, so the last thread's report (the process's
+  // end) may arrive before another's: the end waits for them (onThreadExit of every thread
+  // before onExit).
+  private readonly liveRuns = new Map<number, number>();
+  private readonly pendingEnds = new Map<number, number>();
   // Threads made by clone now running or starting (messages.ts maxCloneThreads).
   private readonly cloneThreads = new Int32Array(new SharedArrayBuffer(4));
   // Each running thread's interrupt word (sdk/interrupts.mjs), as a view and an index, by
@@ -427,8 +433,13 @@ export class Wasmux {
     return ended;
   }
 
-  // The process ended: its waiters learn its status, the embedder's hook too.
+  // The process ended: its waiters learn its status, the embedder's hook too (once every
+  // one of its thread runs has finished).
   private endProcess(pid: number, status: number): void {
+    if ((this.liveRuns.get(pid) ?? 0) > 0) {
+      this.pendingEnds.set(pid, status);
+      return;
+    }
     const resolve = this.processEnds.get(pid);
     this.processEnds.delete(pid);
     this.hooks.onExit?.(pid, decodeStatus(status));
@@ -443,6 +454,7 @@ export class Wasmux {
     const tid = req.thread?.tid ?? pid;
     if (req.thread) this.hooks.onClone?.(pid, tid);
     this.running++;
+    this.liveRuns.set(pid, (this.liveRuns.get(pid) ?? 0) + 1);
     // Both ways a run ends (its exit, its thread killed in user code) come after the
     // worker has it: the thread attaches only once the request is there.
     void this.pool.acquire().then((worker) => {
@@ -467,6 +479,7 @@ export class Wasmux {
           this.pool.discard(worker, run.key, giveBack); // the id the kernel killed it under
         }
         this.running--;
+        this.runFinished(pid);
       };
       const run: ThreadRun = { key: tid, kill: () => finish(true), forkMemory: req.resume?.memory };
       this.runs.set(tid, run);
@@ -482,10 +495,25 @@ export class Wasmux {
 
   // No worker could be started for this run: its process is killed (SIGKILL), a clean end
   // its parent's wait sees, rather than a run that waits for ever.
+  // One of process pid's thread runs is over: its end, when it came first, is reported now.
+  private runFinished(pid: number): void {
+    const left = (this.liveRuns.get(pid) ?? 1) - 1;
+    if (left > 0) {
+      this.liveRuns.set(pid, left);
+      return;
+    }
+    this.liveRuns.delete(pid);
+    const status = this.pendingEnds.get(pid);
+    if (status === undefined) return;
+    this.pendingEnds.delete(pid);
+    this.endProcess(pid, status);
+  }
+
   private runNotStarted(req: RunRequest): void {
     const k = this.kernel.exports;
     const pid = req.pid;
     this.running--;
+    this.runFinished(pid);
     if (!req.thread) {
       // A forked child's memory was never run on: its parent's worker may fill it again.
       if (req.resume) releaseForkMemory(req.resume.memory, pid);

@@ -40,3 +40,6 @@ while IFS= read -r link; do
   [ "$name" = sh ] && continue
   ln -s busybox "$PORT_STAGE/bin/$name"
 done < busybox.links
+# The configuration it was built with, for tests/external/busybox-ash (which builds the
+# same busybox natively); the image leaves docs out.
+install -D -m 0644 .config "$PORT_STAGE/usr/share/doc/busybox/config"

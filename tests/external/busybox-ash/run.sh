@@ -57,8 +57,10 @@ die() {
 }
 
 # ---- inputs: the port's busybox and its configuration ----
-port_config=build/ports/busybox/src/.config
-[ -f build/rootfs.tar ] && [ -f build/ports/busybox/.built ] && [ -f "$port_config" ] ||
+# (the recipe keeps the .config it ended up with in the stage's doc directory, which the
+# image leaves out and the port cache keeps).
+port_config=build/ports/busybox/stage/usr/share/doc/busybox/config
+[ -f build/rootfs.tar ] && [ -f build/ports/busybox/.hash ] && [ -f "$port_config" ] ||
   die "the busybox port is not built: run scripts/setup.sh first"
 src="$(scripts/fetch-debian-source.sh busybox)" || die "cannot fetch busybox's source"
 mkdir -p "$out"
@@ -71,7 +73,7 @@ options() { grep -v -e '^#' -e '^$' "$1"; }
 native_busybox="$out/busybox-native/busybox"
 build_native_busybox() {
   local dir="$out/busybox-native" stamp="$out/busybox-native/.built"
-  if [ -e "$stamp" ] && [ -z "$(find ports/busybox build/ports/busybox/.built "$here/run.sh" \
+  if [ -e "$stamp" ] && [ -z "$(find ports/busybox build/ports/busybox/.hash "$here/run.sh" \
     -newer "$stamp" -print -quit)" ]; then
     return 0
   fi
