@@ -85,6 +85,8 @@ scripts/stress.sh 2>&1 | tee "$log" | grep -E '^(stress:|✖|✔|ℹ (tests|pass
 p=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
 f=$(grep -E '^ℹ fail ' "$log" | awk '{print $3}')
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+# A failure's details: a hang prints the kernel's and the host's state.
+[ "${f:-1}" = 0 ] || grep -vE '^\s+at ' "$log" | grep -A 80 -E 'HANG|^✖ failing tests:' | head -n 150
 
 echo "== syscall fuzzer (libFuzzer, ASan, UBSan; its regression inputs, then 2 minutes)"
 # One test: scripts/fuzz.sh replays every input that once found a bug and fuzzes for a

@@ -76,6 +76,7 @@ export interface SpawnOptions {
 // killed in user code (its worker terminated).
 interface ThreadRun {
   key: number;
+  pid: number; // its process (for the state dump)
   kill(): void;
   // A forked child's memory, kept by its parent's worker: given back once this run no
   // longer uses it (fork_memory.ts).
@@ -481,7 +482,7 @@ export class Wasmux {
         this.running--;
         this.runFinished(pid);
       };
-      const run: ThreadRun = { key: tid, kill: () => finish(true), forkMemory: req.resume?.memory };
+      const run: ThreadRun = { key: tid, pid, kill: () => finish(true), forkMemory: req.resume?.memory };
       this.runs.set(tid, run);
       worker.onReply = (msg: WorkerReply) => {
         if (msg.type !== 'exit') return;
@@ -639,6 +640,12 @@ export class Wasmux {
       // Read without the lock (when it stays held), a table may be caught mid-change.
       process.stderr.write(`wasmux: the state dump stopped part-way: ${(e as Error).message}\n`);
     }
+    // The host's side: the thread runs on workers, the processes whose end is awaited,
+    // and the ends held back until a process's other thread runs finish.
+    const runs = [...this.runs.values()].map((r) => `${r.pid}/${r.key}`).join(' ') || 'none';
+    const awaited = [...this.processEnds.keys()].join(' ') || 'none';
+    const held = [...this.pendingEnds.keys()].map((pid) => `${pid} (${this.liveRuns.get(pid) ?? 0} runs left)`).join(' ') || 'none';
+    process.stderr.write(`---- wasmux host state ----\nthread runs (pid/tid): ${runs}\nprocess ends awaited: ${awaited}\nends held for thread runs: ${held}\nworkers running threads: ${this.running}\n`);
   }
 
   // kill(2) from the host: signal sig to process pid (a negative pid: that process group).
