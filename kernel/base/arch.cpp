@@ -47,3 +47,30 @@ void catch_up_with_memory_growth() {}
 } // namespace wasmux::arch
 
 #endif
+
+namespace wasmux::arch {
+
+namespace {
+std::atomic<u64> g_lost_wakeups{0};
+}
+
+WaitResult wait32_sliced(std::atomic<i32>* word, i32 expected, i64 timeout_ns) {
+  i64 left = timeout_ns;
+  for (;;) {
+    i64 slice = left >= 0 && left < wait_slice_ns ? left : wait_slice_ns;
+    WaitResult r = wait32(word, expected, slice);
+    if (r != WaitResult::timed_out) return r;
+    if (word->load(std::memory_order_acquire) != expected) {
+      g_lost_wakeups.fetch_add(1, std::memory_order_relaxed);
+      return WaitResult::woken;
+    }
+    if (left >= 0) {
+      left -= slice;
+      if (left <= 0) return WaitResult::timed_out;
+    }
+  }
+}
+
+u64 lost_wakeups() { return g_lost_wakeups.load(std::memory_order_relaxed); }
+
+} // namespace wasmux::arch

@@ -15,7 +15,7 @@ void BigLock::lock() {
   if (!m_state.compare_exchange_strong(c, 1, std::memory_order_acquire)) {
     if (c != 2) c = m_state.exchange(2, std::memory_order_acquire);
     while (c != 0) {
-      arch::wait32(&m_state, 2, -1);
+      arch::wait32_sliced(&m_state, 2, -1);
       c = m_state.exchange(2, std::memory_order_acquire);
     }
   }

@@ -2,6 +2,7 @@
 // (bin/wasmux prints it on SIGUSR2): each process, its threads, where they are.
 #include "state_dump.h"
 
+#include "../base/arch.h"
 #include "../base/format.h"
 #include "../base/heap.h"
 #include "../fd/file_description.h"
@@ -34,7 +35,7 @@ void dump_processes() {
     }
     p.for_each_thread([&](Thread& t) {
       f.append("  tid ").append_int(t.tid()).append(" ").append(t.run_state_name());
-      if (t.sleeping()) f.append(" asleep");
+      if (t.sleeping()) f.append(" asleep (wake word ").append_int(t.wake_word()).append(")");
       if (t.exiting()) f.append(" exiting");
       if (t.current_syscall() >= 0) f.append(" in ").append(syscall_name(t.current_syscall()));
       f.append(" blocked 0x")
@@ -63,6 +64,7 @@ void dump_kernel_state() {
   f.append_int(static_cast<i64>(kernel_heap_size() >> 10)).append(" KiB");
   const char* broken = kernel_heap_check();
   f.append(broken ? ", inconsistent: " : ", consistent").append(broken ? broken : "").append("\n");
+  f.append("wake-ups lost and recovered by a sleep's time slice: ").append_int(static_cast<i64>(arch::lost_wakeups())).append("\n");
   // Printed a process at a time: read without the lock, a table may be caught mid-change
   // and the dump trap part-way; what came before is still seen.
   host().log(f.data(), f.size());

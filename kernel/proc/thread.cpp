@@ -55,7 +55,7 @@ ErrorOr Thread::wait_for_wake(i64 deadline_ns, bool interruptible) {
           break;
         }
       }
-      arch::wait32(&m_wake_word, 0, timeout);
+      arch::wait32_sliced(&m_wake_word, 0, timeout);
     }
   }
   m_sleeping = false;
@@ -121,7 +121,9 @@ void Thread::restore_temporary_mask() {
 void Thread::wake() {
   VERIFY_LOCKED(); // a waker holds the lock, or a sleeper could miss the wake-up
   m_wake_word.store(1, std::memory_order_release);
-  arch::notify(&m_wake_word, 1);
+  // Every waiter: the thread is its word's only rightful one, and a notify for one only
+  // may be taken by another (arch.h wait_slice_ns).
+  arch::notify(&m_wake_word, arch::all_waiters);
 }
 
 } // namespace wasmux

@@ -63,6 +63,9 @@ public:
   void set_start(const abi::CloneStart& s) { m_start = s; }
   // Asleep in the kernel (the lock dropped), for /proc's thread states.
   bool sleeping() const { return m_sleeping; }
+  // The word a sleep waits on (1: woken), for the state dump: asleep with 1 is a wake-up
+  // the sleeper has not seen.
+  i32 wake_word() const { return m_wake_word.load(std::memory_order_relaxed); }
   Process& process() { return *m_process; }
 
   // Blocks the calling thread (the big lock held, its waiters registered) until woken or
