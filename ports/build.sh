@@ -32,7 +32,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
 default_ports=(dash busybox) # in install order: later stages may not overwrite earlier files
-full_ports=(zlib lua5.4 sqlite3) # libraries before the ports that need them
+full_ports=(zlib lua5.4 sqlite3 gzip) # libraries before the ports that need them
 force=0 full=0 only=()
 for a in "$@"; do
   case "$a" in
@@ -47,13 +47,13 @@ cache_root="${WASMUX_CACHE_DIR:-$HOME/.cache/wasmux}/ports"
 sysroot="$root/build/sysroot"
 
 sdk_inputs=(bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk
-  build/sysroot/lib/libc.a build/sysroot/lib/crt1.o ports/build.sh ports/recipe-env.sh)
+  build/sysroot/lib/libc.a build/sysroot/lib/crt1.o ports/build.sh ports/recipe-env.sh ports/recipe-helpers.sh)
 for f in "${sdk_inputs[@]}"; do
   [ -e "$f" ] || { echo "ports: $f is missing: run scripts/build.sh first" >&2; exit 1; }
 done
 # What every port's result depends on besides its own recipe and source.
 sdk_hash="$( {
-  find bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk ports/build.sh ports/recipe-env.sh \
+  find bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk ports/build.sh ports/recipe-env.sh ports/recipe-helpers.sh \
     -type f -print0 | sort -z | xargs -0 sha1sum
   for f in libc.a libc++.a libc++abi.a libunwind.a libclang_rt.builtins.a crt1.o; do
     [ -f "$sysroot/lib/$f" ] && sha1sum "$sysroot/lib/$f"
@@ -203,10 +203,14 @@ make_image() {
   ln -sfn ../bin "$tree/usr/sbin"
   ln -sfn bin "$tree/sbin"
   # Entries sorted, owned by root, one fixed time: the same inputs give the same bytes.
-  tar --format=ustar --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 \
+  # Hard links (gzip's uncompress and gunzip) become copies: the boot loader makes files,
+  # directories and symlinks.
+  tar --format=ustar --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 --hard-dereference \
     -C "$tree" -cf "$image.tmp" .
   mv "$image.tmp" "$image"
   echo "ports: $image ready ($(du -k "$image" | cut -f1) KiB, $(tar -tf "$image" | wc -l) entries)"
 }
 make_image build/rootfs.tar "${default_ports[@]}"
-[ $full = 0 ] || make_image build/rootfs-full.tar "${default_ports[@]}" "${full_ports[@]}"
+# The full ports first: their programs win over busybox's applets of the same name (GNU
+# gzip over busybox's gzip); dash stays /bin/sh.
+[ $full = 0 ] || make_image build/rootfs-full.tar "${full_ports[@]}" "${default_ports[@]}"

@@ -27,3 +27,6 @@ deb_configure() {
     --libdir='${prefix}/lib' --runstatedir=/run --disable-maintainer-mode --disable-dependency-tracking "$@"
 }
 export -f deb_configure
+
+# The helpers recipes and native test runs share (wasm_wrap, automake_results).
+. "$WASMUX_ROOT/ports/recipe-helpers.sh"

@@ -12,10 +12,11 @@ cd "$root"
 # llvm-22: the SDK's nm, strip, objcopy, readelf, objdump (sdk/bin); libtool, meson and
 # pkgconf: the cross builds the SDK serves (tests/sdk), and the SDK's pkg-config.
 # linux-libc-dev: Linux's UAPI headers for the guest sysroot (libc/uapi-headers.sh).
-# tcl8.6: tclsh, which SQLite's build runs to generate its sources (ports/sqlite3).
+# tcl8.6: tclsh, which SQLite's build runs to generate its sources (ports/sqlite3);
+# texinfo: makeinfo, for the GNU ports' manuals (Debian's build dependency).
 apt_pkgs=(clang-22 lld-22 llvm-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
   libclang-rt-22-dev-wasm32 libclang-rt-22-dev cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
-  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6)
+  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -42,3 +42,10 @@ test('sqlite3 names an error in SQL and exits non-zero', async () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /no such table: missing/);
 });
+
+test('GNU gzip (over busybox\'s applet) compresses, lists and restores a file', async () => {
+  const r = await sh(`cd /tmp && seq 1 20000 > n.txt && gzip -9 -k n.txt && gzip -l n.txt.gz | tail -n 1 | awk '{print $4}' &&
+rm n.txt && gzip -d n.txt.gz && wc -l < n.txt && gzip --version | head -n 1`);
+  assert.equal(r.stdout.toString(), 'n.txt\n20000\ngzip 1.12\n');
+  assert.equal(r.code, 0);
+});

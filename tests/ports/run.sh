@@ -25,7 +25,8 @@ for dir in ports/*/; do
     rm -rf "$work" && mkdir -p "$work"
     cp -a "$(scripts/fetch-debian-source.sh "$pkg")" "$work/src"
     : >"$work/tests.txt"
-    (cd "$work/src" && PORT_TESTS="$root/$work/tests.txt" JOBS=2 "$root/ports/$pkg/native-tests.sh") ||
+    (cd "$work/src" && PORT_TESTS="$root/$work/tests.txt" JOBS=2 \
+      bash -c '. "$0/ports/recipe-helpers.sh" && "$0/ports/'"$pkg"'/native-tests.sh"' "$root") ||
       echo "tests/ports: $pkg's native run failed" >&2
     while read -r verdict name; do
       wasmux="$(grep -F " $name" "$results" | grep -xE "(PASS|FAIL) $name" | cut -d' ' -f1)"

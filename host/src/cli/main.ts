@@ -30,6 +30,9 @@ Options:
   --image default|full       the root filesystem image: build/rootfs.tar (dash and
                              busybox), or build/rootfs-full.tar (also the larger ports:
                              lua, sqlite3, ...; ports/build.sh --full makes it)
+  --host-env                 (run) the program gets this process's environment instead
+                             of a fresh one (PATH=/bin:/usr/bin, HOME, TERM, LANG)
+  --argv0 NAME               (run) the program's argv[0] (default: PROGRAM as given)
   --rootfs IMAGE             another root filesystem image, a ustar archive
   --no-rootfs                start with an empty root file system
 Environment:
@@ -48,13 +51,15 @@ function fail(message: string, code = 2): never {
 interface Options {
   mounts: Mount[];
   cwd: string | undefined;
+  hostEnv: boolean;
+  argv0: string | undefined;
   rootfs: string | false | undefined; // undefined: the default image, when it exists
   rest: string[]; // the program (run) or the shell's arguments (sh)
 }
 
 // Our options come first; the first argument that is not one of them starts the rest.
 function parseOptions(command: string, args: string[]): Options {
-  const options: Options = { mounts: [], cwd: undefined, rootfs: undefined, rest: [] };
+  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, rest: [] };
   let i = 0;
   const value = (a: string, name: string): string => {
     const v = a === name ? args[++i] : a.slice(name.length + 1);
@@ -90,6 +95,14 @@ function parseOptions(command: string, args: string[]): Options {
     }
     if (a === '--rootfs' || a.startsWith('--rootfs=')) {
       options.rootfs = path.resolve(value(a, '--rootfs'));
+      continue;
+    }
+    if (command === 'run' && a === '--host-env') {
+      options.hostEnv = true;
+      continue;
+    }
+    if (command === 'run' && (a === '--argv0' || a.startsWith('--argv0='))) {
+      options.argv0 = value(a, '--argv0');
       continue;
     }
     if (a === '--image' || a.startsWith('--image=')) {
@@ -143,14 +156,12 @@ async function run(args: string[]): Promise<number> {
   const program = o.rest[0];
   if (!program) fail(`run: no program given\n${usage}`);
   const w = await boot({ mounts: o.mounts, rootfs: o.rootfs, trace: traceOption() });
-  const env: Record<string, string> = {
-    PATH: '/bin:/usr/bin',
-    HOME: '/home',
-    TERM: process.env.TERM ?? 'xterm',
-    LANG: process.env.LANG ?? 'C.UTF-8',
-  };
+  const env: Record<string, string> = o.hostEnv
+    ? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
+    : { PATH: '/bin:/usr/bin', HOME: '/home', TERM: process.env.TERM ?? 'xterm', LANG: process.env.LANG ?? 'C.UTF-8' };
   try {
-    const handle = w.spawn(path.resolve(program), [program, ...o.rest.slice(1)], { env, cwd: workingDirectory(o, '/') });
+    const argv = [o.argv0 ?? program, ...o.rest.slice(1)];
+    const handle = w.spawn(path.resolve(program), argv, { env, cwd: workingDirectory(o, '/') });
     forwardSignals(w, handle.pid);
     return exitCodeOf(await handle.wait());
   } catch (e) {
