@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The ports' own test suites, compared per test with the committed list
-# ports/<pkg>/test-results ("name<TAB>native<TAB>wasmux", PASS or FAIL each): the wasmux
+# ports/<pkg>/test-results ("name<TAB>native<TAB>wasmux", each PASS, FAIL, SKIP, XFAIL...): the wasmux
 # results come from the port's build (ports/build.sh --full runs each suite under wasmux,
 # or takes the cached results of an unchanged port); a test whose result differs from the
 # list fails the port. One line per port: "PASS pkg: N tests as listed" or "FAIL pkg: ...".
@@ -29,7 +29,7 @@ for dir in ports/*/; do
       bash -c '. "$0/ports/recipe-helpers.sh" && "$0/ports/'"$pkg"'/native-tests.sh"' "$root") ||
       echo "tests/ports: $pkg's native run failed" >&2
     while read -r verdict name; do
-      wasmux="$(grep -F " $name" "$results" | grep -xE "(PASS|FAIL) $name" | cut -d' ' -f1)"
+      wasmux="$(grep -F " $name" "$results" | grep -xE "[A-Z]+ $name" | cut -d' ' -f1)"
       printf '%s\t%s\t%s\n' "$name" "$verdict" "${wasmux:-MISSING}"
     done <"$work/tests.txt" >"$list"
     echo "tests/ports: wrote $list"
@@ -38,7 +38,7 @@ for dir in ports/*/; do
   bad=0 count=0
   while IFS=$'\t' read -r name native_verdict expected; do
     count=$((count + 1))
-    got="$(grep -xE "(PASS|FAIL) $name" "$results" | cut -d' ' -f1)"
+    got="$(grep -xE "[A-Z]+ $name" "$results" | cut -d' ' -f1)"
     if [ "$got" != "$expected" ]; then
       echo "  $pkg: $name: ${got:-not run} under wasmux, listed $expected (native: $native_verdict)"
       bad=$((bad + 1))
