@@ -55,8 +55,9 @@ done
 sdk_hash="$( {
   find bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk ports/build.sh ports/recipe-env.sh ports/recipe-helpers.sh \
     -type f -print0 | sort -z | xargs -0 sha1sum
+  # Contents and names only: the same inputs in another clone give the same hash.
   for f in libc.a libc++.a libc++abi.a libunwind.a libclang_rt.builtins.a crt1.o; do
-    [ -f "$sysroot/lib/$f" ] && sha1sum "$sysroot/lib/$f"
+    [ -f "$sysroot/lib/$f" ] && (cd "$sysroot/lib" && sha1sum "$f")
   done
   clang-22 --version | head -1
 } | sha1sum | cut -d' ' -f1)"
