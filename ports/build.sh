@@ -46,15 +46,15 @@ done
 cache_root="${WASMUX_CACHE_DIR:-$HOME/.cache/wasmux}/ports"
 sysroot="$root/build/sysroot"
 
-sdk_inputs=(bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk
-  build/sysroot/lib/libc.a build/sysroot/lib/crt1.o ports/build.sh ports/recipe-env.sh ports/recipe-helpers.sh)
-for f in "${sdk_inputs[@]}"; do
+# The SDK and the build's own scripts: every port's result depends on them.
+sdk_files=(bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk ports/build.sh ports/recipe-env.sh
+  ports/recipe-helpers.sh)
+for f in "${sdk_files[@]}" build/sysroot/lib/libc.a build/sysroot/lib/crt1.o; do
   [ -e "$f" ] || { echo "ports: $f is missing: run scripts/build.sh first" >&2; exit 1; }
 done
 # What every port's result depends on besides its own recipe and source.
 sdk_hash="$( {
-  find bin/wasmux-cc bin/wasmux-c++ bin/wasmux-ar bin/wasmux-ranlib sdk ports/build.sh ports/recipe-env.sh ports/recipe-helpers.sh \
-    -type f -print0 | sort -z | xargs -0 sha1sum
+  find "${sdk_files[@]}" -type f -print0 | sort -z | xargs -0 sha1sum
   # Contents and names only: the same inputs in another clone give the same hash.
   for f in libc.a libc++.a libc++abi.a libunwind.a libclang_rt.builtins.a crt1.o; do
     [ -f "$sysroot/lib/$f" ] && (cd "$sysroot/lib" && sha1sum "$f")

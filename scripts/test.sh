@@ -17,6 +17,14 @@ passed=0
 failed=0
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+# Counts a suite whose runner prints one "PASS name" or "FAIL name" line per part (the
+# output in $log); a runner that printed none failed.
+count_verdict_lines() {
+  local p f
+  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
+  [ "$p" -gt 0 ] || f=$((f + 1))
+  passed=$((passed + p)); failed=$((failed + f))
+}
 
 echo "== unit tests (GoogleTest, ASan+UBSan)"
 if [ ! -f build/kernel-native/build.ninja ]; then
@@ -41,9 +49,7 @@ echo "== ports: the full image and the ports' own test suites (tests/ports, per 
 # Builds build/rootfs-full.tar first (unchanged ports come from ~/.cache/wasmux), which the
 # end-to-end tests below use.
 tests/ports/run.sh 2>&1 | tee "$log"
-p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
-[ "$p" -gt 0 ] || f=$((f + 1)) # run.sh said nothing: count it failed
-passed=$((passed + p)); failed=$((failed + f))
+count_verdict_lines
 
 echo "== end-to-end and engine facts (node:test)"
 node --test --test-concurrency=2 tests/e2e/*.test.mjs tests/engine/*.test.mjs 2>&1 | tee "$log" | grep -E '^(✖|ℹ (tests|pass|fail))' 
@@ -69,9 +75,7 @@ fi
 
 echo "== the SDK as a cross toolchain (autotools with libtool, CMake, Meson; tests/sdk)"
 tests/sdk/run.sh 2>&1 | tee "$log"
-p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
-[ "$p" -gt 0 ] || f=$((f + 1)) # run.sh said nothing: count it failed
-passed=$((passed + p)); failed=$((failed + f))
+count_verdict_lines
 
 echo "== differential syscall programs (native and wasmux, 2,000 seeds)"
 if tests/differential/run.sh 2000 2>&1 | tee "$log" | tail -n 25; then

@@ -12,16 +12,11 @@
 // is reachable, or null when the module uses an instruction this decoder does not know
 // (the caller then falls back to Asyncify's own conservative analysis).
 
-import { parse, Reader, Unsupported, walkCode } from './wasm_module.mjs';
+import { parseOrNull, Reader, Unsupported, walkCode } from './wasm_module.mjs';
 
 export function forkPaths(bytes, importModule, importName) {
-  let m;
-  try {
-    m = parse(bytes);
-  } catch (e) {
-    if (e instanceof Unsupported) return null;
-    throw e;
-  }
+  const m = parseOrNull(bytes);
+  if (!m) return null;
   const importCount = m.imports.length;
   const target = m.imports.findIndex((i) => i.module === importModule && i.name === importName);
   if (target < 0) return [];

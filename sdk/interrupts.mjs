@@ -15,19 +15,14 @@
 // instrumentLoops(bytes) returns the new module, or null when the module does not have
 // the word's global and the check function (not linked by wasmux-cc) or uses an
 // instruction the decoder does not know.
-import { leb, parse, Reader, replaceCodeSection, Unsupported, walkCode } from './wasm_module.mjs';
+import { leb, parseOrNull, Reader, replaceCodeSection, Unsupported, walkCode } from './wasm_module.mjs';
 
 const WORD_EXPORT = '__wasmux_interrupt_word';
 const CHECK_FUNCTION = '__wasmux_interrupt_check';
 
 export function instrumentLoops(bytes) {
-  let m;
-  try {
-    m = parse(bytes);
-  } catch (e) {
-    if (e instanceof Unsupported) return null;
-    throw e;
-  }
+  const m = parseOrNull(bytes);
+  if (!m) return null;
   const word = m.exports.get(WORD_EXPORT);
   if (!word || word[0] !== 3) return null; // the global holding the running thread's word's address
   let check = -1;

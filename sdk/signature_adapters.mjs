@@ -12,7 +12,7 @@
 //
 // adaptSignatureMismatches(bytes) returns { bytes, adapted: [names] }, or null when there
 // is no such stub (or one it cannot adapt: a type other than i32, i64, f32, f64).
-import { leb, parse, replaceCodeSection, Unsupported } from './wasm_module.mjs';
+import { leb, parseOrNull, replaceCodeSection } from './wasm_module.mjs';
 
 const STUB_PREFIX = 'signature_mismatch:';
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
@@ -38,13 +38,8 @@ function convert(from, to) {
 }
 
 export function adaptSignatureMismatches(bytes) {
-  let m;
-  try {
-    m = parse(bytes);
-  } catch (e) {
-    if (e instanceof Unsupported) return null;
-    throw e;
-  }
+  const m = parseOrNull(bytes);
+  if (!m) return null;
   const byName = new Map();
   for (const [index, name] of m.names) byName.set(name, index);
   const importCount = m.imports.length;

@@ -251,6 +251,17 @@ export function parse(bytes) {
   return { types, funcTypes, imports, tableFuncs, names, bodies, sections, exports, globals, importedGlobals };
 }
 
+// parse(bytes), or null when the module uses something the decoder does not know (the
+// post-link steps then do less rather than fail).
+export function parseOrNull(bytes) {
+  try {
+    return parse(bytes);
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+}
+
 // A constant expression (an element offset or item): ends at 0x0b.
 export function walkConstExpr(r, onRefFunc = () => {}) {
   for (;;) {
