@@ -57,9 +57,20 @@ export function forkPaths(bytes, importModule, importName) {
     }
   }
   reaches.delete(target);
+  // Asyncify finds functions by Binaryen's names: a name the name section gives to an
+  // earlier function too (static functions of several files: musl's __syscall1, bash's
+  // two sv_histsize) becomes NAME_INDEX. Matching only the first NAME left the others
+  // uninstrumented, and a fork through one of them ended the process silently.
+  const binaryenNames = new Map();
+  const taken = new Set();
+  for (const [index, name] of [...m.names].sort((a, b) => a[0] - b[0])) {
+    const unique = taken.has(name) ? `${name}_${index}` : name;
+    taken.add(unique);
+    binaryenNames.set(index, unique);
+  }
   const out = [];
   for (const f of reaches) {
-    const name = m.names.get(f);
+    const name = binaryenNames.get(f);
     if (name === undefined) return null; // no name section: Asyncify could not be told
     out.push(name);
   }

@@ -1,16 +1,26 @@
 #!/usr/bin/env node
-// Common symbols for bin/wasmux-cc. Old C defines a global without an initial value in
-// several files (`char PC;` in two libraries); GNU ld merges such "common" symbols into
-// one (gcc -fcommon, the default before gcc 10, which packages still ask for). wasm
-// objects have no common symbols: clang makes each a zero-initialized (.bss) definition,
-// and wasm-ld reports "duplicate symbol". Given the linker's messages, this says whether
-// every duplicate is such a definition in every file that has it, each no larger than
-// the first one the linker kept; then the driver links again allowing duplicates (the
-// first definition wins, which is then the merge ld would make).
+// Duplicate definitions GNU ld accepts, for bin/wasmux-cc. Given the linker's messages
+// (wasm-ld's "duplicate symbol" errors), this says whether each duplicate is one of:
+// - a common symbol: old C defines a global without an initial value in several files
+//   (`char PC;` in two libraries); GNU ld merges such symbols into one (gcc -fcommon, the
+//   default before gcc 10, which packages still ask for). wasm objects have no common
+//   symbols: clang makes each a zero-initialized (.bss) definition. Merged when it is
+//   such a definition in every file that has it, each no larger than the first one.
+// - the program's own version of a C library function (bash's strtoimax, whose configure
+//   test is inverted): with Debian's shared C library the program's definition wins (ELF
+//   symbol interposition); here the C library is an archive whose member defining the
+//   function also defines others the program needs. Taken when the first definition is
+//   the program's and every other one is in the sysroot's own libraries (build/sysroot/
+//   lib: libc, libc++, ...; the ports' libraries in usr/lib are the program's).
+// For either, the driver links again allowing duplicates: the first definition wins,
+// which is the merge ld would make, or the program's.
 //
-// Usage: common_symbols.mjs LINKER-LOG. Exit 0 (and the symbols, one per line): merge;
-// 1: not all of them can be merged (the reason on stderr); 2: nothing to merge.
+// Usage: common_symbols.mjs LINKER-LOG. Exit 0 and one line per symbol, "common NAME" or
+// "interposed NAME": link again; 1: a real duplicate (the reason on stderr, or wasm-ld's
+// error stands); 2: no duplicates in the log.
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Reader } from './wasm_module.mjs';
 
 const log = fs.readFileSync(process.argv[2], 'utf8');
@@ -136,7 +146,16 @@ function symbolsAt(place) {
   return result;
 }
 
+// The sysroot's own libraries (the C library and the C++ runtime), which a native build
+// would take from shared objects.
+const systemLib = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'build', 'sysroot', 'lib') + '/';
+const isSystem = (place) => path.resolve(place.replace(/\(.+\)$/, '')).startsWith(systemLib);
+const verdicts = [];
 for (const [name, places] of duplicates) {
+  if (!isSystem(places[0]) && places.length > 1 && places.slice(1).every(isSystem)) {
+    verdicts.push(`interposed ${name}`);
+    continue;
+  }
   const found = places.map((p) => symbolsAt(p)?.get(name));
   if (found.some((s) => !s)) {
     console.error(`wasmux-cc: ${name}: cannot tell whether its definitions are common symbols (compile and link in separate steps)`);
@@ -147,5 +166,6 @@ for (const [name, places] of duplicates) {
     console.error(`wasmux-cc: ${name}: the common symbol is larger in ${places[found.findIndex((s) => s.size > found[0].size)]} than in ${places[0]}, which comes first in the link`);
     process.exit(1);
   }
+  verdicts.push(`common ${name}`);
 }
-console.log([...duplicates.keys()].join('\n'));
+console.log(verdicts.join('\n'));

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// The SDK's post-link step (run by bin/wasmux-cc after a link), three rewrites:
+// The SDK's post-link step (run by bin/wasmux-cc after a link), four rewrites:
 //  - a call the linker found made with another signature than its callee's (old C
 //    without prototypes) gets an adapter doing what a native call would, in place of the
 //    linker's trapping stub (sdk/signature_adapters.mjs);
+//  - an indirect call whose type differs from the function the pointer names, in the
+//    ways a native ABI tolerates (extra arguments, an ignored result), reaches it through
+//    an adapter (sdk/indirect_adapters.mjs);
 //  - every loop gets a test of the interrupt word, so a thread spinning in user code can
 //    be stopped or run its signal handlers (sdk/interrupts.mjs);
 //  - a module that imports wasmux.fork is instrumented with Binaryen Asyncify, limited to
@@ -14,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { forkPaths } from './callgraph.mjs';
 import { instrumentLoops } from './interrupts.mjs';
+import { adaptIndirectCalls } from './indirect_adapters.mjs';
 import { adaptSignatureMismatches } from './signature_adapters.mjs';
 
 const file = process.argv[2];
@@ -41,6 +45,12 @@ if (adapters) {
   rewrite(adapters.bytes);
   if (process.env.WASMUX_POSTLINK_VERBOSE)
     console.error(`postlink: ${file}: calls adapted to their callee's signature: ${adapters.adapted.join(', ')}`);
+}
+const indirect = adaptIndirectCalls(bytes);
+if (indirect) {
+  rewrite(indirect.bytes);
+  if (process.env.WASMUX_POSTLINK_VERBOSE)
+    console.error(`postlink: ${file}: ${indirect.adapters} adapters for indirect calls of another type, in ${indirect.tables} tables`);
 }
 const probed = process.env.WASMUX_NO_PROBES ? null : instrumentLoops(bytes);
 if (probed) rewrite(probed);
@@ -76,8 +86,10 @@ const started = Date.now();
 if (large)
   console.error(`wasmux-cc: ${path.basename(file)}: instrumenting ${onlyList ? `${onlyList.length} functions` : 'the whole module'} for fork (${(bytes.length / 1048576).toFixed(1)} MiB; this takes a while)`);
 try {
-  // -O1 after Asyncify keeps the instrumentation cheap; the name section stays (no --strip).
-  execFileSync(process.execPath, [wasmOpt, file, '--enable-threads', '--enable-bulk-memory',
+  // -O1 after Asyncify keeps the instrumentation cheap. -g keeps the name section (a crash
+  // names the guest's functions); the DWARF sections go (wasm-opt cannot keep them true
+  // through Asyncify's rewrite, and updating them takes longer than the pass itself).
+  execFileSync(process.execPath, [wasmOpt, file, '-g', '--strip-dwarf', '--enable-threads', '--enable-bulk-memory',
     '--enable-exception-handling', '--enable-mutable-globals', '--enable-sign-ext',
     '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-reference-types',
     '--asyncify', '--pass-arg=asyncify-imports@wasmux.fork', ...listArgs, '-O1', '-o', out], { stdio: 'inherit' });

@@ -23,7 +23,7 @@ const ZERO = {
   [F64]: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
 };
 
-function signature(type) {
+export function signature(type) {
   const [params, results] = type.split('->').map((s) => (s ? s.split(',').map(Number) : []));
   return { params, results };
 }
@@ -35,6 +35,31 @@ function convert(from, to) {
   if (from === I32 && to === I64) return [0xac]; // i64.extend_i32_s
   if (from === I64 && to === I32) return [0xa7]; // i32.wrap_i64
   return [0x1a, ...ZERO[to]]; // drop; const 0
+}
+
+// Whether every type in the two signatures is one the adapters convert (a number type)
+// and each has at most one result.
+export function adaptable(caller, callee) {
+  const all = [...caller.params, ...caller.results, ...callee.params, ...callee.results];
+  return all.every((t) => t in ZERO) && caller.results.length <= 1 && callee.results.length <= 1;
+}
+
+// The body (no locals) of a function of the caller's signature that calls function
+// `target` of the callee's signature as a native call would.
+export function adapterBody(caller, callee, target) {
+  const code = [0x00]; // no locals
+  callee.params.forEach((type, i) => {
+    if (i < caller.params.length) code.push(0x20, ...leb(i), ...convert(caller.params[i], type));
+    else code.push(...ZERO[type]);
+  });
+  code.push(0x10, ...leb(target));
+  const [got] = callee.results;
+  const [want] = caller.results;
+  if (got !== undefined && want === undefined) code.push(0x1a);
+  else if (got === undefined && want !== undefined) code.push(...ZERO[want]);
+  else if (got !== undefined) code.push(...convert(got, want));
+  code.push(0x0b);
+  return Uint8Array.from(code);
 }
 
 export function adaptSignatureMismatches(bytes) {
@@ -51,21 +76,9 @@ export function adaptSignatureMismatches(bytes) {
     if (target === undefined) continue;
     const caller = signature(m.types[m.funcTypes[index]]);
     const callee = signature(m.types[m.funcTypes[target]]);
-    const all = [...caller.params, ...caller.results, ...callee.params, ...callee.results];
-    if (all.some((t) => !(t in ZERO)) || caller.results.length > 1 || callee.results.length > 1) return null;
-    const code = [0x00]; // no locals
-    callee.params.forEach((type, i) => {
-      if (i < caller.params.length) code.push(0x20, ...leb(i), ...convert(caller.params[i], type));
-      else code.push(...ZERO[type]);
-    });
-    code.push(0x10, ...leb(target));
-    const [got] = callee.results;
-    const [want] = caller.results;
-    if (got !== undefined && want === undefined) code.push(0x1a);
-    else if (got === undefined && want !== undefined) code.push(...ZERO[want]);
-    else if (got !== undefined) code.push(...convert(got, want));
-    code.push(0x0b);
-    replaced.set(index - importCount, Uint8Array.from(code));
+    if (!adaptable(caller, callee)) return null;
+    const code = adapterBody(caller, callee, target);
+    replaced.set(index - importCount, code);
     adapted.push(name.slice(STUB_PREFIX.length));
   }
   if (replaced.size === 0) return null;

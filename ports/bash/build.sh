@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bash, Debian's bash: debian/rules' configure arguments and flags (hardening, -Wall) and
+# make variables (TERMCAP_LIB=-ltinfo from the ncurses port, bash's own readline) with the
+# SDK's triple, then its own test suite under wasmux (debian/rules skips it when
+# cross-building), the built bash wrapped as THIS_SH.
+set -euo pipefail
+cp -f /usr/share/misc/config.sub support/config.sub
+cp -f /usr/share/misc/config.guess support/config.guess
+# configure's cross-compiling defaults that differ from what its test programs find when
+# they run under wasmux (musl, the wasmux kernel; bash's aclocal.m4 names the checks):
+export bash_cv_getcwd_malloc=yes      # musl's getcwd(NULL, 0) allocates
+export bash_cv_printf_a_format=yes    # musl's printf has %a
+export bash_cv_unusable_rtsigs=no     # SIGRTMIN..SIGRTMAX are distinct signals
+export bash_cv_wexitstatus_offset=8   # Linux's wait status: the exit status in bits 8-15
+export bash_cv_func_sigsetjmp=present # musl's sigsetjmp saves and restores the mask
+export bash_cv_job_control_missing=present
+export bash_cv_dev_fd=standard bash_cv_dev_stdin=present # /dev/fd -> /proc/self/fd
+CFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all DEB_CFLAGS_MAINT_APPEND=-Wall dpkg-buildflags --get CFLAGS)"
+CPPFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS)"
+LDFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)"
+mkdir -p build-bash
+cd build-bash
+CC=$HOST-gcc CFLAGS="$CFLAGS" CPPFLAGS="$CPPFLAGS" LDFLAGS="$LDFLAGS" YACC="bison -y" \
+  ../configure --enable-largefile --prefix=/usr --infodir=/usr/share/info \
+  --mandir=/usr/share/man --without-bash-malloc --build "$BUILD" --host "$HOST"
+# debian/rules refuses a bash without /dev/stdin.
+grep -q '#define HAVE_DEV_STDIN 1' config.h || { echo "HAVE_DEV_STDIN not defined" >&2; exit 1; }
+make -j"$JOBS" YACC="bison -y" TERMCAP_LIB=-ltinfo deb_builddir=build-bash/
+make -j"$JOBS" recho zecho printenv xcase
+. "$PORT_DIR/tests.sh"
+wasm_wrap bash
+(cd .. && bash_tests "$PWD/build-bash")
+wasm_unwrap bash
+make install YACC="bison -y" DESTDIR="$PORT_STAGE"
+# debian/rules: bash in /bin, rbash beside it.
+mkdir -p "$PORT_STAGE/bin"
+mv "$PORT_STAGE/usr/bin/bash" "$PORT_STAGE/bin/bash"
+ln -sf bash "$PORT_STAGE/bin/rbash"
