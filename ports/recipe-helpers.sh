@@ -9,13 +9,42 @@ wasm_wrap() {
   local p
   for p in "$@"; do
     mv "$p" "$p.wasm"
-    printf '#!/bin/sh\nWASMUX_ARGV0="$0" exec wasmux-emulator "$0.wasm" "$@"\n' >"$p"
+    # Inside wasmux (a test that runs it from a wrapped shell) the module runs as itself,
+    # through a link with the program's own name (its argv[0]: bash names itself by it).
+    mkdir -p "$(dirname "$p")/.wasmux"
+    ln -sf "../$(basename "$p").wasm" "$(dirname "$p")/.wasmux/$(basename "$p")"
+    cat >"$p" <<'END'
+#!/bin/sh
+if [ "$(uname -m)" = wasm32 ]; then
+  case "$0" in */*) exec "${0%/*}/.wasmux/${0##*/}" "$@" ;; *) exec "./.wasmux/$0" "$@" ;; esac
+fi
+WASMUX_ARGV0="$0" exec wasmux-emulator "$0.wasm" "$@"
+END
     chmod +x "$p"
   done
 }
 wasm_unwrap() {
   local p
-  for p in "$@"; do mv -f "$p.wasm" "$p"; done
+  for p in "$@"; do
+    mv -f "$p.wasm" "$p"
+    rm -f "$(dirname "$p")/.wasmux/$(basename "$p")"
+    rmdir "$(dirname "$p")/.wasmux" 2>/dev/null || true
+  done
+}
+# Every wasm program directly in each DIR (a test suite's helper programs) wrapped as
+# wasm_wrap does, and back.
+is_wasm() { [ -f "$1" ] && [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '\0asm' ]; }
+wasm_wrap_dirs() {
+  local f
+  for f in $(find "$@" -maxdepth 1 -type f -perm -u+x ! -name '*.wasm' | sort); do
+    if is_wasm "$f"; then wasm_wrap "$f"; fi
+  done
+}
+wasm_unwrap_dirs() {
+  local f
+  for f in $(find "$@" -maxdepth 1 -type f -name '*.wasm' | sort); do
+    [ -f "${f%.wasm}" ] && wasm_unwrap "${f%.wasm}"
+  done
 }
 # Each test of an automake test suite under DIR (its .trs files) as a "VERDICT name" line
 # in PORT_TESTS (PASS, FAIL, SKIP, XFAIL, XPASS, ERROR).
@@ -26,4 +55,17 @@ automake_results() {
     echo "$(sed -n 's/^:test-result: //p' "$trs" | head -n 1) ${name%.trs}"
   done >>"$PORT_TESTS"
 }
-export -f wasm_wrap wasm_unwrap automake_results
+# Each test of an Autotest suite (GNU tar's tests/testsuite) from its output LOG ("  12:
+# name  ok", "FAILED", "skipped", "expected failure") as a "VERDICT NNN-name" line.
+autotest_results() {
+  sed -nE 's/^ *([0-9]+): (.*[^ ]) +(ok|FAILED|skipped|expected failure|UNEXPECTED PASS)( \(.*\))?$/\1\t\2\t\3/p' "$1" |
+    while IFS=$'\t' read -r number name verdict; do
+      case "$verdict" in
+        ok) verdict=PASS ;; FAILED) verdict=FAIL ;; skipped) verdict=SKIP ;;
+        "expected failure") verdict=XFAIL ;; *) verdict=XPASS ;;
+      esac
+      printf '%s %03d-%s\n' "$verdict" "$number" "$(printf '%s' "$name" | tr -c 'A-Za-z0-9._\n-' '-')"
+    done >>"$PORT_TESTS"
+}
+export -f autotest_results
+export -f wasm_wrap wasm_unwrap is_wasm wasm_wrap_dirs wasm_unwrap_dirs automake_results

@@ -13,10 +13,11 @@ cd "$root"
 # pkgconf: the cross builds the SDK serves (tests/sdk), and the SDK's pkg-config.
 # linux-libc-dev: Linux's UAPI headers for the guest sysroot (libc/uapi-headers.sh).
 # tcl8.6: tclsh, which SQLite's build runs to generate its sources (ports/sqlite3);
-# texinfo: makeinfo, for the GNU ports' manuals (Debian's build dependency).
+# texinfo: makeinfo, for the GNU ports' manuals (Debian's build dependency); dejagnu:
+# runtest, which findutils' test suites use; bison: bash's and findutils' grammars.
 apt_pkgs=(clang-22 lld-22 llvm-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
   libclang-rt-22-dev-wasm32 libclang-rt-22-dev cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
-  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo)
+  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo dejagnu bison)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

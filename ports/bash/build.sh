@@ -2,7 +2,7 @@
 # bash, Debian's bash: debian/rules' configure arguments and flags (hardening, -Wall) and
 # make variables (TERMCAP_LIB=-ltinfo from the ncurses port, bash's own readline) with the
 # SDK's triple, then its own test suite under wasmux (debian/rules skips it when
-# cross-building), the built bash wrapped as THIS_SH.
+# cross-building; tests.sh).
 set -euo pipefail
 cp -f /usr/share/misc/config.sub support/config.sub
 cp -f /usr/share/misc/config.guess support/config.guess
@@ -26,11 +26,15 @@ CC=$HOST-gcc CFLAGS="$CFLAGS" CPPFLAGS="$CPPFLAGS" LDFLAGS="$LDFLAGS" YACC="biso
 # debian/rules refuses a bash without /dev/stdin.
 grep -q '#define HAVE_DEV_STDIN 1' config.h || { echo "HAVE_DEV_STDIN not defined" >&2; exit 1; }
 make -j"$JOBS" YACC="bison -y" TERMCAP_LIB=-ltinfo deb_builddir=build-bash/
-make -j"$JOBS" recho zecho printenv xcase
+# The tests' helper programs run inside wasmux (bash runs them): built for it, not with
+# the build machine's compiler as the Makefile would (CC_FOR_BUILD), where `make tests`
+# puts them (tests/ of the build directory, first on PATH).
+make -j"$JOBS" recho zecho printenv xcase CC_FOR_BUILD="$HOST-gcc" CFLAGS_FOR_BUILD="$CFLAGS" \
+  LDFLAGS_FOR_BUILD="$LDFLAGS"
+mkdir -p tests
+cp recho zecho printenv xcase tests/
 . "$PORT_DIR/tests.sh"
-wasm_wrap bash
-(cd .. && bash_tests "$PWD/build-bash")
-wasm_unwrap bash
+(cd .. && bash_tests "$PWD/build-bash" wasmux-emulator "$PWD/build-bash/bash")
 make install YACC="bison -y" DESTDIR="$PORT_STAGE"
 # debian/rules: bash in /bin, rbash beside it.
 mkdir -p "$PORT_STAGE/bin"

@@ -49,3 +49,41 @@ rm n.txt && gzip -d n.txt.gz && wc -l < n.txt && gzip --version | head -n 1`);
   assert.equal(r.stdout.toString(), 'n.txt\n20000\ngzip 1.12\n');
   assert.equal(r.code, 0);
 });
+
+test('bash runs a pipeline and goes on after it (the fork that once ended it silently)', async () => {
+  const r = await sh(`bash -c 'echo a | cat; echo after; x=$(echo sub | tr a-z A-Z); echo "$x"; (exit 3); echo $?'`);
+  assert.equal(r.stdout.toString(), 'a\nafter\nSUB\n3\n');
+  assert.equal(r.code, 0);
+});
+
+test('bash job control in a script: background jobs, jobs, kill %N, wait, fg of a stopped job', async () => {
+  const r = await sh(`cat > /tmp/jobs.bash <<'END'
+set -m
+sleep 30 &
+sleep 0.1 & wait %2
+echo "second: $?"
+jobs
+kill %1
+wait %1
+echo "killed: $?"
+sleep 30 &
+kill -STOP %1
+sleep 0.2
+jobs -l | sed 's/[0-9][0-9]* /PID /'
+kill -CONT %1; kill %1; wait %1
+echo "stopped then killed: $?"
+true & wait $!
+echo "last: $? jobs left: $(jobs | wc -l)"
+END
+bash /tmp/jobs.bash`);
+  assert.equal(r.stdout.toString(), 'second: 0\n[1]+  Running                 sleep 30 &\nkilled: 143\n' +
+    '[1]+ PID Stopped (signal)        sleep 30\nstopped then killed: 143\nlast: 0 jobs left: 0\n');
+  assert.equal(r.code, 0);
+});
+
+test('bash has arrays, associative arrays, [[ ]], process substitution and here-strings', async () => {
+  const r = await sh(`bash -c 'a=(x y z); declare -A m=([k]=v); [[ \${a[1]} == y && -n \${m[k]} ]] && echo ok;
+read -r w <<< "here string"; echo "$w"; cat <(echo from-procsub); echo \${#a[@]} \${a[@]:1}'`);
+  assert.equal(r.stdout.toString(), 'ok\nhere\nfrom-procsub\n3 y z\n');
+  assert.equal(r.code, 0);
+});

@@ -5,14 +5,19 @@
 # or takes the cached results of an unchanged port); a test whose result differs from the
 # list fails the port. One line per port: "PASS pkg: N tests as listed" or "FAIL pkg: ...".
 #   tests/ports/run.sh             check every port that has a list
-#   tests/ports/run.sh --native    run each suite natively (ports/<pkg>/native-tests.sh, in
-#                                  a fresh copy of the source, with gcc) and rewrite the
-#                                  lists' native column; the wasmux column from the build
+#   tests/ports/run.sh --native [PKG]...
+#                                  run each suite (or those named) natively
+#                                  (ports/<pkg>/native-tests.sh, in a fresh copy of the
+#                                  source, with gcc) and rewrite the lists' native column;
+#                                  the wasmux column from the build
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-native=0
-[ "${1:-}" = --native ] && native=1
+native=0 native_only=()
+if [ "${1:-}" = --native ]; then
+  native=1
+  native_only=("${@:2}")
+fi
 ports/build.sh --full >/dev/null || { echo "FAIL ports: the full image did not build"; exit 1; }
 failures=0
 for dir in ports/*/; do
@@ -20,7 +25,8 @@ for dir in ports/*/; do
   results="build/ports/$pkg/tests.txt"
   [ -s "$results" ] || continue
   list="ports/$pkg/test-results"
-  if [ $native = 1 ] && [ -x "ports/$pkg/native-tests.sh" ]; then
+  if [ $native = 1 ] && [ -x "ports/$pkg/native-tests.sh" ] &&
+    { [ ${#native_only[@]} = 0 ] || [[ " ${native_only[*]} " == *" $pkg "* ]]; }; then
     work="build/ports-native/$pkg"
     rm -rf "$work" && mkdir -p "$work"
     cp -a "$(scripts/fetch-debian-source.sh "$pkg")" "$work/src"

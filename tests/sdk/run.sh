@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The SDK as a cross toolchain (docs/porting.md), each way a package is built:
 #   oldc       old C with Debian's flags: gcc 12's warnings stay warnings, GNU ld options
-#              are dropped, calls without prototypes work through the adapters, common
-#              symbols are merged
+#              are dropped, calls without prototypes and through pointers of another
+#              type work through the adapters, common symbols are merged, a program's own
+#              strtoimax wins over the C library's, fork from a static function whose
+#              name another file uses too
 #   autotools  configure --host=wasm32-unknown-linux-musl with sdk/bin on PATH and
 #              sdk/config.site; libtool must find that the linker makes no shared
 #              libraries; make; make check with the emulator as the test runner
@@ -101,6 +103,23 @@ oldc() {
   if $cc "$dir/common_main.o" "$dir/common_initialized.o" "$dir/libcommon.a" -o "$dir/bad" >>"$log" 2>&1; then
     echo "FAIL oldc: a duplicate definition with an initial value linked"; return 1
   fi
+  # Indirect calls through a pointer of another type: the same output as natively.
+  step oldc "$log" gcc -w "$here/oldc/casts.c" -o "$dir/casts-native" || return 1
+  step oldc "$log" $cc -w "$here/oldc/casts.c" -o "$dir/casts" || return 1
+  expected="$("$dir/casts-native")"
+  out="$(wasmux-emulator "$dir/casts" 2>&1)"
+  [ "$out" = "$expected" ] || { echo "FAIL oldc: casts printed '$out', natively '$expected'"; return 1; }
+  # The program's own strtoimax over the C library's.
+  step oldc "$log" $cc -c "$here/oldc/interpose.c" -o "$dir/interpose.o" || return 1
+  step oldc "$log" $cc "$dir/interpose.o" -o "$dir/interpose" || return 1
+  grep -q "note: the program's own definition replaces the C library's, as with a shared C library: strtoimax" "$log" ||
+    { echo "FAIL oldc: the driver did not report strtoimax as the program's own"; return 1; }
+  out="$(wasmux-emulator "$dir/interpose" 2>&1)"
+  [ "$out" = "7 42" ] || { echo "FAIL oldc: interpose printed '$out'"; return 1; }
+  # fork from a static function whose name another file's static function has too.
+  step oldc "$log" $cc "$here/oldc/fork_helper_a.c" "$here/oldc/fork_helper_b.c" -o "$dir/fork_helper" || return 1
+  out="$(wasmux-emulator "$dir/fork_helper" 2>&1)"
+  [ "$out" = "$(printf 'child\nparent 1 3')" ] || { echo "FAIL oldc: fork_helper printed '$out'"; return 1; }
   # With -Werror the old-C diagnostics are errors, as with gcc.
   if wasm32-unknown-linux-musl-gcc -Werror -c "$here/oldc/caller.c" -o "$dir/caller.o" >>"$log" 2>&1; then
     echo "FAIL oldc: -Werror did not make the old-C diagnostics errors"; return 1

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# findutils' make check built and run natively (tests/ports/run.sh --native), for comparison.
+set -euo pipefail
+./configure --localstatedir=/var/cache/locate --enable-d_type-optimisation >/dev/null
+make -j"$JOBS" >/dev/null
+make -j"$JOBS" check >check.log 2>&1 || true
+automake_results tests
+automake_results gnulib-tests
+. "$(dirname "$0")/tests.sh"
+dejagnu_results find/testsuite/find.sum xargs/testsuite/xargs.sum

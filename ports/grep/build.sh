@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# grep, Debian's grep: debian/rules' flags (-O3, -z defs) and configure arguments (the
+# included regex, as debian/rules chooses for a musl host; without PCRE, which is not
+# ported) with the SDK's triple, then its own make check under wasmux (debian/rules runs
+# it natively): the scripts' grep and helper programs wrapped, gnulib's compiled tests
+# through run-wasm-or-host (its own tests are scripts run by $(SHELL)).
+set -euo pipefail
+cp -f /usr/share/misc/config.sub build-aux/config.sub
+cp -f /usr/share/misc/config.guess build-aux/config.guess
+CFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS) -O3" \
+  LDFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS) -Wl,-z,defs" \
+  CPPFLAGS="-DHAVE_DYNAMIC_LIBPCRE $(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS)" \
+  LIBS="-Wl,--no-as-needed -ldl -Wl,--as-needed" \
+  deb_configure --with-included-regex --exec-prefix=/ --disable-perl-regexp
+make -j"$JOBS"
+make -j"$JOBS" check TESTS= >/dev/null # the test programs, none run
+wasm_wrap_dirs src tests
+make -j"$JOBS" -C tests check >check.log 2>&1 || true
+make -j"$JOBS" -C gnulib-tests check LOG_COMPILER="$WASMUX_ROOT/sdk/libexec/run-wasm-or-host" >>check.log 2>&1 || true
+automake_results tests
+automake_results gnulib-tests
+wasm_unwrap_dirs src tests
+make install DESTDIR="$PORT_STAGE"

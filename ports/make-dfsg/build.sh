@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# make, Debian's make (make-dfsg): debian/rules' steps (autoreconf, configure without
+# Guile and with getloadavg's libutil check answered no) with the SDK's triple, then its
+# own test suite (perl's run_make_tests.pl on the build machine) driving the built make
+# under wasmux; the recipes' shell commands run in wasmux's /bin/sh.
+set -euo pipefail
+autoreconf -fi
+mkdir -p debian/build-make
+cd debian/build-make
+CFLAGS="$(DEB_CFLAGS_APPEND=-Wall dpkg-buildflags --get CFLAGS)" CPPFLAGS="$DEB_CPPFLAGS" \
+  LDFLAGS="$DEB_LDFLAGS" ac_cv_lib_util_getloadavg=no CONFIGURE=../../configure \
+  deb_configure --with-guile=no
+make -j"$JOBS"
+. "$PORT_DIR/tests.sh"
+wasm_wrap make
+make check >check.log 2>&1 || true
+make_results check.log
+wasm_unwrap make
+make install DESTDIR="$PORT_STAGE"
