@@ -32,7 +32,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
 default_ports=(dash busybox) # in install order: later stages may not overwrite earlier files
-full_ports=(zlib bzip2 xz-utils ncurses bash lua5.4 sqlite3 gzip) # libraries before the ports that need them
+full_ports=(zlib bzip2 xz-utils ncurses bash lua5.4 sqlite3 gzip sed grep diffutils findutils tar make-dfsg gawk) # libraries before the ports that need them
 force=0 full=0 only=()
 for a in "$@"; do
   case "$a" in

@@ -18,7 +18,11 @@ wasm_wrap() {
 if [ "$(uname -m)" = wasm32 ]; then
   case "$0" in */*) exec "${0%/*}/.wasmux/${0##*/}" "$@" ;; *) exec "./.wasmux/$0" "$@" ;; esac
 fi
-WASMUX_ARGV0="$0" exec wasmux-emulator "$0.wasm" "$@"
+# argv[0] as the caller most likely gave it: the bare name when PATH finds this script by
+# it (a script's $0 is the path the kernel found), else the path.
+name="${0##*/}"
+[ "$(command -v "$name")" = "$0" ] || name="$0"
+WASMUX_ARGV0="$name" exec wasmux-emulator "$0.wasm" "$@"
 END
     chmod +x "$p"
   done

@@ -5,6 +5,7 @@
 #include "../base/vector.h"
 #include "../entry/big_lock.h"
 #include "../proc/thread.h"
+#include "../signal/signal.h"
 #include "host_port.h"
 
 namespace wasmux {
@@ -182,8 +183,15 @@ public:
     i32 channel = m_channel == 0 ? 1 : m_channel;
     if (m_input && m_channel != 0) return Errno::ebadf;
     if (!b.is_user() || (b.size() && b.user_addr() < user_null_guard)) return Errno::efault;
-    Unlocked unlocked; // host I/O may block: never under the big lock (DESIGN §1)
-    return host().stdio_write_user(channel, b.user_addr(), b.size());
+    Result<usize> written = [&] {
+      Unlocked unlocked; // host I/O may block: never under the big lock (DESIGN §1)
+      return host().stdio_write_user(channel, b.user_addr(), b.size());
+    }();
+    // The host's end is a pipe whose reader is gone (`wasmux ... | head -1`): as a write to
+    // such a pipe (fs/pipe.c pipe_write), SIGPIPE to the writer as well as EPIPE.
+    if (written.is_error() && written.error() == Errno::epipe)
+      if (Thread* t = current_thread()) send_signal_to_thread(*t, make_siginfo(abi::sigpipe, abi::si_user));
+    return written;
   }
   ErrorOr stat(abi::Stat& out) override {
     TRY(File::stat(out));

@@ -3,7 +3,7 @@
 set -euo pipefail
 ./configure --localstatedir=/var/cache/locate --enable-d_type-optimisation >/dev/null
 make -j"$JOBS" >/dev/null
-make -j"$JOBS" check >check.log 2>&1 || true
+make -k -j"$JOBS" check >check.log 2>&1 || true
 automake_results tests
 automake_results gnulib-tests
 . "$(dirname "$0")/tests.sh"

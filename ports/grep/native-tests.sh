@@ -4,6 +4,6 @@
 set -euo pipefail
 ./configure >/dev/null
 make -j"$JOBS" >/dev/null
-make -j"$JOBS" check >check.log 2>&1 || true
+make -k -j"$JOBS" check >check.log 2>&1 || true
 for d in testsuite tests gnulib-tests; do [ -d "$d" ] && automake_results "$d"; done
 true

@@ -14,7 +14,7 @@ CC=$HOST-gcc CFLAGS="$DEB_CFLAGS -Wall" CPPFLAGS="$DEB_CPPFLAGS" LDFLAGS="$DEB_L
   --infodir=/usr/share/info --mandir=/usr/share/man --disable-silent-rules --host="$HOST" --build="$BUILD"
 make -j"$JOBS"
 wasm_wrap gzip
-make -j"$JOBS" check >check.log 2>&1 || true
+make -k -j"$JOBS" check >check.log 2>&1 || true
 automake_results tests
 wasm_unwrap gzip
 make install DESTDIR="$PORT_STAGE"

@@ -13,7 +13,7 @@ CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)" CFLAGS="$(dpkg-buildflags --get CFL
   --libexecdir=/usr/sbin --enable-backup-scripts --with-lzma=xz --disable-silent-rules \
   --host="$HOST" --build="$BUILD"
 make -j"$JOBS"
-make -j"$JOBS" check TESTSUITEFLAGS=--version >/dev/null # the test programs, none run
+make -k -j"$JOBS" check TESTSUITEFLAGS=--version >/dev/null # the test programs, none run
 wasm_wrap_dirs src tests
 make check TESTSUITEFLAGS=-j"$JOBS" >check.log 2>&1 || true
 autotest_results check.log

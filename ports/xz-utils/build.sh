@@ -15,7 +15,7 @@ CFLAGS="$DEB_CFLAGS" CPPFLAGS="$DEB_CPPFLAGS" LDFLAGS="$DEB_LDFLAGS" CONFIGURE=.
 make -j"$JOBS"
 make -j"$JOBS" -C tests create_compress_files
 wasm_wrap src/xz/xz tests/create_compress_files
-make -j"$JOBS" check LOG_COMPILER="$WASMUX_ROOT/sdk/libexec/run-wasm-or-host" >check.log 2>&1 || true
+make -k -j"$JOBS" check LOG_COMPILER="$WASMUX_ROOT/sdk/libexec/run-wasm-or-host" >check.log 2>&1 || true
 automake_results tests
 wasm_unwrap src/xz/xz tests/create_compress_files
 make install DESTDIR="$PORT_STAGE"

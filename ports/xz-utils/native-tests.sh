@@ -3,5 +3,5 @@
 set -euo pipefail
 ./configure --enable-threads --disable-shared >/dev/null
 make -j"$JOBS" >/dev/null
-make -j"$JOBS" check >check.log 2>&1 || true
+make -k -j"$JOBS" check >check.log 2>&1 || true
 automake_results tests

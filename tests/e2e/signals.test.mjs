@@ -78,3 +78,16 @@ test('a handler that is the only function with its address taken still runs', as
   const r = await run(['run', program('one_handler')]);
   assert.deepEqual({ code: r.code, out: r.stdout.toString() }, { code: 0, out: 'handled 1\n' });
 });
+
+test('a program writing to the CLI\'s stdout after its reader is gone dies of SIGPIPE, as with a pipe', async () => {
+  // `yes` writes until the write fails; head takes one line and leaves.
+  const r = await new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', `"${wasmux}" sh -c 'yes; echo "yes exited: $?" >&2' | head -n 1`]);
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', () => resolve({ stdout, stderr }));
+  });
+  assert.equal(r.stdout, 'y\n');
+  assert.match(r.stderr, /yes exited: 141/);
+});
