@@ -16,6 +16,9 @@ DEB_LDFLAGS="$(dpkg-buildflags --get LDFLAGS)"
 export DEB_CFLAGS DEB_CPPFLAGS DEB_CXXFLAGS DEB_LDFLAGS
 # A test suite's results, one "PASS name" or "FAIL name" line per test.
 : >"$PORT_TESTS"
+# Whether the recipe runs its package's test suite: ports/build.sh says 0 for the ports
+# whose suites take long (bash and the GNU tools), unless asked for them (--suites).
+export PORT_SUITE="${PORT_SUITE:-1}"
 
 # ./configure as debhelper's dh_auto_configure runs it for a cross build, with the SDK's
 # triple; libraries go to /usr/lib (the sysroot has no multiarch directories). Extra

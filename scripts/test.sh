@@ -8,7 +8,12 @@
 # (tests/differential), the stress tests (scripts/stress.sh) and the syscall fuzzer for
 # two minutes (scripts/fuzz.sh).
 # Ends with one line "total: N passed, N failed".
+#   scripts/test.sh          the default run (CI)
+#   scripts/test.sh --full   also the ports' long test suites (bash and the GNU tools,
+#                            tests/ports/run.sh --suites): about 10 minutes more
 set -uo pipefail
+port_suites=()
+[ "${1:-}" = --full ] && port_suites=(--suites)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/setup.sh || { echo "total: 0 passed, 1 failed"; exit 1; }
@@ -48,7 +53,7 @@ passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
 echo "== ports: the full image and the ports' own test suites (tests/ports, per test against ports/*/test-results)"
 # Builds build/rootfs-full.tar first (unchanged ports come from ~/.cache/wasmux), which the
 # end-to-end tests below use.
-tests/ports/run.sh 2>&1 | tee "$log"
+tests/ports/run.sh "${port_suites[@]}" 2>&1 | tee "$log"
 count_verdict_lines
 
 echo "== end-to-end and engine facts (node:test)"
