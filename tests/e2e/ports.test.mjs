@@ -60,17 +60,19 @@ test('bash job control in a script: background jobs, jobs, kill %N, wait, fg of 
   const r = await sh(`cat > /tmp/jobs.bash <<'END'
 set -m
 sleep 30 &
+first=$!
 sleep 0.1 & wait %2
 echo "second: $?"
 jobs
 kill %1
-wait %1
+wait $first
 echo "killed: $?"
 sleep 30 &
+second=$!
 kill -STOP %1
 sleep 0.2
-jobs -l | sed 's/[0-9][0-9]* /PID /'
-kill -CONT %1; kill %1; wait %1
+jobs -l | sed 's/ *[0-9][0-9]* / PID /'
+kill -CONT %1; kill %1; wait $second
 echo "stopped then killed: $?"
 true & wait $!
 echo "last: $? jobs left: $(jobs | wc -l)"
@@ -83,7 +85,7 @@ bash /tmp/jobs.bash`);
 
 test('bash has arrays, associative arrays, [[ ]], process substitution and here-strings', async () => {
   const r = await sh(`bash -c 'a=(x y z); declare -A m=([k]=v); [[ \${a[1]} == y && -n \${m[k]} ]] && echo ok;
-read -r w <<< "here string"; echo "$w"; cat <(echo from-procsub); echo \${#a[@]} \${a[@]:1}'`);
+read -r w rest <<< "here string"; echo "$w"; cat <(echo from-procsub); echo \${#a[@]} \${a[@]:1}'`);
   assert.equal(r.stdout.toString(), 'ok\nhere\nfrom-procsub\n3 y z\n');
   assert.equal(r.code, 0);
 });
