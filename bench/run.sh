@@ -8,16 +8,16 @@ cd "$root"
 out=build/bench
 mkdir -p "$out"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file spawn fork threads shell lua sqlite zlib startup)
+[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file spawn fork threads shell lua python sqlite zlib startup)
 
 # The ports' workloads run Debian's own native build of the same source (packages lua5.4,
-# sqlite3 and zlib1g-dev, installed here when missing) against the port under wasmux
+# python3.11, sqlite3 and zlib1g-dev, installed here when missing) against the port under wasmux
 # (the full image, ports/build.sh --full).
 ports_ready=0
 ports_setup() {
   [ $ports_ready = 1 ] && return 0
   local missing=() p
-  for p in lua5.4 sqlite3 zlib1g-dev; do
+  for p in lua5.4 python3.11 sqlite3 zlib1g-dev; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -45,6 +45,8 @@ ports_bench() {
   case "$1" in
     lua) ratios "$(lua5.4 bench/ports_lua.lua)" \
       "$("${wasmux[@]}" "$stage/lua5.4/stage/usr/bin/lua5.4" "$root/bench/ports_lua.lua")" ;;
+    python) ratios "$(python3.11 bench/ports_python.py)" \
+      "$("${wasmux[@]}" --image full "$stage/python3.11/stage/usr/bin/python3.11" "$root/bench/ports_python.py")" ;;
     sqlite) ratios "$(sqlite3 :memory: <bench/ports_sqlite.sql | sqlite_seconds)" \
       "$("${wasmux[@]}" "$stage/sqlite3/stage/usr/bin/sqlite3" :memory: <bench/ports_sqlite.sql | sqlite_seconds)" ;;
     zlib)
@@ -58,6 +60,8 @@ ports_bench() {
       echo "node_start (Node alone, for reference): $(best_ms "$node" -e 0) ms"
       ratios "lua_v $(best_ms lua5.4 -v) ms" \
         "lua_v $(best_ms "$root/bin/wasmux" run --no-rootfs "$stage/lua5.4/stage/usr/bin/lua5.4" -v) ms"
+      ratios "python_c_pass $(best_ms python3.11 -c pass) ms" \
+        "python_c_pass $(best_ms "$root/bin/wasmux" run --image full "$stage/python3.11/stage/usr/bin/python3.11" -c pass) ms"
       ratios "sqlite_version $(best_ms sqlite3 -version) ms" \
         "sqlite_version $(best_ms "$root/bin/wasmux" run --no-rootfs "$stage/sqlite3/stage/usr/bin/sqlite3" -version) ms" ;;
   esac
@@ -76,7 +80,7 @@ ratios() {
 }
 
 for name in "${names[@]}"; do
-  case "$name" in lua|sqlite|zlib|startup) ports_bench "$name"; continue ;; esac
+  case "$name" in lua|python|sqlite|zlib|startup) ports_bench "$name"; continue ;; esac
   if [ "$name" = shell ]; then
     # Shell workloads: the machine's dash against wasmux's (bench/shell.sh).
     ratios "$(bench/shell.sh native)" "$(bench/shell.sh wasmux)"

@@ -5,9 +5,10 @@
 #   build/rootfs-full.tar  the full image: the default one plus the full ports below
 #                          (bin/wasmux --image full)
 #
-#   ports/build.sh [--full] [--suites] [--force] [PORT]...
+#   ports/build.sh [--full] [--suites[=PORT,...]] [--force] [PORT]...
 #     --full    also the full ports and image (scripts/test.sh passes it)
-#     --suites  also the long test suites (long_suites below; scripts/test.sh --full)
+#     --suites  also the long test suites (long_suites below; scripts/test.sh --full);
+#               --suites=grep,sed only those ports' long suites
 #     --force   rebuild, ignoring the stamps and the cache
 #     PORT...   only these ports (and what they need), no image
 #
@@ -33,19 +34,20 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
 default_ports=(dash busybox) # in install order: later stages may not overwrite earlier files
-full_ports=(zlib bzip2 xz-utils ncurses bash lua5.4 sqlite3 gzip sed) # libraries before the ports that need them
-# Recipes written, not yet building: grep (gnulib's sigsegv.c on wasm32), diffutils,
-# findutils, tar, make-dfsg, gawk.
+# Libraries before the ports that need them; an earlier port's file wins in the image.
+full_ports=(zlib bzip2 xz-utils ncurses readline bash lua5.4 sqlite3 gzip sed grep diffutils findutils tar
+  make-dfsg gawk coreutils python3.11)
 # The ports whose own test suites take minutes under wasmux: run only with --suites (a
 # port built without its suite has no results; with them it is another cache entry).
-long_suites=(bash sed grep diffutils findutils tar make-dfsg gawk)
-force=0 full=0 suites=0 only=()
+long_suites=(bash sed grep diffutils findutils tar make-dfsg gawk python3.11)
+force=0 full=0 suites=0 only=() suite_ports=()
 for a in "$@"; do
   case "$a" in
     --force) force=1 ;;
     --full) full=1 ;;
     --suites) suites=1 ;;
-    -*) echo "usage: ports/build.sh [--full] [--suites] [--force] [PORT]..." >&2; exit 2 ;;
+    --suites=*) suites=1; IFS=, read -r -a suite_ports <<<"${a#--suites=}" ;;
+    -*) echo "usage: ports/build.sh [--full] [--suites[=PORT,...]] [--force] [PORT]..." >&2; exit 2 ;;
     *) [ -f "ports/$a/build.sh" ] || { echo "ports: no port $a (ports/$a/build.sh)" >&2; exit 2; }
        only+=("$a") ;;
   esac
@@ -94,6 +96,8 @@ build_port() {
   local work="build/ports/$pkg"
   local upstream version epoch hash n suite=1
   [[ " ${long_suites[*]} " != *" $pkg "* ]] || suite=$suites
+  [ ${#suite_ports[@]} = 0 ] || [[ " ${long_suites[*]} " != *" $pkg "* ]] ||
+    [[ " ${suite_ports[*]} " == *" $pkg "* ]] || suite=0
   upstream="$(scripts/fetch-debian-source.sh "$pkg")"
   version="$(cd "$upstream" && dpkg-parsechangelog -SVersion)"
   hash="$( {
@@ -160,6 +164,8 @@ build_port() {
 
 all=("${default_ports[@]}")
 [ $full = 1 ] || [ ${#only[@]} -gt 0 ] && all+=("${full_ports[@]}")
+# A port named on the command line is built even when no image holds it yet.
+for w in "${only[@]}"; do [[ " ${all[*]} " == *" $w "* ]] || all+=("$w"); done
 wanted() {
   [ ${#only[@]} -eq 0 ] && return 0
   local w

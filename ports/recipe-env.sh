@@ -23,11 +23,15 @@ export PORT_SUITE="${PORT_SUITE:-1}"
 # ./configure as debhelper's dh_auto_configure runs it for a cross build, with the SDK's
 # triple; libraries go to /usr/lib (the sysroot has no multiarch directories). Extra
 # arguments are the package's own (debian/rules' override_dh_auto_configure).
+# --runstatedir only where configure knows it, as debhelper decides (autoconf before 2.70
+# refuses an option it does not know: findutils).
 deb_configure() {
-  "${CONFIGURE:-./configure}" --build="$BUILD" --host="$HOST" --prefix=/usr \
+  local configure="${CONFIGURE:-./configure}" runstatedir=()
+  grep -q runstatedir "$configure" && runstatedir=(--runstatedir=/run)
+  "$configure" --build="$BUILD" --host="$HOST" --prefix=/usr \
     --includedir='${prefix}/include' --mandir='${prefix}/share/man' --infodir='${prefix}/share/info' \
     --sysconfdir=/etc --localstatedir=/var --disable-option-checking --disable-silent-rules \
-    --libdir='${prefix}/lib' --runstatedir=/run --disable-maintainer-mode --disable-dependency-tracking "$@"
+    --libdir='${prefix}/lib' "${runstatedir[@]}" --disable-maintainer-mode --disable-dependency-tracking "$@"
 }
 export -f deb_configure
 

@@ -14,10 +14,11 @@ cd "$root"
 # linux-libc-dev: Linux's UAPI headers for the guest sysroot (libc/uapi-headers.sh).
 # tcl8.6: tclsh, which SQLite's build runs to generate its sources (ports/sqlite3);
 # texinfo: makeinfo, for the GNU ports' manuals (Debian's build dependency); dejagnu:
-# runtest, which findutils' test suites use; bison: bash's and findutils' grammars.
+# runtest, which findutils' test suites use; bison: bash's and findutils' grammars;
+# autopoint: the autoreconf of tar and make (gettext's files, as their Debian builds do).
 apt_pkgs=(clang-22 lld-22 llvm-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
   libclang-rt-22-dev-wasm32 libclang-rt-22-dev cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
-  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo dejagnu bison)
+  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo dejagnu bison autopoint)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

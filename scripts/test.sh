@@ -47,6 +47,8 @@ fi
 
 echo "== conformance (native and wasmux)"
 tests/conformance/run.sh --both 2>&1 | tee "$log" | tail -n 20
+# A failure's diff and stderr, which may lie above the last 20 lines.
+grep -q '^FAIL  ' "$log" && { echo "-- conformance failures:"; sed -n '/^FAIL  /,/^ok    /p' "$log" | grep -v '^ok    '; }
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
 

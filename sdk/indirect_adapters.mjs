@@ -72,7 +72,9 @@ function replaceSections(bytes, m, replace) {
       continue;
     }
     const size = content.reduce((n, p) => n + p.length, 0);
-    parts.push(Uint8Array.of(id), Uint8Array.from(leb(size)), ...content);
+    // (One push per piece: a section holds a piece per function, too many to spread.)
+    parts.push(Uint8Array.of(id), Uint8Array.from(leb(size)));
+    for (const piece of content) parts.push(piece);
   }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -91,7 +93,10 @@ function extendVector(bytes, from, end, added, items) {
   return [Uint8Array.from(leb(count + added)), bytes.subarray(r.at, end), ...items];
 }
 
+export const ADAPTER_LIMIT = 20000;
+
 export function adaptIndirectCalls(bytes) {
+  if (process.env.WASMUX_INDIRECT_ADAPTERS === 'none') return null;
   const m = parseOrNull(bytes);
   if (!m) return null;
   const table = functionTable(bytes, m);
@@ -135,6 +140,13 @@ export function adaptIndirectCalls(bytes) {
     if (adapted) newTables.set(type, { index: table.tableCount + newTables.size, entries });
   }
   if (newTables.size === 0) return null;
+  // Each adapter is a function, which module size, compilation and fork instrumentation
+  // pay for whether the program makes such a call or not. Past a limit the module is left
+  // as it is (a call of the wrong type still traps, naming the function): CPython, which
+  // calls through exact types (it builds for engines that check them), would get 118,678
+  // adapters, a module 2.5 times larger and minutes more of Asyncify; bash needs 3,142.
+  // WASMUX_INDIRECT_ADAPTERS=all makes them whatever their number.
+  if (adapters.length > ADAPTER_LIMIT && process.env.WASMUX_INDIRECT_ADAPTERS !== 'all') return { skipped: adapters.length };
 
   const replace = new Map();
   const section = (id) => m.sections.find((s) => s[0] === id);
@@ -226,7 +238,8 @@ function nameSectionWith(bytes, [, , contentStart, end], first, adapters) {
     });
     const content = extendVector(bytes, r.at, subEnd, adapters.length, items);
     const size = content.reduce((n, p) => n + p.length, 0);
-    parts.push(Uint8Array.of(1), Uint8Array.from(leb(size)), ...content);
+    parts.push(Uint8Array.of(1), Uint8Array.from(leb(size)));
+    for (const piece of content) parts.push(piece);
     r.at = subEnd;
   }
   return parts;

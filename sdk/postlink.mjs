@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { forkPaths } from './callgraph.mjs';
 import { instrumentLoops } from './interrupts.mjs';
-import { adaptIndirectCalls } from './indirect_adapters.mjs';
+import { ADAPTER_LIMIT, adaptIndirectCalls } from './indirect_adapters.mjs';
 import { adaptSignatureMismatches } from './signature_adapters.mjs';
 
 const file = process.argv[2];
@@ -47,7 +47,9 @@ if (adapters) {
     console.error(`postlink: ${file}: calls adapted to their callee's signature: ${adapters.adapted.join(', ')}`);
 }
 const indirect = adaptIndirectCalls(bytes);
-if (indirect) {
+if (indirect?.skipped) {
+  console.error(`wasmux-cc: note: ${file}: no adapters for indirect calls of another type: ${indirect.skipped} would be needed, more than ${ADAPTER_LIMIT} (WASMUX_INDIRECT_ADAPTERS=all makes them; docs/porting.md)`);
+} else if (indirect) {
   rewrite(indirect.bytes);
   if (process.env.WASMUX_POSTLINK_VERBOSE)
     console.error(`postlink: ${file}: ${indirect.adapters} adapters for indirect calls of another type, in ${indirect.tables} tables`);

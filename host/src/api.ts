@@ -131,6 +131,8 @@ export class Wasmux {
   private readonly hooks: LifecycleHooks;
   private readonly memories = new MemoryCollector();
   private stdinWorker: Worker | undefined;
+  private stdinReaderArmed = false;
+  private closed = false;
   private timerWorker: Worker | undefined;
   // How to end the run of each thread running on a worker (by tid; a process's main
   // thread has the pid), when that thread is killed in user code.
@@ -662,8 +664,21 @@ export class Wasmux {
     return pid;
   }
 
+  // The host's stdin reader, started when a process first wants console input: the kernel
+  // sets and notifies its want word then (kernel/host/host_channels.h), which this thread
+  // awaits without blocking. A program that never reads its stdin costs no worker, and
+  // one that does is not slowed at its start by another worker booting beside it.
   private ensureStdinReader(): void {
-    if (this.stdinWorker) return;
+    if (this.stdinReaderArmed) return;
+    this.stdinReaderArmed = true;
+    const want = new Int32Array(this.kernel.kernelMemory.buffer);
+    const wait = Atomics.waitAsync(want, this.kernel.exports.wasmux_console_want_word() >>> 2, 0);
+    if (wait.async) void wait.value.then(() => this.startStdinReader());
+    else this.startStdinReader();
+  }
+
+  private startStdinReader(): void {
+    if (this.stdinWorker || this.closed) return;
     const init: WorkerInit = {
       role: 'stdin',
       kernelModule: this.kernelModule,
@@ -676,6 +691,7 @@ export class Wasmux {
   }
 
   async shutdown(): Promise<void> {
+    this.closed = true;
     await this.pool.close();
     await this.stdinWorker?.terminate();
     await this.timerWorker?.terminate();

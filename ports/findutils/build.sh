@@ -4,7 +4,9 @@
 # it natively): the shell tests and the DejaGnu suites of find and xargs (runtest) run the
 # built programs wrapped, gnulib's compiled tests through run-wasm-or-host.
 set -euo pipefail
+autoreconf -f -i # dh_autoreconf (debhelper compat 13): configure.ac and Makefile.am are newer
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all DEB_CFLAGS_MAINT_APPEND=-Wall
+export RUN_VERY_EXPENSIVE_TESTS=yes RUN_EXPENSIVE_TESTS=yes
 CFLAGS="$(dpkg-buildflags --get CFLAGS)" CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)" \
   LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" \
   deb_configure --localstatedir=/var/cache/locate --enable-d_type-optimisation

@@ -5,6 +5,10 @@
 # it natively): the scripts' grep and helper programs wrapped, gnulib's compiled tests
 # through run-wasm-or-host (its own tests are scripts run by $(SHELL)).
 set -euo pipefail
+# debian/rules' steps: CDBS's autoreconf (a Debian patch edits src/Makefile.am) without
+# autopoint, autoheader and libtoolize, as its exports say; a test script made executable.
+AUTOPOINT=true AUTOHEADER=true LIBTOOLIZE=true autoreconf -f -i
+chmod +x tests/proc
 cp -f /usr/share/misc/config.sub build-aux/config.sub
 cp -f /usr/share/misc/config.guess build-aux/config.guess
 CFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS) -O3" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lua 5.4, Debian's lua5.4 and liblua5.4-dev: debian/rules' steps (a libtool made from
-# debian/configure.ac, the Makefile's Linux target through it) with the SDK's compilers.
-# The target is `linux`, not Debian's `linux-readline`: readline is not ported yet.
+# debian/configure.ac, the Makefile's linux-readline target through it) with the SDK's
+# compilers. The static readline needs its terminal library named (-ltinfo after its
+# -lpthread in MYLIBS), which Debian's shared libreadline brings along itself.
 set -euo pipefail
 mkdir debian/libtool
 cp debian/configure.ac debian/libtool/
@@ -9,7 +10,7 @@ cp debian/configure.ac debian/libtool/
 multiarch=src/lua5.4-deb-multiarch.h
 printf '#ifndef _LUA_DEB_MULTIARCH_\n#define _LUA_DEB_MULTIARCH_\n#define DEB_HOST_MULTIARCH "%s"\n#endif\n' "$HOST" >"$multiarch"
 # Not parallel, as debian/rules runs it: two targets would make liblua5.4.la at once.
-make linux MYLIBS= LIBTOOL="$PWD/debian/libtool/libtool" CC="$HOST-gcc -std=gnu99" CXX="$HOST-g++"
+make linux-readline MYLIBS="-lpthread -ltinfo" LIBTOOL="$PWD/debian/libtool/libtool" CC="$HOST-gcc -std=gnu99" CXX="$HOST-g++"
 # Lua's own test suite is not in Debian's source package; the port's checks are in
 # tests/ports (scripts/test.sh).
 # The manual pages as debian/rules renames them.

@@ -1,5 +1,6 @@
 // Host directories appear only where mounted, and cannot be escaped.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,4 +87,13 @@ test('--cwd sets the working directory inside', async () => {
   const r = await run(['sh', '--mount', `${shared}:/mnt/host`, '--cwd', '/mnt/host', '-c', 'pwd; cat greeting.txt']);
   assert.equal(r.stdout.toString(), '/mnt/host\nhello from the host\n');
   assert.equal(r.code, 0);
+});
+
+test('a host FIFO in a mount is refused at once (ENXIO), never a host open that blocks', async () => {
+  const dir = path.join(tmp, 'fifo');
+  fs.mkdirSync(dir);
+  execFileSync('mkfifo', [path.join(dir, 'f')]);
+  const r = await run(['run', '--mount', `${dir}:/mnt/d`, program('cat'), '/mnt/d/f']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /No such device or address/);
 });

@@ -89,3 +89,38 @@ read -r w rest <<< "here string"; echo "$w"; cat <(echo from-procsub); echo \${#
   assert.equal(r.stdout.toString(), 'ok\nhere\nfrom-procsub\n3 y z\n');
   assert.equal(r.code, 0);
 });
+
+test('the GNU tools of the full image work together: find, xargs, grep, sed, gawk, sort, diff, tar, make', async () => {
+  const r = await sh(`mkdir -p /tmp/w/src && cd /tmp/w && printf 'alpha\\nbeta\\ngamma\\n' > src/a.txt && printf 'beta\\ndelta\\n' > src/b.txt &&
+find src -name '*.txt' -type f | sort | xargs grep -c a &&
+cat src/*.txt | sed 's/a/A/g' | sort -u | gawk '{ n += length($0) } END { print NR, n }' &&
+{ diff src/a.txt src/b.txt; echo "diff: $?"; } &&
+tar -czf s.tgz src && mkdir x && tar -xzf s.tgz -C x && cmp src/a.txt x/src/a.txt && echo same &&
+printf 'all: out\\nout: src/a.txt\\n\\tgrep -v beta src/a.txt > out\\n' > Makefile && make -s && cat out && make && ls --version | head -n 1`);
+  assert.equal(r.stdout.toString(), 'src/a.txt:3\nsrc/b.txt:2\n4 19\n1d0\n< alpha\n3c2\n< gamma\n---\n> delta\ndiff: 1\nsame\nalpha\ngamma\nmake: Nothing to be done for \'all\'.\nls (GNU coreutils) 9.1\n');
+  assert.equal(r.code, 0);
+});
+
+test('python3 runs a program: classes, generators, the standard library, files, exceptions', async () => {
+  const r = await sh(`cat > /tmp/t.py <<'END'
+import json, re, collections, itertools, sqlite3, zlib, hashlib, datetime, decimal, sys
+class P:
+    def __init__(self, n): self.n = n
+    def __repr__(self): return f"P({self.n})"
+squares = [i * i for i in range(10) if i % 2]
+words = collections.Counter(re.findall(r"\\w+", "a b a c b a"))
+db = sqlite3.connect(":memory:"); db.execute("create table t(x)"); db.executemany("insert into t values (?)", [(1,), (2,)])
+with open("/tmp/o.txt", "w") as f: f.write("written")
+try:
+    1 / 0
+except ZeroDivisionError as e:
+    err = type(e).__name__
+print(squares, words.most_common(1), [P(i) for i in itertools.islice(itertools.count(5), 2)])
+print(json.dumps({"sum": db.execute("select sum(x) from t").fetchone()[0]}), len(zlib.compress(b"x" * 1000)) < 50,
+      hashlib.sha256(b"abc").hexdigest()[:8], datetime.date(2026, 12, 5).isoformat(), decimal.Decimal("1.10") + 1,
+      open("/tmp/o.txt").read(), err, sys.argv[1:])
+END
+python3 /tmp/t.py x`);
+  assert.equal(r.stdout.toString(), "[1, 9, 25, 49, 81] [('a', 3)] [P(5), P(6)]\n{\"sum\": 3} True ba7816bf 2026-12-05 2.10 written ZeroDivisionError ['x']\n");
+  assert.equal(r.code, 0);
+});

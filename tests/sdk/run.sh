@@ -91,8 +91,15 @@ oldc() {
   out="$(wasmux-emulator "$dir/oldc" 2>&1)"
   expected="$(printf '5\n7000\nno_result 5\n0\n14')"
   [ "$out" = "$expected" ] || { echo "FAIL oldc: printed '$out', expected '$expected'"; return 1; }
-  # Common symbols: merged when every definition has no initial value, else an error.
+  # The callees in an archive named before the caller, as configure's link checks put
+  # $LIBS: the same adapted calls (wasm-ld alone makes an invalid module of it).
   local cc=wasm32-unknown-linux-musl-gcc
+  step oldc "$log" $cc -c "$here/oldc/callees.c" -o "$dir/callees.o" || return 1
+  step oldc "$log" wasm32-unknown-linux-musl-ar rc "$dir/libcallees.a" "$dir/callees.o" || return 1
+  step oldc "$log" $cc -L"$dir" -lcallees "$here/oldc/caller.c" -lcallees -o "$dir/oldc-archive-first" || return 1
+  out="$(wasmux-emulator "$dir/oldc-archive-first" 2>&1)"
+  [ "$out" = "$expected" ] || { echo "FAIL oldc: with the archive first it printed '$out', expected '$expected'"; return 1; }
+  # Common symbols: merged when every definition has no initial value, else an error.
   step oldc "$log" $cc -fcommon -c "$here/oldc/common_lib.c" -o "$dir/common_lib.o" || return 1
   step oldc "$log" wasm32-unknown-linux-musl-ar rc "$dir/libcommon.a" "$dir/common_lib.o" || return 1
   step oldc "$log" $cc -fcommon -c "$here/oldc/common_main.c" -o "$dir/common_main.o" || return 1

@@ -53,6 +53,12 @@ public:
   // that refuses the file (EACCES, EIO) refuses the open. Reads and writes open it again.
   Result<RefPtr<File>> open(u32 flags) override {
     u32 acc = flags & abi::o_accmode;
+    // A host FIFO, socket or device is not served through a mount: its host open could
+    // block for ever outside the kernel (a FIFO without a writer), where no signal reaches
+    // it. ENXIO is open(2)'s errno for a socket file and for a device with no driver.
+    // TODO(issue 10): a FIFO opens the kernel's own pipe, as a FIFO on NFS opens a local
+    // one (fs/fifo.c knows no file system).
+    if (!metadata().is_dir() && !metadata().is_symlink() && !metadata().is_regular()) return Errno::enxio;
     if (!metadata().is_dir() && !metadata().is_symlink()) {
       Unlocked unlocked;
       i32 h =
