@@ -177,55 +177,8 @@ wanted() {
 for pkg in "${all[@]}"; do wanted "$pkg" && build_port "$pkg"; done
 [ ${#only[@]} -eq 0 ] || exit 0
 
-# ---- the root filesystem images ----
-# The stages merged over the skeleton: /usr/bin, /usr/sbin and /sbin are /bin in the root
-# (symlinks to it), so a stage's usr/bin goes to bin; an earlier port's file wins (dash's
-# /bin/sh over busybox's). Man pages, info and docs stay out; so do the development files
-# (the sysroot has them).
-merge_stage() {
-  local stage="$1" tree="$2" d
-  for d in bin sbin usr/bin usr/sbin; do
-    [ -d "$stage/$d" ] && cp -a -n "$stage/$d/." "$tree/bin/"
-  done
-  (cd "$stage" && find . -mindepth 1 \( -path ./bin -o -path ./sbin -o -path ./usr/bin -o -path ./usr/sbin \
-    -o -path ./usr/include -o -path ./include -o -path ./usr/share/man -o -path ./usr/share/info \
-    -o -path ./usr/share/doc -o -path ./usr/lib/pkgconfig -o -path ./usr/share/pkgconfig -o -name '*.a' -o -name '*.la' \) -prune \
-    -o -type f -print -o -type l -print) | while read -r f; do
-    [ -e "$tree/$f" ] || [ -L "$tree/$f" ] || { mkdir -p "$tree/$(dirname "$f")" && cp -a "$stage/$f" "$tree/$f"; }
-  done
-}
-make_image() {
-  local image="$1"; shift
-  local tree="${image%.tar}"
-  local stamps=() pkg
-  for pkg in "$@"; do stamps+=("build/ports/$pkg/.hash"); done
-  [ $force = 1 ] || [ ! -e "$image" ] || [ -n "$(find ports/rootfs ports/build.sh "${stamps[@]}" -newer "$image" -print -quit)" ] || return 0
-  rm -rf "$tree"
-  mkdir -p "$tree/bin" "$tree/usr"
-  cp -a ports/rootfs/. "$tree/"
-  for pkg in "$@"; do merge_stage "build/ports/$pkg/stage" "$tree"; done
-  # Debug information out, as dh_strip moves it to -dbg packages: the image holds what
-  # runs (function names stay, for the host's crash messages).
-  find "$tree" -type f -print0 | while IFS= read -r -d '' f; do
-    if [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' \n')" = 0061736d ]; then
-      sdk/bin/wasm32-unknown-linux-musl-strip --strip-debug "$f"
-    fi
-  done
-  mkdir -p "$tree/tmp" "$tree/home" "$tree/root"
-  chmod 1777 "$tree/tmp"
-  chmod 0700 "$tree/root"
-  # One directory of programs: the other usual places lead there.
-  ln -sfn ../bin "$tree/usr/bin"
-  ln -sfn ../bin "$tree/usr/sbin"
-  ln -sfn bin "$tree/sbin"
-  # Entries sorted, owned by root, one fixed time: the same inputs give the same bytes.
-  # Hard links (gzip's uncompress and gunzip) become copies: the boot loader makes files,
-  # directories and symlinks.
-  tar --format=ustar --owner=0 --group=0 --numeric-owner --sort=name --mtime=@0 --hard-dereference \
-    -C "$tree" -cf "$image.tmp" .
-  mv "$image.tmp" "$image"
-  echo "ports: $image ready ($(du -k "$image" | cut -f1) KiB, $(tar -tf "$image" | wc -l) entries)"
-}
+# ---- the root filesystem images (ports/images.sh) ----
+. ports/images.sh
 make_image build/rootfs.tar "${default_ports[@]}"
 # The full ports first: their programs win over busybox's applets of the same name (GNU
 # gzip over busybox's gzip); dash stays /bin/sh.

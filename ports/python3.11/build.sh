@@ -9,6 +9,9 @@
 # and libmpdec (no --with-system-expat), no libffi (ctypes), no dtrace, no gdbm or Berkeley
 # DB, no LTO (Debian's -flto -fuse-linker-plugin is GCC's linker plugin).
 set -euo pipefail
+# debian/rules' first step: configure made again from its patched configure.ac.
+rm -rf autom4te.cache configure
+autoconf
 # debian/rules: CFLAGS without -O (configure's -O3), -fstack-protector for -strong.
 OPT_CFLAGS="$(echo "$DEB_CFLAGS" | sed 's/-fstack-protector-strong/-fstack-protector/; s/-O[0-9s]*//g')"
 EXTRA_OPT_CFLAGS="-g -fwrapv -O3"
@@ -40,7 +43,8 @@ grep -E "^#(${names}XX)" ../Modules/Setup | grep -v -- -lexpat |
   sed -e 's/^#//' -e 's/-Wl,-Bdynamic//;s/-Wl,-Bstatic//' >>Modules/Setup.local
 # readline and the curses modules, which Debian's setup.py builds as shared extensions
 # (setup.py's detect_readline_curses: ncursesw's headers and defines), built in likewise.
-curses="-DHAVE_NCURSESW=1 -D_XOPEN_SOURCE_EXTENDED=1 -I$WASMUX_ROOT/build/sysroot/usr/include/ncursesw"
+# (No "=" in a module line: makesetup takes a line with one for a variable.)
+curses="-DHAVE_NCURSESW -D_XOPEN_SOURCE_EXTENDED -I$WASMUX_ROOT/build/sysroot/usr/include/ncursesw"
 cat >>Modules/Setup.local <<SETUP
 readline readline.c -lreadline -ltinfo
 _curses _cursesmodule.c $curses -lncursesw -ltinfo
