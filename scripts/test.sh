@@ -10,7 +10,7 @@
 # Ends with one line "total: N passed, N failed".
 #   scripts/test.sh          the default run (CI)
 #   scripts/test.sh --full   also the ports' long test suites (bash and the GNU tools,
-#                            tests/ports/run.sh --suites): about 10 minutes more
+#                            tests/ports/run.sh --suites): about 40 minutes more
 set -uo pipefail
 port_suites=()
 [ "${1:-}" = --full ] && port_suites=(--suites)
