@@ -43,7 +43,7 @@ Result<i64> File::seek(FileDescription& d, i64 offset, i32 whence) {
   return target;
 }
 
-u32 File::readiness(u32 mask) const {
+u32 File::poll(u32 mask, PollTable*) {
   return mask & static_cast<u32>(abi::pollin | abi::pollout | abi::pollrdnorm | abi::pollwrnorm);
 }
 

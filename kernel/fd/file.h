@@ -11,7 +11,7 @@ namespace wasmux {
 
 class FileDescription;
 class Inode;
-class WaitQueue;
+class PollTable;
 
 // A statfs answer for a file system without blocks or inode counts (procfs, pipefs ...).
 void fill_pseudo_statfs(abi::Statfs& out, u32 magic);
@@ -32,9 +32,13 @@ public:
   // console) the kernel-internal one Linux names (pipefs, devpts, anon_inodefs).
   virtual ErrorOr statfs(abi::Statfs& out);
   virtual Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg);
-  // Which of the poll events in mask hold now; with wait_queue(), the readiness model.
-  virtual u32 readiness(u32 mask) const;
-  virtual WaitQueue* wait_queue() { return nullptr; }
+  // poll(2)'s question (Linux file_operations::poll, wait/wait_queue.h): which of the
+  // events in mask hold now (POLLHUP and POLLERR whether asked or not); with a table, the
+  // file also has it watch every queue whose notification could change the answer. A file
+  // that never blocks (a regular file, a directory) watches nothing: always ready.
+  virtual u32 poll(u32 mask, PollTable* table);
+  // A pipe or FIFO end (F_GETPIPE_SZ, F_SETPIPE_SZ).
+  virtual bool is_pipe() const { return false; }
   virtual Result<usize> getdents(FileDescription&, const IoBuffer&) { return Errno::enotdir; }
   virtual ErrorOr truncate(i64) { return Errno::einval; }
   // fsync(2): EINVAL for files that cannot be synchronized (pipes, most devices).

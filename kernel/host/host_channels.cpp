@@ -37,8 +37,8 @@ Result<usize> InputQueue::push(const u8* data, usize len) {
     if (available() == m_capacity) grow(available() + (len - done));
     usize space = m_capacity - available();
     if (space == 0) {
-      Waiter w(*current_thread());
-      m_queue.add(w);
+      ThreadWaiter w(*current_thread());
+      m_space_queue.add(w);
       TRY(current_thread()->block(-1));
       continue;
     }
@@ -48,14 +48,14 @@ Result<usize> InputQueue::push(const u8* data, usize len) {
       m_ring[(m_head + i) % m_capacity] = data[done + i];
     m_head += n;
     done += n;
-    if (was_empty) m_queue.wake_all();
+    if (was_empty) m_readers_queue.notify(abi::pollin | abi::pollrdnorm);
   }
   return done;
 }
 
 void InputQueue::push_eof() {
   m_eof = true;
-  m_queue.wake_all();
+  m_readers_queue.notify(abi::pollin | abi::pollrdnorm); // end of input reads (as 0 bytes) now
 }
 
 void InputQueue::note_wanted() {
@@ -75,11 +75,12 @@ Result<usize> InputQueue::read(const IoBuffer& buf) {
   TRY(buf.write_from(0, m_ring + off, first));
   if (n > first) TRY(buf.write_from(first, m_ring, n - first));
   m_tail += n;
-  if (was_full) m_queue.wake_all();
+  if (was_full) m_space_queue.wake_all();
   return n;
 }
 
-u32 InputQueue::readiness(u32 mask) {
+u32 InputQueue::poll(u32 mask, PollTable* table) {
+  if (table) table->watch(m_readers_queue);
   if (available() || m_eof) return mask & static_cast<u32>(abi::pollin | abi::pollrdnorm);
   note_wanted(); // a poll for input counts as wanting it
   return 0;
@@ -226,11 +227,12 @@ public:
     default: return Errno::enotty;
     }
   }
-  u32 readiness(u32 mask) const override {
-    if (m_queue) return m_queue->readiness(mask);
+  // Output goes to the host at once (a host write may block, never under the lock): always
+  // writable.
+  u32 poll(u32 mask, PollTable* table) override {
+    if (m_queue) return m_queue->poll(mask, table);
     return mask & static_cast<u32>(abi::pollout | abi::pollwrnorm);
   }
-  WaitQueue* wait_queue() override { return m_queue ? &m_queue->queue() : nullptr; }
 
 private:
   i32 m_channel;

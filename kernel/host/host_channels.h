@@ -20,9 +20,8 @@ public:
   Result<usize> push(const u8* data, usize len);
   void push_eof();
   Result<usize> read(const IoBuffer& buf);
-  u32 readiness(u32 mask);
+  u32 poll(u32 mask, PollTable* table);
   usize available() const { return m_head - m_tail; }
-  WaitQueue& queue() { return m_queue; }
   // Set (and notified) the first time a reader finds the queue empty: the host's stdin
   // reader waits for it, so an unused stdin is never consumed.
   std::atomic<i32>* want_word() { return &m_want; }
@@ -36,7 +35,8 @@ private:
   usize m_head{0}, m_tail{0};
   bool m_eof{false};
   std::atomic<i32> m_want{0};
-  WaitQueue m_queue;
+  WaitQueue m_readers_queue; // readers, for input or its end
+  WaitQueue m_space_queue;   // the host's stdin reader, for room in a full bounded queue
 };
 
 struct ConsoleConfig {

@@ -25,7 +25,9 @@ Result<usize> Pipe::read(const IoBuffer& buf) {
   TRY(buf.write_from(0, m_ring + off, first));
   if (n > first) TRY(buf.write_from(first, m_ring, n - first));
   m_tail += n;
-  if (was_full || (space() >= abi::pipe_buf && space() - n < abi::pipe_buf)) m_queue.wake_all();
+  // Writers wait for PIPE_BUF bytes of room (pipe_poll's "writable"): the edge is crossing it.
+  if (was_full || (space() >= abi::pipe_buf && space() - n < abi::pipe_buf))
+    m_writers_queue.notify(abi::pollout | abi::pollwrnorm);
   return n;
 }
 
@@ -47,11 +49,12 @@ Result<usize> Pipe::write(const IoBuffer& buf) {
   TRY(buf.read_into(m_ring + off, 0, first));
   if (n > first) TRY(buf.read_into(m_ring, first, n - first));
   m_head += n;
-  if (was_empty) m_queue.wake_all();
+  if (was_empty) m_readers_queue.notify(abi::pollin | abi::pollrdnorm);
   return n;
 }
 
-u32 Pipe::readiness(u32 mask, bool reader) const {
+u32 Pipe::poll(u32 mask, bool reader, PollTable* table) {
+  if (table) table->watch(reader ? m_readers_queue : m_writers_queue);
   u32 r = 0;
   if (reader) {
     if (available()) r |= abi::pollin | abi::pollrdnorm;
@@ -65,11 +68,11 @@ u32 Pipe::readiness(u32 mask, bool reader) const {
 }
 
 void Pipe::remove_reader() {
-  if (--m_readers == 0) m_queue.wake_all();
+  if (--m_readers == 0) m_writers_queue.notify(abi::pollerr);
 }
 
 void Pipe::remove_writer() {
-  if (--m_writers == 0) m_queue.wake_all();
+  if (--m_writers == 0) m_readers_queue.notify(abi::pollhup);
 }
 
 PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side) : m_pipe(std::move(pipe)), m_side(side) {}

@@ -16,8 +16,8 @@ public:
   Result<usize> write(const IoBuffer& buf);
   usize available() const { return m_head - m_tail; }
   usize space() const { return m_capacity - available(); }
-  u32 readiness(u32 mask, bool reader) const;
-  WaitQueue& queue() { return m_queue; }
+  // poll(2) on one end: the events that hold, and the table watching that end's queue.
+  u32 poll(u32 mask, bool reader, PollTable* table);
   void add_reader() { ++m_readers; }
   void add_writer() { ++m_writers; }
   void remove_reader();
@@ -36,7 +36,10 @@ private:
   usize m_tail{0};
   u32 m_readers{0};
   u32 m_writers{0};
-  WaitQueue m_queue;
+  // fs/pipe.c keeps one queue and tells its entries apart by key; two queues say the same:
+  // readers wait for data or the last writer going, writers for room or the last reader.
+  WaitQueue m_readers_queue;
+  WaitQueue m_writers_queue;
   u64 m_ino;
 };
 
@@ -49,8 +52,8 @@ public:
   Result<usize> write(FileDescription&, const IoBuffer&, i64) override;
   ErrorOr stat(abi::Stat& out) override;
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
-  u32 readiness(u32 mask) const override { return m_pipe->readiness(mask, m_side == Side::read); }
-  WaitQueue* wait_queue() override { return &m_pipe->queue(); }
+  u32 poll(u32 mask, PollTable* table) override { return m_pipe->poll(mask, m_side == Side::read, table); }
+  bool is_pipe() const override { return true; }
   void on_open(FileDescription&) override;
   void on_last_close(FileDescription&) override;
   void describe(Formatter& f) const override;

@@ -262,7 +262,7 @@ SigSet deliverable_signals(Thread& t) {
 void park_while_stopped(Thread& t) {
   Process& p = t.process();
   while (p.stopped() && !p.has_exited()) {
-    Waiter w(t);
+    ThreadWaiter w(t);
     p.resume_waiters().add(w);
     (void)t.block_uninterruptible(-1);
   }

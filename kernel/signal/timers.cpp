@@ -156,7 +156,7 @@ void run_timer_service() {
   Thread& self = *current_thread();
   for (;;) {
     i64 next = fire_expired_timers(host().monotonic_ns());
-    Waiter w(self);
+    ThreadWaiter w(self);
     timer_service_queue().add(w);
     (void)self.block_uninterruptible(next);
   }

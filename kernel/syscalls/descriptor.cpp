@@ -37,7 +37,7 @@ SyscallResult sys_fcntl(const SyscallArgs& a) {
   case abi::f_getfl: return static_cast<i64>(d->status_flags());
   case abi::f_setfl: d->set_status_flags(a.u32_(2)); return 0;
   case abi::f_getpipe_sz:
-    if (!d->file().wait_queue()) return Errno::ebadf;
+    if (!d->file().is_pipe()) return Errno::ebadf;
     return static_cast<i64>(Pipe::default_capacity);
   case abi::f_getlk: {
     // No locks are held by others in a single-user kernel yet: report F_UNLCK (l_type is

@@ -197,11 +197,10 @@ SyscallResult dispatch(Thread* t, u32 nr, const SyscallArgs& args) {
 }
 
 ErrorOr wait_for_readiness(FileDescription& d, u32 events) {
-  WaitQueue* q = d.file().wait_queue();
-  if (!q) return Errno::eagain;
-  Waiter w(current());
-  q->add(w);
-  if (d.file().readiness(events)) return {};
+  // Registered before the check, under the lock: no notification can fall between.
+  ThreadPollTable table(current());
+  table.set_key(events | abi::pollhup | abi::pollerr);
+  if (d.file().poll(events, &table)) return {};
   return current().block(-1);
 }
 

@@ -1,5 +1,5 @@
-// ppoll: one readiness model for every file (File::readiness + wait queues); pselect6
-// (select.cpp) waits the same way.
+// ppoll: one readiness model for every file (File::poll and the queues it has a table
+// watch); pselect6 (select.cpp) waits the same way.
 #include "../fd/file_description.h"
 #include "poll.h"
 
@@ -7,9 +7,13 @@ namespace wasmux {
 
 namespace {
 
-// Polls every entry once; returns how many have events. poll(2) reports POLLHUP and
-// POLLERR whether asked or not; select asks exactly for what each of its sets counts.
-usize scan(Vector<abi::Pollfd>& fds, bool hup_and_err_always) {
+// Polls every entry once (with a table: registering it on their queues too); returns how
+// many have events. poll(2) reports POLLHUP and POLLERR whether asked or not; select asks
+// exactly for what each of its sets counts. A table's entries are registered before the
+// files are asked, under the lock: no notification falls between (fs/select.c do_poll).
+// `held` keeps the files watched alive while their queues carry the table's entries.
+usize scan(Vector<abi::Pollfd>& fds, bool hup_and_err_always, PollTable* table,
+           Vector<RefPtr<FileDescription>>* held) {
   Process& p = current_process();
   usize ready = 0;
   for (auto& pfd : fds) {
@@ -21,7 +25,9 @@ usize scan(Vector<abi::Pollfd>& fds, bool hup_and_err_always) {
     } else {
       u32 mask = static_cast<u16>(pfd.events);
       u32 reported = hup_and_err_always ? mask | abi::pollhup | abi::pollerr : mask;
-      pfd.revents = static_cast<i16>(d.value()->file().readiness(mask) & reported);
+      if (table) table->set_key(mask | abi::pollhup | abi::pollerr);
+      pfd.revents = static_cast<i16>(d.value()->file().poll(mask, table) & reported);
+      if (held) held->append(d.release_value());
     }
     if (pfd.revents) ++ready;
   }
@@ -49,29 +55,18 @@ ErrorOr poll_set_temporary_mask(UserAddr sigmask, usize size) {
 }
 
 Result<usize> poll_until(Vector<abi::Pollfd>& fds, i64 deadline, bool hup_and_err_always) {
-  Process& p = current_process();
+  usize ready = scan(fds, hup_and_err_always, nullptr, nullptr);
+  if (ready || deadline == 0) return ready;
   for (;;) {
-    usize ready = scan(fds, hup_and_err_always);
-    if (ready || (deadline >= 0 && host().monotonic_ns() >= deadline)) return ready;
-    // Register on every watched queue, re-check (no lost wake-up: we hold the lock), block.
-    // The files are held while we sleep, so their queues outlive our waiters even if other
+    // The files are held while we sleep, so their queues outlive our entries even if other
     // threads close every descriptor meanwhile (Linux fs/select.c: poll_freewait drops
-    // them). Declared first, destroyed last: the waiters unlink before the files go.
+    // them). Declared first, destroyed last: the entries unlink before the files go.
     Vector<RefPtr<FileDescription>> watched;
-    Vector<Waiter> waiters;
-    waiters.reserve(fds.size());
-    for (auto& pfd : fds) {
-      if (pfd.fd < 0) continue;
-      auto d = p.fds().get(pfd.fd);
-      if (d.is_error()) continue;
-      if (WaitQueue* q = d.value()->file().wait_queue()) {
-        waiters.append(Waiter(current()));
-        q->add(waiters.last());
-        watched.append(d.release_value());
-      }
-    }
+    ThreadPollTable table(current());
+    ready = scan(fds, hup_and_err_always, &table, &watched);
+    if (ready || (deadline >= 0 && host().monotonic_ns() >= deadline)) return ready;
     auto r = current().block(deadline);
-    if (r.is_error() && r.error() == Errno::etimedout) return scan(fds, hup_and_err_always);
+    if (r.is_error() && r.error() == Errno::etimedout) return scan(fds, hup_and_err_always, nullptr, nullptr);
     // Interrupted: EINTR once a handler ran (Linux ERESTARTNOHAND).
     if (r.is_error()) return Errno::restart_nohand;
   }

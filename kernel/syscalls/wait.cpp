@@ -92,7 +92,7 @@ Result<Reaped> wait_for_child(const WaitRequest& w) {
       return r;
     }
     if (w.nohang) return Reaped{};
-    Waiter waiter(current());
+    ThreadWaiter waiter(current());
     parent.child_waiters().add(waiter);
     TRY(current().block(-1));
   }

@@ -92,7 +92,7 @@ KernelCensus take_census() {
   c.live["open file description"] = RefCounted<FileDescription>::live();
   c.live["open file"] = RefCounted<File>::live();
   c.live["pipe"] = RefCounted<Pipe>::live();
-  c.live["wait-queue registration"] = Waiter::live();
+  c.live["wait-queue registration"] = WaitEntry::live();
   return c;
 }
 

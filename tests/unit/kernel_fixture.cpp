@@ -267,9 +267,13 @@ void wait_until_blocked(GuestProcess& process, i32 fd) {
       LockGuard lock;
       auto d = process.process().fds().get(fd);
       ASSERT_FALSE(d.is_error()) << "wait_until_blocked: no descriptor " << fd;
-      WaitQueue* q = d.value()->file().wait_queue();
-      ASSERT_NE(q, nullptr);
-      if (q->has_waiters()) return;
+      // A table that only looks: whether any queue the file has is waited on.
+      struct Looker final : PollTable {
+        void watch(WaitQueue& q) override { waited |= q.has_waiters(); }
+        bool waited{false};
+      } looker;
+      d.value()->file().poll(all_events, &looker);
+      if (looker.waited) return;
     }
     ASSERT_LT(steady_clock::now(), give_up) << "nobody blocked on fd " << fd;
     std::this_thread::sleep_for(milliseconds(1));

@@ -73,22 +73,66 @@ TEST_F(PipeTest, ReadinessBits) {
   auto p = make_ref<Pipe>(8192);
   p->add_reader();
   p->add_writer();
-  EXPECT_EQ(p->readiness(all, true), 0u);
-  EXPECT_EQ(p->readiness(all, false), static_cast<u32>(abi::pollout | abi::pollwrnorm));
+  EXPECT_EQ(p->poll(all, true, nullptr), 0u);
+  EXPECT_EQ(p->poll(all, false, nullptr), static_cast<u32>(abi::pollout | abi::pollwrnorm));
   EXPECT_FALSE(put(*p, "x").is_error());
-  EXPECT_EQ(p->readiness(all, true), static_cast<u32>(abi::pollin | abi::pollrdnorm));
-  EXPECT_EQ(p->readiness(abi::pollout, true), 0u); // only what was asked for
+  EXPECT_EQ(p->poll(all, true, nullptr), static_cast<u32>(abi::pollin | abi::pollrdnorm));
+  EXPECT_EQ(p->poll(abi::pollout, true, nullptr), 0u); // only what was asked for
   EXPECT_FALSE(put(*p, pattern(4096, 'a')).is_error());
   // Linux pipe_poll: writable only with at least PIPE_BUF bytes free (8192 - 4097 < 4096).
-  EXPECT_EQ(p->readiness(all, false), 0u);
+  EXPECT_EQ(p->poll(all, false, nullptr), 0u);
   take(*p, 1);
-  EXPECT_EQ(p->readiness(all, false), static_cast<u32>(abi::pollout | abi::pollwrnorm));
+  EXPECT_EQ(p->poll(all, false, nullptr), static_cast<u32>(abi::pollout | abi::pollwrnorm));
   p->remove_writer();
   // POLLHUP is reported whatever the mask (poll(2)).
-  EXPECT_EQ(p->readiness(0, true), static_cast<u32>(abi::pollhup));
-  EXPECT_EQ(p->readiness(all, true), static_cast<u32>(abi::pollin | abi::pollrdnorm | abi::pollhup));
+  EXPECT_EQ(p->poll(0, true, nullptr), static_cast<u32>(abi::pollhup));
+  EXPECT_EQ(p->poll(all, true, nullptr), static_cast<u32>(abi::pollin | abi::pollrdnorm | abi::pollhup));
   p->remove_reader();
-  EXPECT_EQ(p->readiness(0, false), static_cast<u32>(abi::pollerr));
+  EXPECT_EQ(p->poll(0, false, nullptr), static_cast<u32>(abi::pollerr));
+}
+
+// Entries the pipe's queues tell of changes: which side hears what (fs/pipe.c's edges).
+struct EdgeCounter final : WaitEntry {
+  EdgeCounter() : WaitEntry(all_events) {}
+  void notify(u32 events) override {
+    ++calls;
+    last = events;
+  }
+  int calls{0};
+  u32 last{0};
+};
+struct CountingTable final : PollTable {
+  explicit CountingTable(EdgeCounter& e) : entry(e) {}
+  void watch(WaitQueue& q) override { q.add(entry); }
+  EdgeCounter& entry;
+};
+
+TEST_F(PipeTest, EachSideHearsOnlyItsEdges) {
+  auto p = make_ref<Pipe>(8192);
+  p->add_reader();
+  p->add_writer();
+  EdgeCounter reader, writer;
+  CountingTable rt(reader), wt(writer);
+  p->poll(abi::pollin, true, &rt);
+  p->poll(abi::pollout, false, &wt);
+  ASSERT_FALSE(put(*p, "ab").is_error()); // empty → not empty: readers
+  EXPECT_EQ(reader.calls, 1);
+  EXPECT_EQ(reader.last, static_cast<u32>(abi::pollin | abi::pollrdnorm));
+  ASSERT_FALSE(put(*p, "c").is_error()); // not an edge
+  EXPECT_EQ(reader.calls, 1);
+  EXPECT_EQ(writer.calls, 0);
+  ASSERT_FALSE(put(*p, pattern(8192 - 3, 'x')).is_error()); // now full
+  take(*p, 1);                                            // full → room, under PIPE_BUF
+  EXPECT_EQ(writer.calls, 1);
+  EXPECT_EQ(writer.last, static_cast<u32>(abi::pollout | abi::pollwrnorm));
+  take(*p, 8191); // room crosses PIPE_BUF: writable again for poll (pipe_poll)
+  EXPECT_EQ(writer.calls, 2);
+  EXPECT_EQ(reader.calls, 1); // reads never tell readers
+  p->remove_writer(); // the last writer: readers hear POLLHUP
+  EXPECT_EQ(reader.calls, 2);
+  EXPECT_EQ(reader.last, static_cast<u32>(abi::pollhup));
+  p->remove_reader(); // the last reader: writers hear POLLERR
+  EXPECT_EQ(writer.last, static_cast<u32>(abi::pollerr));
 }
 
 // ---- through the syscalls ----

@@ -2,6 +2,7 @@
 // with real OS threads. Timing checks assert lower bounds only.
 #include "base/arch.h"
 #include "fd/file_description.h"
+#include "ipc/pipe.h"
 #include "kernel_fixture.h"
 #include "wait/wait_queue.h"
 #include <atomic>
@@ -99,7 +100,7 @@ protected:
       set_host(&mine);
       set_current_thread(&t); // only a thread blocks itself
       LockGuard lock;
-      Waiter w(t);
+      ThreadWaiter w(t);
       if (queue) queue->add(w);
       *registered = true;
       i64 deadline = timeout_ns < 0 ? -1 : mine.monotonic_ns() + timeout_ns;
@@ -140,23 +141,94 @@ TEST_F(BlockTest, WakeAllWakesEveryWaiterOfAQueue) {
   b.join();
   EXPECT_EQ(results[0], Errno{});
   EXPECT_EQ(results[1], Errno{});
-  EXPECT_FALSE(queue.has_waiters()); // each Waiter left the queue when destroyed
+  EXPECT_FALSE(queue.has_waiters()); // each entry left the queue when destroyed
 }
 
-TEST_F(BlockTest, WaitersUnlinkThemselves) {
+TEST_F(BlockTest, EntriesUnlinkThemselves) {
   LockGuard lock;
   WaitQueue queue;
   {
-    Waiter w(*threads[0]);
+    ThreadWaiter w(*threads[0]);
     queue.add(w);
     queue.add(w); // adding again moves, never duplicates
     EXPECT_TRUE(queue.has_waiters());
-    Waiter moved(std::move(w)); // a moved-from waiter is off the queue; the new one is not on it
+    w.dequeue();
     EXPECT_FALSE(queue.has_waiters());
-    queue.add(moved);
-    EXPECT_TRUE(queue.has_waiters());
+    queue.add(w);
   }
   EXPECT_FALSE(queue.has_waiters());
+}
+
+// An entry that counts what it is told (an epoll registration will be one).
+struct CountingEntry final : WaitEntry {
+  explicit CountingEntry(u32 interest) : WaitEntry(interest) {}
+  void notify(u32 events) override {
+    ++calls;
+    seen |= events;
+  }
+  int calls{0};
+  u32 seen{0};
+};
+
+TEST(WaitQueue, NotifiesOnlyTheEntriesWhoseInterestItMeets) {
+  LockGuard lock;
+  WaitQueue queue;
+  CountingEntry readers(abi::pollin | abi::pollhup), writers(abi::pollout | abi::pollerr), all(all_events);
+  queue.add(readers);
+  queue.add(writers);
+  queue.add(all);
+  queue.notify(abi::pollin | abi::pollrdnorm);
+  EXPECT_EQ(readers.calls, 1);
+  EXPECT_EQ(readers.seen, static_cast<u32>(abi::pollin | abi::pollrdnorm)); // told all that changed
+  EXPECT_EQ(writers.calls, 0);
+  EXPECT_EQ(all.calls, 1);
+  queue.notify(abi::pollerr);
+  EXPECT_EQ(readers.calls, 1);
+  EXPECT_EQ(writers.calls, 1);
+  queue.wake_all();
+  EXPECT_EQ(readers.calls, 2);
+  EXPECT_EQ(writers.calls, 2);
+  EXPECT_EQ(all.calls, 3);
+}
+
+// An entry may leave its queue while being told (a one-shot registration).
+struct LeavingEntry final : WaitEntry {
+  LeavingEntry() : WaitEntry(all_events) {}
+  void notify(u32) override { dequeue(); }
+};
+
+TEST(WaitQueue, AnEntryMayLeaveWhileNotified) {
+  LockGuard lock;
+  WaitQueue queue;
+  LeavingEntry a, b;
+  CountingEntry c(all_events);
+  queue.add(a);
+  queue.add(b);
+  queue.add(c);
+  queue.notify(abi::pollin);
+  EXPECT_FALSE(a.queued());
+  EXPECT_FALSE(b.queued());
+  EXPECT_EQ(c.calls, 1);
+  queue.notify(abi::pollin);
+  EXPECT_EQ(c.calls, 2);
+}
+
+// A table collects the queues a file has it watch, with the key of the poller.
+struct RecordingTable final : PollTable {
+  void watch(WaitQueue& q) override { queues.append(&q); }
+  Vector<WaitQueue*> queues;
+};
+
+TEST(WaitQueue, APipeEndHasItsOwnQueue) {
+  LockGuard lock;
+  auto pipe = make_ref<Pipe>();
+  PipeEnd reader(pipe, PipeEnd::Side::read), writer(pipe, PipeEnd::Side::write);
+  RecordingTable r, w;
+  reader.poll(abi::pollin, &r);
+  writer.poll(abi::pollout, &w);
+  ASSERT_EQ(r.queues.size(), 1u);
+  ASSERT_EQ(w.queues.size(), 1u);
+  EXPECT_NE(r.queues[0], w.queues[0]); // a write does not wake other writers, nor a read readers
 }
 
 // ---- blocking syscalls on real threads ----
