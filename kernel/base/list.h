@@ -32,6 +32,17 @@ public:
     m_head.prev->next = &n;
     m_head.prev = &n;
   }
+  // Puts item before `at` (an element of this list), or at the end when at is null.
+  void insert_before(T& item, T* at) {
+    if (!at) return push_back(item);
+    ListNode& n = item.*Node;
+    ListNode& next = at->*Node;
+    n.owner = &item;
+    n.prev = next.prev;
+    n.next = &next;
+    next.prev->next = &n;
+    next.prev = &n;
+  }
   static void remove(T& item) { (item.*Node).unlink(); }
   T* first() { return empty() ? nullptr : from_node(m_head.next); }
 

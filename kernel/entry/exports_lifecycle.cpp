@@ -161,7 +161,7 @@ EXPORT(wasmux_killed_thread_release) void wasmux_killed_thread_release(int tid) 
   release_killed_thread(tid);
 }
 
-// The timer service thread (signal/timers.h): attached to init, never returns.
+// The timer service thread (time/timer_list.h): attached to init, never returns.
 EXPORT(wasmux_timer_service) void wasmux_timer_service() {
   LockGuard lock;
   if (attach_thread(init_process(), 0).is_error()) return;

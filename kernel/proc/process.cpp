@@ -77,7 +77,8 @@ void Process::exit(i32 wait_status) {
   m_exited = true;
   m_wait_status = wait_status;
   m_stopped = false;
-  m_real_timer_deadline = -1;
+  m_real_timer.cancel();
+  m_cpu_timers_probe.cancel();
   m_cpu_timers[0] = m_cpu_timers[1] = {};
   m_posix_timers.clear();
   m_shared_pending.clear();

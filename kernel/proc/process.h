@@ -3,7 +3,7 @@
 // exit state. Threads run it; the process table owns it until it is reaped.
 #include "../base/list.h"
 #include "../fd/fd_table.h"
-#include "../time/posix_timers.h"
+#include "../signal/timers.h"
 #include "../vfs/custody.h"
 #include "../wait/wait_queue.h"
 #include "memory_map.h"
@@ -82,14 +82,8 @@ public:
   // Threads parked while the process is stopped.
   WaitQueue& resume_waiters() { return m_resume_waiters; }
 
-  // ITIMER_REAL (setitimer(2), alarm(2)): the next expiry on the monotonic clock (negative:
-  // disarmed) and the reload interval.
-  i64 real_timer_deadline() const { return m_real_timer_deadline; }
-  i64 real_timer_interval() const { return m_real_timer_interval; }
-  void set_real_timer(i64 deadline, i64 interval) {
-    m_real_timer_deadline = deadline;
-    m_real_timer_interval = interval;
-  }
+  // ITIMER_REAL (setitimer(2), alarm(2); signal/timers.h).
+  RealTimer& real_timer() { return m_real_timer; }
   // ITIMER_VIRTUAL (0) and ITIMER_PROF (1): the process CPU time at which each expires
   // (negative: disarmed) and its reload interval (signal/timers.h).
   struct CpuTimer {
@@ -102,9 +96,8 @@ public:
   }
   // timer_create(2)'s timers (time/posix_timers.h).
   PosixTimers& posix_timers() { return m_posix_timers; }
-  // When the timer service next asks this process's running threads for their CPU time.
-  i64 cpu_timers_probe() const { return m_cpu_timers_probe; }
-  void set_cpu_timers_probe(i64 at) { m_cpu_timers_probe = at; }
+  // When this process's running threads are next asked for their CPU time.
+  CpuTimersProbe& cpu_timers_probe() { return m_cpu_timers_probe; }
 
   template <typename F> void for_each_thread(F f) { m_threads.for_each(f); }
 
@@ -172,11 +165,10 @@ private:
   JobReport m_job_report{JobReport::none};
   i32 m_stop_signal{0};
   WaitQueue m_resume_waiters;
-  i64 m_real_timer_deadline{-1};
-  i64 m_real_timer_interval{0};
+  RealTimer m_real_timer{*this};
   CpuTimer m_cpu_timers[2];
   PosixTimers m_posix_timers;
-  i64 m_cpu_timers_probe{-1};
+  CpuTimersProbe m_cpu_timers_probe{*this};
   IntrusiveList<Thread, &Thread::m_process_node> m_threads;
   Vector<RefPtr<Thread>> m_thread_refs;
   bool m_exited{false};

@@ -9,21 +9,6 @@ namespace wasmux {
 
 namespace {
 
-WaitQueue& timer_service_queue() {
-  static WaitQueue* queue = new WaitQueue;
-  return *queue;
-}
-
-bool g_service_requested = false;
-
-void wake_service() {
-  if (!g_service_requested) {
-    g_service_requested = true;
-    host().start_timer_service();
-  }
-  timer_service_queue().wake_all(); // it may need to wake earlier
-}
-
 // An interval timer's next expiry after one at deadline (-1: a one-shot timer is done). It
 // reloads from its last expiry, not from now, so it does not drift; expiries missed
 // meanwhile are one signal, as a standard signal coalesces.
@@ -59,21 +44,50 @@ i64 earliest_cpu_expiry(Process& p, i64 now) {
 
 } // namespace
 
-void timers_changed(Process& p) {
-  p.set_cpu_timers_probe(-1);
-  wake_service();
+void RealTimer::set(i64 deadline, i64 interval) {
+  m_interval = deadline >= 0 ? interval : 0;
+  if (deadline >= 0)
+    arm(deadline);
+  else
+    cancel();
 }
 
-void arm_real_timer(Process& p, i64 deadline, i64 interval) {
-  p.set_real_timer(deadline, interval);
-  if (deadline >= 0) wake_service();
+void RealTimer::expire(i64 now) {
+  if (m_process.has_exited()) return;
+  i64 next = reloaded(deadline(), m_interval, now);
+  if (next >= 0) arm(next);
+  // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
+  send_signal(m_process, make_siginfo(abi::sigalrm, abi::si_kernel));
+}
+
+void CpuTimersProbe::plan(i64 now) {
+  i64 due = earliest_cpu_expiry(m_process, now);
+  if (due < 0) return cancel();
+  if (!armed() || due < deadline()) arm(due);
+}
+
+void CpuTimersProbe::expire(i64 now) {
+  Process& p = m_process;
+  if (p.has_exited() || !p.has_cpu_timers()) return;
+  check_cpu_timers(p);
+  // A thread asleep in the kernel told its CPU time when it blocked; those in user code
+  // are asked (their interrupt check reports it, and check_cpu_timers runs then).
+  p.for_each_thread([](Thread& t) {
+    if (!t.in_kernel()) t.interrupt();
+  });
+  if (p.has_cpu_timers()) plan(now);
+}
+
+void timers_changed(Process& p) {
+  p.cpu_timers_probe().cancel(); // the next expiry may be later as well as earlier
+  p.cpu_timers_probe().plan(host().monotonic_ns());
 }
 
 void arm_cpu_timer(Process& p, i32 index, i64 value, i64 interval) {
   Process::CpuTimer& t = p.cpu_timer(index);
   t.deadline = value > 0 ? process_cpu_ns(p) + value : -1;
   t.interval = value > 0 ? interval : 0;
-  if (value > 0) wake_service();
+  timers_changed(p);
 }
 
 i64 cpu_timer_left(Process& p, i32 index) {
@@ -100,66 +114,8 @@ void check_cpu_timers(Process& p) {
     fire_posix_timer(p, t, clock_now);
     fired = true;
   });
-  if (fired && p.has_cpu_timers()) {
-    p.set_cpu_timers_probe(-1); // the next expiry moved: the service plans anew
-    timer_service_queue().wake_all();
-  }
-}
-
-i64 fire_expired_timers(i64 now) {
-  i64 next = -1;
-  auto consider = [&](i64 at) {
-    if (at >= 0 && (next < 0 || at < next)) next = at;
-  };
-  // Held by reference: a fatal signal sent here may take a process out of the table.
-  Vector<RefPtr<Process>> live;
-  ProcessTable::the().for_each([&](Process& p) {
-    if (!p.has_exited()) live.append(RefPtr<Process>(&p));
-  });
-  for (auto& p : live) {
-    i64 at = p->real_timer_deadline();
-    if (at >= 0 && at <= now) {
-      p->set_real_timer(reloaded(at, p->real_timer_interval(), now), p->real_timer_interval());
-      // Linux it_real_fn sends SIGALRM as the kernel does (SI_KERNEL).
-      send_signal(*p, make_siginfo(abi::sigalrm, abi::si_kernel));
-    }
-    consider(p->real_timer_deadline());
-    // POSIX timers on wall-time clocks (their deadlines are on the monotonic clock).
-    p->posix_timers().for_each([&](PosixTimer& t) {
-      if (t.deadline < 0 || measures_cpu(t.clock) || p->has_exited()) return;
-      if (t.deadline <= now) fire_posix_timer(*p, t, now);
-      consider(t.deadline);
-    });
-    // CPU timers: at the earliest moment one could be due, the threads running user code
-    // are asked for their CPU time (a thread asleep in the kernel told it when it blocked).
-    if (!p->has_cpu_timers() || p->has_exited()) continue;
-    check_cpu_timers(*p);
-    i64 due = earliest_cpu_expiry(*p, now);
-    if (due < 0) continue;
-    // A probe already planned stays (other wake-ups of this service must not push it
-    // later and later); one that is due goes out now.
-    i64 probe = p->cpu_timers_probe();
-    if (probe >= 0 && probe <= now) {
-      p->for_each_thread([](Thread& t) {
-        if (!t.in_kernel()) t.interrupt();
-      });
-      probe = -1;
-    }
-    if (probe < 0 || due < probe) probe = due;
-    p->set_cpu_timers_probe(probe);
-    consider(probe);
-  }
-  return next;
-}
-
-void run_timer_service() {
-  Thread& self = *current_thread();
-  for (;;) {
-    i64 next = fire_expired_timers(host().monotonic_ns());
-    ThreadWaiter w(self);
-    timer_service_queue().add(w);
-    (void)self.block_uninterruptible(next);
-  }
+  // The next expiry moved: the probe plans anew.
+  if (fired && !p.has_exited()) timers_changed(p);
 }
 
 } // namespace wasmux

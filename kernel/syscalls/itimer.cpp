@@ -21,9 +21,9 @@ struct TimerState {
 Result<TimerState> timer_state(Process& p, i32 which) {
   switch (which) {
   case abi::itimer_real: {
-    i64 at = p.real_timer_deadline();
-    if (at < 0) return TimerState{0, 0};
-    return TimerState{at - host().monotonic_ns(), p.real_timer_interval()};
+    RealTimer& t = p.real_timer();
+    if (!t.armed()) return TimerState{0, 0};
+    return TimerState{t.deadline() - host().monotonic_ns(), t.interval()};
   }
   case abi::itimer_virtual:
   case abi::itimer_prof: {
@@ -66,7 +66,7 @@ SyscallResult sys_setitimer(const SyscallArgs& a) {
   i64 value = v.value_sec * ns_per_s + v.value_usec * ns_per_us;
   i64 interval = v.interval_sec * ns_per_s + v.interval_usec * ns_per_us;
   if (which == abi::itimer_real)
-    arm_real_timer(p, value ? host().monotonic_ns() + value : -1, interval);
+    p.real_timer().set(value ? host().monotonic_ns() + value : -1, interval);
   else
     arm_cpu_timer(p, which == abi::itimer_virtual ? 0 : 1, value, interval);
   if (a.ptr(2)) TRY(copy_out(a.ptr(2), to_itimerval(old)));

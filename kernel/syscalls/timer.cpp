@@ -41,7 +41,7 @@ abi::Itimerspec timer_value(const PosixTimer& t) {
 SyscallResult sys_timer_create(const SyscallArgs& a) {
   ClockRef clock = TRY(resolve_clock(a.i32_(0)));
   Process& p = current_process();
-  PosixTimer proto;
+  PosixTimerSpec proto;
   proto.clock = clock.kind;
   if (clock.kind == ClockRef::Kind::process_cpu) proto.clock_owner = clock.process->pid();
   if (clock.kind == ClockRef::Kind::thread_cpu) proto.clock_owner = clock.thread->tid();
@@ -68,7 +68,7 @@ SyscallResult sys_timer_create(const SyscallArgs& a) {
     default: return Errno::einval; // SIGEV_THREAD is the C library's (musl: SIGEV_THREAD_ID)
     }
   }
-  i32 id = TRY(p.posix_timers().create(proto));
+  i32 id = TRY(p.posix_timers().create(p, proto));
   if (default_event) p.posix_timers().find(id)->value = id;
   auto written = a.user<i32>(2).write(id);
   if (written.is_error()) {
@@ -101,7 +101,8 @@ SyscallResult sys_timer_settime(const SyscallArgs& a) {
   }
   t->interval = value ? interval : 0;
   t->overrun = t->overrun_next = 0;
-  timers_changed(current_process());
+  t->schedule();
+  if (measures_cpu(t->clock)) timers_changed(current_process());
   if (a.ptr(3)) TRY(a.user<abi::Itimerspec>(3).write(old));
   return 0;
 }

@@ -5,42 +5,56 @@
 
 namespace wasmux {
 
-Result<i32> PosixTimers::create(const PosixTimer& proto) {
+Result<i32> PosixTimers::create(Process& owner, const PosixTimerSpec& spec) {
   // Linux allocates the lowest free id of the process (posix-timers.c posix_timer_add).
   i32 id = 0;
   for (bool taken = true; taken; ++id) {
     taken = false;
-    for (auto& t : m_timers)
-      taken |= t.id == id;
+    for (PosixTimer* t : m_timers)
+      taken |= t->id == id;
     if (!taken) break;
   }
   if (m_timers.size() >= 4096) return Errno::eagain; // RLIMIT_SIGPENDING's spirit
-  PosixTimer t = proto;
-  t.id = id;
-  m_timers.append(t);
+  m_timers.append(new PosixTimer(owner, id, spec));
   return id;
 }
 
 PosixTimer* PosixTimers::find(i32 id) {
-  for (auto& t : m_timers)
-    if (t.id == id) return &t;
+  for (PosixTimer* t : m_timers)
+    if (t->id == id) return t;
   return nullptr;
 }
 
 ErrorOr PosixTimers::remove(i32 id) {
   for (usize i = 0; i < m_timers.size(); ++i) {
-    if (m_timers[i].id != id) continue;
+    if (m_timers[i]->id != id) continue;
+    delete m_timers[i]; // its kernel timer is cancelled
     m_timers.remove(i);
     return {};
   }
   return Errno::einval;
 }
 
+void PosixTimers::clear() {
+  for (PosixTimer* t : m_timers)
+    delete t;
+  m_timers.clear();
+}
+
 bool PosixTimers::any_cpu_armed() const {
-  for (auto& t : m_timers)
-    if (t.deadline >= 0 && measures_cpu(t.clock)) return true;
+  for (PosixTimer* t : m_timers)
+    if (t->deadline >= 0 && measures_cpu(t->clock)) return true;
   return false;
 }
+
+void PosixTimer::schedule() {
+  if (deadline >= 0 && !measures_cpu(clock))
+    arm(deadline);
+  else
+    cancel();
+}
+
+void PosixTimer::expire(i64 now) { fire_posix_timer(m_process, *this, now); }
 
 i64 posix_timer_now(const PosixTimer& t) {
   switch (t.clock) {
@@ -92,6 +106,7 @@ void fire_posix_timer(Process& p, PosixTimer& t, i64 now) {
   } else {
     t.deadline = -1;
   }
+  t.schedule();
   if (t.notify == abi::sigev_none) return;
   Thread* target = t.notify == abi::sigev_thread_id ? find_thread_of(p, t.target_tid) : nullptr;
   if (t.notify == abi::sigev_thread_id && !target) return; // the thread is gone
