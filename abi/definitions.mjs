@@ -92,7 +92,8 @@ export const constants = {
   clock: {
     CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2,
     CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5,
-    CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7, TIMER_ABSTIME: 1,
+    CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9,
+    TIMER_ABSTIME: 1,
   },
   mman: {
     PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4, MAP_SHARED: 1, MAP_PRIVATE: 2,
@@ -187,6 +188,13 @@ export const constants = {
     STATX_TYPE: 0x1, STATX_MODE: 0x2, STATX_NLINK: 0x4, STATX_UID: 0x8, STATX_GID: 0x10,
     STATX_ATIME: 0x20, STATX_MTIME: 0x40, STATX_CTIME: 0x80, STATX_INO: 0x100,
     STATX_SIZE: 0x200, STATX_BLOCKS: 0x400, STATX_BASIC_STATS: 0x7ff, STATX_BTIME: 0x800,
+  },
+  // eventfd(2), timerfd_create(2), signalfd(2): their flags (the CLOEXEC and NONBLOCK ones
+  // are O_CLOEXEC and O_NONBLOCK, include/uapi/linux/eventfd.h and timerfd.h).
+  eventfd: {
+    EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0o2000000, EFD_NONBLOCK: 0o4000,
+    TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2, TFD_CLOEXEC: 0o2000000, TFD_NONBLOCK: 0o4000,
+    SFD_CLOEXEC: 0o2000000, SFD_NONBLOCK: 0o4000,
   },
   misc: {
     GRND_NONBLOCK: 1, GRND_RANDOM: 2, UTIME_NOW: 0x3fffffff, UTIME_OMIT: 0x3ffffffe,
@@ -290,5 +298,11 @@ export const structs = {
   SpawnAction: [['cmd', 'u32'], ['fd', 'i32'], ['srcfd', 'i32'], ['oflag', 'u32'], ['mode', 'u32'], ['path_len', 'u32']],
   Termios: [['c_iflag', 'u32'], ['c_oflag', 'u32'], ['c_cflag', 'u32'], ['c_lflag', 'u32'],
     ['c_line', 'u8'], ['c_cc', ['u8', 32]], ['__c_ispeed', 'u32'], ['__c_ospeed', 'u32']],
+  // struct signalfd_siginfo (include/uapi/linux/signalfd.h): 128 bytes whatever the ABI.
+  SignalfdSiginfo: [['ssi_signo', 'u32'], ['ssi_errno', 'i32'], ['ssi_code', 'i32'], ['ssi_pid', 'u32'],
+    ['ssi_uid', 'u32'], ['ssi_fd', 'i32'], ['ssi_tid', 'u32'], ['ssi_band', 'u32'], ['ssi_overrun', 'u32'],
+    ['ssi_trapno', 'u32'], ['ssi_status', 'i32'], ['ssi_int', 'i32'], ['ssi_ptr', 'u64'], ['ssi_utime', 'u64'],
+    ['ssi_stime', 'u64'], ['ssi_addr', 'u64'], ['ssi_addr_lsb', 'u16'], ['__pad2', 'u16'], ['ssi_syscall', 'i32'],
+    ['ssi_call_addr', 'u64'], ['ssi_arch', 'u32'], ['__pad', ['u8', 28]]],
   Winsize: [['ws_row', 'u16'], ['ws_col', 'u16'], ['ws_xpixel', 'u16'], ['ws_ypixel', 'u16']],
 };

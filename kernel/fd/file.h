@@ -39,6 +39,11 @@ public:
   virtual u32 poll(u32 mask, PollTable* table);
   // A pipe or FIFO end (F_GETPIPE_SZ, F_SETPIPE_SZ).
   virtual bool is_pipe() const { return false; }
+  // A file of anon_inodefs (fd/anon_file.h): its name in /proc ("[eventfd]"), else null.
+  virtual const char* anon_name() const { return nullptr; }
+  // Which class a file is, for the calls that take one kind only (timerfd_settime,
+  // epoll_ctl's epoll): such a class answers the address of its static `kind_tag`.
+  virtual const void* kind() const { return nullptr; }
   virtual Result<usize> getdents(FileDescription&, const IoBuffer&) { return Errno::enotdir; }
   virtual ErrorOr truncate(i64) { return Errno::einval; }
   // fsync(2): EINVAL for files that cannot be synchronized (pipes, most devices).
@@ -51,9 +56,18 @@ public:
   // An open file description of this file was created / went away. A file may have several
   // (reopened through /proc/PID/fd/N); pipes count them for EOF and EPIPE edges.
   virtual void on_open(FileDescription&) {}
+  // After a new open file description of this file is made by open(2): a FIFO's waits for
+  // its other side (pipe.h). An error ends the open (the description goes).
+  virtual ErrorOr wait_for_partner(FileDescription&) { return {}; }
   virtual void on_last_close(FileDescription&) {}
   // A few words about this file for the kernel's state dump (entry/state_dump.cpp).
   virtual void describe(class Formatter&) const {}
 };
+
+// The file as a T when it is one (T::kind_tag, File::kind), else null.
+template <typename T>
+T* file_as(File& f) {
+  return f.kind() == &T::kind_tag ? static_cast<T*>(&f) : nullptr;
+}
 
 } // namespace wasmux

@@ -4,7 +4,9 @@
 #include "../proc/thread.h"
 #include "../signal/signal.h"
 
+#include "../fd/file_description.h"
 #include "../fs/tmpfs/tmpfs.h"
+#include "../vfs/inode_file.h"
 
 namespace wasmux {
 
@@ -67,6 +69,18 @@ u32 Pipe::poll(u32 mask, bool reader, PollTable* table) {
   return r & (mask | abi::pollhup | abi::pollerr);
 }
 
+void Pipe::add_reader() {
+  ++m_readers;
+  ++m_reader_opens;
+  m_open_queue.wake_all();
+}
+
+void Pipe::add_writer() {
+  ++m_writers;
+  ++m_writer_opens;
+  m_open_queue.wake_all();
+}
+
 void Pipe::remove_reader() {
   if (--m_readers == 0) m_writers_queue.notify(abi::pollerr);
 }
@@ -75,33 +89,64 @@ void Pipe::remove_writer() {
   if (--m_writers == 0) m_readers_queue.notify(abi::pollhup);
 }
 
-PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side) : m_pipe(std::move(pipe)), m_side(side) {}
+PipeEnd::PipeEnd(RefPtr<Pipe> pipe, Side side, RefPtr<Inode> fifo)
+    : m_pipe(std::move(pipe)), m_side(side), m_fifo(std::move(fifo)) {}
 
 void PipeEnd::on_open(FileDescription&) {
-  if (m_side == Side::read)
-    m_pipe->add_reader();
-  else
-    m_pipe->add_writer();
+  if (reads()) m_pipe->add_reader();
+  if (writes()) m_pipe->add_writer();
+  m_writer_opens_seen = m_pipe->writer_opens();
 }
 
 void PipeEnd::on_last_close(FileDescription&) {
-  if (m_side == Side::read)
-    m_pipe->remove_reader();
-  else
-    m_pipe->remove_writer();
+  if (reads()) m_pipe->remove_reader();
+  if (writes()) m_pipe->remove_writer();
+}
+
+// fs/pipe.c fifo_open: a reader waits for a writer and a writer for a reader, unless
+// O_NONBLOCK (a non-blocking writer without a reader was refused with ENXIO before).
+// Each waits for the other side's open count to move, not for it to be open now.
+ErrorOr PipeEnd::wait_for_partner(FileDescription& d) {
+  if (!m_fifo || m_side == Side::both || d.is_nonblocking()) return {};
+  bool reader = m_side == Side::read;
+  u32 seen = reader ? m_pipe->writer_opens() : m_pipe->reader_opens();
+  for (;;) {
+    if ((reader ? m_pipe->writers() : m_pipe->readers()) > 0) return {};
+    if ((reader ? m_pipe->writer_opens() : m_pipe->reader_opens()) != seen) return {};
+    ThreadWaiter w(*current_thread());
+    m_pipe->open_queue().add(w);
+    // Interrupted: the open fails and the description goes (Linux: -ERESTARTSYS).
+    TRY(current_thread()->block(-1));
+  }
+}
+
+u32 PipeEnd::poll(u32 mask, PollTable* table) {
+  u32 r = 0;
+  if (reads()) {
+    r |= m_pipe->poll(mask, true, table);
+    // fs/pipe.c pipe_poll: no POLLHUP for a reader until a writer has come since it
+    // opened (f_version): a FIFO reader opened O_NONBLOCK waits for its first writer.
+    if (m_pipe->writer_opens() == m_writer_opens_seen) r &= ~static_cast<u32>(abi::pollhup);
+  }
+  if (writes()) r |= m_pipe->poll(mask, false, table);
+  return r;
 }
 
 Result<usize> PipeEnd::read(FileDescription&, const IoBuffer& buf, i64) {
-  if (m_side != Side::read) return Errno::ebadf;
+  if (!reads()) return Errno::ebadf;
   return m_pipe->read(buf);
 }
 
 Result<usize> PipeEnd::write(FileDescription&, const IoBuffer& buf, i64) {
-  if (m_side != Side::write) return Errno::ebadf;
+  if (!writes()) return Errno::ebadf;
   return m_pipe->write(buf);
 }
 
 ErrorOr PipeEnd::stat(abi::Stat& out) {
+  if (m_fifo) {
+    fill_stat(*m_fifo, out);
+    return {};
+  }
   out = {};
   out.st_mode = static_cast<u32>(abi::s_ififo | 0600);
   out.st_nlink = 1;
@@ -118,9 +163,19 @@ Result<i64> PipeEnd::ioctl(FileDescription&, u32 request, UserAddr arg) {
   return Errno::enotty;
 }
 
+Result<RefPtr<File>> open_fifo(RefPtr<Pipe>& pipe, Inode& inode, u32 flags) {
+  if (!pipe || (pipe->readers() == 0 && pipe->writers() == 0)) pipe = make_ref<Pipe>();
+  u32 acc = flags & abi::o_accmode;
+  PipeEnd::Side side = acc == abi::o_rdonly ? PipeEnd::Side::read
+                       : acc == abi::o_wronly ? PipeEnd::Side::write
+                                              : PipeEnd::Side::both;
+  if (side == PipeEnd::Side::write && (flags & abi::o_nonblock) && pipe->readers() == 0) return Errno::enxio;
+  return RefPtr<File>(make_ref<PipeEnd>(pipe, side, RefPtr<Inode>(&inode)));
+}
+
 void PipeEnd::describe(Formatter& f) const {
   f.append("pipe:[").append_int(static_cast<i64>(inode_number())).append("] ");
-  f.append(m_side == Side::read ? "read" : "write").append(" end, readers ").append_int(m_pipe->readers());
+  f.append(m_side == Side::read ? "read" : m_side == Side::write ? "write" : "read-write").append(" end, readers ").append_int(m_pipe->readers());
   f.append(" writers ")
       .append_int(m_pipe->writers())
       .append(" bytes ")

@@ -1,8 +1,11 @@
 #pragma once
-// Pipes (Linux fs/pipe.c semantics): a ring in kernel memory; writes of at most PIPE_BUF
-// bytes are atomic; read returns 0 once the last writer is gone; write with no reader is
-// EPIPE. Readers and writers are counted by open file descriptions, so dup and fork share.
+// Pipes and FIFOs (Linux fs/pipe.c semantics): a ring in kernel memory; writes of at most
+// PIPE_BUF bytes are atomic; read returns 0 once the last writer is gone; write with no
+// reader is EPIPE. Readers and writers are counted by open file descriptions, so dup and
+// fork share. A FIFO (fifo(7)) is a pipe reached through a file system inode, whose open
+// waits for the other side (fs/pipe.c fifo_open).
 #include "../fd/file.h"
+#include "../vfs/inode.h"
 #include "../wait/wait_queue.h"
 
 namespace wasmux {
@@ -18,12 +21,17 @@ public:
   usize space() const { return m_capacity - available(); }
   // poll(2) on one end: the events that hold, and the table watching that end's queue.
   u32 poll(u32 mask, bool reader, PollTable* table);
-  void add_reader() { ++m_readers; }
-  void add_writer() { ++m_writers; }
+  void add_reader();
+  void add_writer();
   void remove_reader();
   void remove_writer();
   u32 readers() const { return m_readers; }
   u32 writers() const { return m_writers; }
+  // Opens so far of each side (fs/pipe.c r_counter, w_counter): a FIFO's open waits for the
+  // other side's count to move, so a partner that came and went still releases it.
+  u32 reader_opens() const { return m_reader_opens; }
+  u32 writer_opens() const { return m_writer_opens; }
+  WaitQueue& open_queue() { return m_open_queue; }
   // Both ends are one inode (fstat's st_ino, /proc/PID/fd's "pipe:[N]"), as on Linux.
   u64 inode_number() const { return m_ino; }
 
@@ -36,6 +44,9 @@ private:
   usize m_tail{0};
   u32 m_readers{0};
   u32 m_writers{0};
+  u32 m_reader_opens{0};
+  u32 m_writer_opens{0};
+  WaitQueue m_open_queue; // FIFO opens waiting for the other side
   // fs/pipe.c keeps one queue and tells its entries apart by key; two queues say the same:
   // readers wait for data or the last writer going, writers for room or the last reader.
   WaitQueue m_readers_queue;
@@ -45,15 +56,20 @@ private:
 
 class PipeEnd final : public File {
 public:
-  enum class Side { read, write };
-  PipeEnd(RefPtr<Pipe> pipe, Side side);
+  // A FIFO opened O_RDWR is both (fifo(7): "opening a FIFO for reading and writing
+  // succeeds both in blocking and nonblocking mode").
+  enum class Side { read, write, both };
+  // `fifo`: the inode the FIFO was opened through (fstat describes it); null for pipe(2).
+  PipeEnd(RefPtr<Pipe> pipe, Side side, RefPtr<Inode> fifo = nullptr);
 
   Result<usize> read(FileDescription&, const IoBuffer&, i64) override;
   Result<usize> write(FileDescription&, const IoBuffer&, i64) override;
   ErrorOr stat(abi::Stat& out) override;
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
-  u32 poll(u32 mask, PollTable* table) override { return m_pipe->poll(mask, m_side == Side::read, table); }
+  u32 poll(u32 mask, PollTable* table) override;
   bool is_pipe() const override { return true; }
+  ErrorOr wait_for_partner(FileDescription&) override;
+  Inode* inode() override { return m_fifo.ptr(); }
   void on_open(FileDescription&) override;
   void on_last_close(FileDescription&) override;
   void describe(Formatter& f) const override;
@@ -64,8 +80,17 @@ public:
   u64 inode_number() const { return m_pipe->inode_number(); }
 
 private:
+  bool reads() const { return m_side != Side::write; }
+  bool writes() const { return m_side != Side::read; }
   RefPtr<Pipe> m_pipe;
   Side m_side;
+  RefPtr<Inode> m_fifo;
+  u32 m_writer_opens_seen{0}; // the pipe's writer opens when this end was opened
 };
+
+// open(2) of a FIFO inode whose pipe is kept in `pipe` (made here when none is in use: the
+// data of a FIFO nobody has open is gone, as Linux frees it). O_NONBLOCK|O_WRONLY without
+// a reader is ENXIO; the wait for the other side comes after (PipeEnd::wait_for_partner).
+Result<RefPtr<File>> open_fifo(RefPtr<Pipe>& pipe, Inode& inode, u32 flags);
 
 } // namespace wasmux

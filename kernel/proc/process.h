@@ -135,6 +135,9 @@ public:
   bool has_exited() const { return m_exited; }
   i32 wait_status() const { return m_wait_status; }
   WaitQueue& exit_waiters() { return m_exit_waiters; }
+  // Told of every signal queued to the process or one of its threads (signalfd's readers
+  // and pollers; Linux sighand->signalfd_wqh).
+  WaitQueue& signal_arrivals() { return m_signal_arrivals; }
 
   static constexpr u32 rlimit_count = 16;
 
@@ -179,6 +182,7 @@ private:
   u32 m_fork_count{0};
   i32 m_wait_status{0};
   WaitQueue m_exit_waiters;
+  WaitQueue m_signal_arrivals;
 };
 
 // Linux wait status encodings (wait(2) WIFEXITED/WIFSIGNALED).

@@ -75,6 +75,7 @@ bool generate(Process& p, Thread* target, const abi::Siginfo& info) {
   if (is_ignored(p, target, sig)) return true;
   SignalQueue& queue = target ? target->pending() : p.shared_pending();
   if (!queue.add(info)) return false;
+  p.signal_arrivals().notify(abi::pollin | abi::pollrdnorm); // fs/signalfd.c signalfd_notify
   Thread* t = target ? (accepts(*target, sig) ? target : nullptr) : pick_thread(p, sig);
   // A fatal signal nobody blocks ends the whole process now (complete_signal), even while
   // its threads run user code. A process whose first thread has not started yet counts as

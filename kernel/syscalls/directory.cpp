@@ -22,6 +22,36 @@ SyscallResult sys_mkdirat(const SyscallArgs& a) {
   return 0;
 }
 
+// mknodat(2) (mkfifo(3) too; Linux fs/namei.c do_mknodat, may_mknod): a regular file, a
+// FIFO, a socket node, or (privileged: CAP_MKNOD) a device node.
+SyscallResult sys_mknodat(const SyscallArgs& a) {
+  u32 mode = a.u32_(2);
+  u32 type = mode & abi::s_ifmt;
+  if (type == 0) type = abi::s_ifreg; // "zero file type is equivalent to type S_IFREG"
+  switch (type) {
+  case abi::s_ifreg:
+  case abi::s_ififo:
+  case abi::s_ifsock: break;
+  case abi::s_ifchr:
+  case abi::s_ifblk:
+    if (current_process().credentials().euid != 0) return Errno::eperm;
+    break;
+  case abi::s_ifdir: return Errno::eperm; // mkdir is for that
+  default: return Errno::einval;
+  }
+  auto parent = TRY(resolve_parent_at(a.fd(0), a.ptr(1)));
+  if (parent.name.empty() || parent.name == "." || parent.name == "..") return Errno::eexist;
+  Inode& dir = parent.parent->inode();
+  // filename_create: an existing name is EEXIST, then a trailing slash is ENOENT.
+  if (!dir.lookup(parent.name.view()).is_error()) return Errno::eexist;
+  if (parent.trailing_slash) return Errno::enoent;
+  Process& p = current_process();
+  TRY(may_create(dir));
+  TRY(dir.mknod(parent.name.view(), type | (mode & ~p.umask() & 07777), a.u32_(3), p.credentials().euid,
+                p.credentials().egid));
+  return 0;
+}
+
 SyscallResult sys_unlinkat(const SyscallArgs& a) {
   u32 flags = a.u32_(2);
   if (flags & ~static_cast<u32>(abi::at_removedir)) return Errno::einval;

@@ -82,7 +82,9 @@ Result<RefPtr<FileDescription>> open_description(Process& p, i32 dirfd, std::str
     file = TRY(inode.open(flags));
   }
   if ((flags & abi::o_trunc) && wants_write && md.is_regular()) TRY(inode.truncate(0));
-  return make_ref<FileDescription>(std::move(file), flags, custody);
+  auto description = make_ref<FileDescription>(std::move(file), flags, custody);
+  TRY(description->file().wait_for_partner(*description));
+  return description;
 }
 
 SyscallResult sys_openat(const SyscallArgs& a) {

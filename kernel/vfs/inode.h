@@ -51,6 +51,9 @@ public:
   virtual Result<RefPtr<Inode>> lookup(std::string_view) { return Errno::enotdir; }
   virtual Result<RefPtr<Inode>> create(std::string_view, u32 /*mode*/, u32 /*uid*/, u32 /*gid*/) { return Errno::enotdir; }
   virtual Result<RefPtr<Inode>> mkdir(std::string_view, u32, u32, u32) { return Errno::enotdir; }
+  // mknod(2) of a FIFO, socket or device node (mode has its S_IF* type): EPERM where the
+  // file system cannot hold that kind of node.
+  virtual ErrorOr mknod(std::string_view, u32 /*mode*/, u64 /*rdev*/, u32, u32) { return Errno::eperm; }
   virtual ErrorOr symlink(std::string_view, std::string_view /*target*/, u32, u32) { return Errno::enotdir; }
   virtual ErrorOr link(std::string_view, Inode&) { return Errno::enotdir; }
   virtual ErrorOr unlink(std::string_view, bool /*is_dir*/) { return Errno::enotdir; }

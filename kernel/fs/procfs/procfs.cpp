@@ -202,9 +202,12 @@ public:
     if (d->custody()) return d->custody()->absolute_path();
     abi::Stat st{};
     TRY(d->file().stat(st));
-    // Linux shows pipes as "pipe:[INODE]" (fs/pipe.c pipefs_dname).
+    // Linux shows pipes as "pipe:[INODE]" (fs/pipe.c pipefs_dname), anonymous inodes as
+    // "anon_inode:[eventfd]" (fs/anon_inodes.c).
     Formatter f;
-    if ((st.st_mode & abi::s_ifmt) == abi::s_ififo)
+    if (const char* anon = d->file().anon_name())
+      f.append("anon_inode:").append(anon);
+    else if ((st.st_mode & abi::s_ifmt) == abi::s_ififo)
       f.append("pipe:[").append_int(static_cast<i64>(st.st_ino)).append("]");
     else
       f.append("/dev/console");

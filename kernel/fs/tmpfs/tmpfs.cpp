@@ -1,6 +1,7 @@
 #include "tmpfs.h"
 
 #include "../../host/host_port.h"
+#include "../../ipc/pipe.h"
 #include "../../time/clocks.h"
 
 namespace wasmux {
@@ -105,6 +106,15 @@ Result<RefPtr<Inode>> TmpfsDirectory::mkdir(std::string_view name, u32 mode, u32
   insert(name, dir);
   ++m_meta.nlink; // the child's ".."
   return RefPtr<Inode>(dir);
+}
+
+ErrorOr TmpfsDirectory::mknod(std::string_view name, u32 mode, u64 rdev, u32 uid, u32 gid) {
+  TRY(check_new_name(name));
+  if ((mode & abi::s_ifmt) == abi::s_ifreg)
+    insert(name, make_ref<TmpfsFile>(device(), mode, uid, gid));
+  else
+    insert(name, make_ref<TmpfsNode>(device(), mode, rdev, uid, gid));
+  return {};
 }
 
 ErrorOr TmpfsDirectory::symlink(std::string_view name, std::string_view target, u32 uid, u32 gid) {
@@ -325,6 +335,15 @@ ErrorOr TmpfsFile::truncate(i64 length) {
 TmpfsSymlink::TmpfsSymlink(u64 device, std::string_view target, u32 uid, u32 gid)
     : TmpfsInode(device, abi::s_iflnk | 0777, uid, gid), m_target(target) {
   m_meta.size = static_cast<i64>(target.size());
+}
+
+TmpfsNode::TmpfsNode(u64 device, u32 mode, u64 rdev, u32 uid, u32 gid) : TmpfsInode(device, mode, uid, gid) {
+  m_meta.rdev = rdev;
+}
+
+Result<RefPtr<File>> TmpfsNode::open(u32 flags) {
+  if ((m_meta.mode & abi::s_ifmt) != abi::s_ififo) return Errno::enxio;
+  return open_fifo(m_pipe, *this, flags);
 }
 
 } // namespace wasmux

@@ -30,6 +30,7 @@ public:
   Result<RefPtr<Inode>> lookup(std::string_view name) override;
   Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32 uid, u32 gid) override;
   Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32 uid, u32 gid) override;
+  ErrorOr mknod(std::string_view name, u32 mode, u64 rdev, u32 uid, u32 gid) override;
   ErrorOr symlink(std::string_view name, std::string_view target, u32 uid, u32 gid) override;
   ErrorOr link(std::string_view name, Inode& target) override;
   ErrorOr unlink(std::string_view name, bool is_dir) override;
@@ -90,6 +91,20 @@ public:
 
 private:
   String m_target;
+};
+
+// A FIFO, socket or device node made by mknod. A FIFO opens as a pipe (ipc/pipe.h); a
+// socket's or device's open is ENXIO (no driver behind the node: Linux's answer for a
+// socket file, and for a device number nothing registered).
+class TmpfsNode final : public TmpfsInode {
+public:
+  TmpfsNode(u64 device, u32 mode, u64 rdev, u32 uid, u32 gid);
+  Result<RefPtr<File>> open(u32 flags) override;
+  Result<usize> read_at(i64, const IoBuffer&) override { return Errno::einval; }
+  Result<usize> write_at(i64, const IoBuffer&) override { return Errno::einval; }
+
+private:
+  RefPtr<class Pipe> m_pipe; // a FIFO's, while it is open
 };
 
 // Inode numbers for every in-kernel file system (tmpfs, devfs).
