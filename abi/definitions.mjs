@@ -196,6 +196,13 @@ export const constants = {
     TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2, TFD_CLOEXEC: 0o2000000, TFD_NONBLOCK: 0o4000,
     SFD_CLOEXEC: 0o2000000, SFD_NONBLOCK: 0o4000,
   },
+  // epoll(7): epoll_ctl's operations and the events only epoll has (include/uapi/linux/eventpoll.h;
+  // the others are poll's bits).
+  epoll: {
+    EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3, EPOLL_CLOEXEC: 0o2000000,
+    EPOLLRDHUP: 0x2000, EPOLLEXCLUSIVE: 0x10000000, EPOLLWAKEUP: 0x20000000, EPOLLONESHOT: 0x40000000,
+    EPOLLET: 0x80000000,
+  },
   misc: {
     GRND_NONBLOCK: 1, GRND_RANDOM: 2, UTIME_NOW: 0x3fffffff, UTIME_OMIT: 0x3ffffffe,
     PIPE_BUF: 4096, PATH_MAX: 4096, NAME_MAX: 255, IOV_MAX: 1024, AT_NULL: 0, AT_PAGESZ: 6,
@@ -298,6 +305,9 @@ export const structs = {
   SpawnAction: [['cmd', 'u32'], ['fd', 'i32'], ['srcfd', 'i32'], ['oflag', 'u32'], ['mode', 'u32'], ['path_len', 'u32']],
   Termios: [['c_iflag', 'u32'], ['c_oflag', 'u32'], ['c_cflag', 'u32'], ['c_lflag', 'u32'],
     ['c_line', 'u8'], ['c_cc', ['u8', 32]], ['__c_ispeed', 'u32'], ['__c_ospeed', 'u32']],
+  // struct epoll_event on wasm32 (musl's sys/epoll.h packs it only on x86_64): the 64-bit
+  // data is 8-aligned, so 4 bytes of padding follow events (16 bytes in all).
+  EpollEvent: [['events', 'u32'], ['__pad', 'u32'], ['data', 'u64']],
   // struct signalfd_siginfo (include/uapi/linux/signalfd.h): 128 bytes whatever the ABI.
   SignalfdSiginfo: [['ssi_signo', 'u32'], ['ssi_errno', 'i32'], ['ssi_code', 'i32'], ['ssi_pid', 'u32'],
     ['ssi_uid', 'u32'], ['ssi_fd', 'i32'], ['ssi_tid', 'u32'], ['ssi_band', 'u32'], ['ssi_overrun', 'u32'],

@@ -38,6 +38,7 @@ public:
     return sizeof(u64);
   }
 
+  bool can_poll() const override { return true; }
   u32 poll(u32 mask, PollTable* table) override {
     if (table) {
       table->watch(m_readers);

@@ -40,6 +40,7 @@ public:
     return done;
   }
 
+  bool can_poll() const override { return true; }
   u32 poll(u32 mask, PollTable* table) override {
     Thread& t = current();
     if (table) table->watch(t.process().signal_arrivals());

@@ -37,6 +37,9 @@ public:
   // file also has it watch every queue whose notification could change the answer. A file
   // that never blocks (a regular file, a directory) watches nothing: always ready.
   virtual u32 poll(u32 mask, PollTable* table);
+  // Whether the file has queues to wait on (Linux file_can_poll: a poll method): epoll
+  // refuses the others with EPERM, and poll and select find them always ready.
+  virtual bool can_poll() const { return false; }
   // A pipe or FIFO end (F_GETPIPE_SZ, F_SETPIPE_SZ).
   virtual bool is_pipe() const { return false; }
   // A file of anon_inodefs (fd/anon_file.h): its name in /proc ("[eventfd]"), else null.

@@ -9,7 +9,10 @@ FileDescription::FileDescription(RefPtr<File> file, u32 flags, RefPtr<Custody> c
   m_file->on_open(*this);
 }
 
-FileDescription::~FileDescription() { m_file->on_last_close(*this); }
+FileDescription::~FileDescription() {
+  m_watches.for_each([](DescriptionWatch& w) { w.description_released(); });
+  m_file->on_last_close(*this);
+}
 
 void FileDescription::set_status_flags(u32 flags) {
   u32 changeable = static_cast<u32>(abi::o_append | abi::o_nonblock | abi::o_async | abi::o_direct | abi::o_noatime);

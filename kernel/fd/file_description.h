@@ -1,12 +1,24 @@
 #pragma once
 // An open file description (POSIX): the file, the offset and the status flags. fork and
 // dup share one description, hence one offset (open(2) "open file description").
+#include "../base/list.h"
 #include "../base/refptr.h"
 #include "file.h"
 
 namespace wasmux {
 
 class Custody;
+
+// Something that must hear when an open file description goes: an epoll registration,
+// which lives as long as the description it watches, whatever descriptors name it
+// (Linux eventpoll_release at the last fput).
+class DescriptionWatch {
+public:
+  virtual ~DescriptionWatch() { m_description_node.unlink(); }
+  // The description is going; the watch removes itself (it may delete itself).
+  virtual void description_released() = 0;
+  ListNode m_description_node;
+};
 
 class FileDescription : public RefCounted<FileDescription> {
 public:
@@ -25,8 +37,13 @@ public:
   bool is_nonblocking() const { return m_flags & abi::o_nonblock; }
   bool is_append() const { return m_flags & abi::o_append; }
   bool is_path_only() const { return m_flags & abi::o_path; }
+  void add_watch(DescriptionWatch& w) {
+    w.m_description_node.unlink();
+    m_watches.push_back(w);
+  }
 
 private:
+  IntrusiveList<DescriptionWatch, &DescriptionWatch::m_description_node> m_watches;
   RefPtr<File> m_file;
   RefPtr<Custody> m_custody;
   i64 m_offset{0};

@@ -227,6 +227,7 @@ public:
     default: return Errno::enotty;
     }
   }
+  bool can_poll() const override { return true; }
   // Output goes to the host at once (a host write may block, never under the lock): always
   // writable.
   u32 poll(u32 mask, PollTable* table) override {

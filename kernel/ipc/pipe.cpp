@@ -51,11 +51,14 @@ Result<usize> Pipe::write(const IoBuffer& buf) {
   TRY(buf.read_into(m_ring + off, 0, first));
   if (n > first) TRY(buf.read_into(m_ring, first, n - first));
   m_head += n;
-  if (was_empty) m_readers_queue.notify(abi::pollin | abi::pollrdnorm);
+  // fs/pipe.c pipe_write: readers hear of every write once anyone has polled the pipe
+  // (poll_usage), because EPOLLET users count on a notification per write.
+  if (was_empty || m_poll_usage) m_readers_queue.notify(abi::pollin | abi::pollrdnorm);
   return n;
 }
 
 u32 Pipe::poll(u32 mask, bool reader, PollTable* table) {
+  m_poll_usage = true;
   if (table) table->watch(reader ? m_readers_queue : m_writers_queue);
   u32 r = 0;
   if (reader) {

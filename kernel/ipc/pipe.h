@@ -44,6 +44,7 @@ private:
   usize m_tail{0};
   u32 m_readers{0};
   u32 m_writers{0};
+  bool m_poll_usage{false}; // polled once: every write notifies readers
   u32 m_reader_opens{0};
   u32 m_writer_opens{0};
   WaitQueue m_open_queue; // FIFO opens waiting for the other side
@@ -68,6 +69,7 @@ public:
   Result<i64> ioctl(FileDescription&, u32 request, UserAddr arg) override;
   u32 poll(u32 mask, PollTable* table) override;
   bool is_pipe() const override { return true; }
+  bool can_poll() const override { return true; }
   ErrorOr wait_for_partner(FileDescription&) override;
   Inode* inode() override { return m_fifo.ptr(); }
   void on_open(FileDescription&) override;

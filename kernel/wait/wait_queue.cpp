@@ -4,13 +4,26 @@
 
 namespace wasmux {
 
-void ThreadWaiter::notify(u32) { m_thread.wake(); }
+bool ThreadWaiter::notify(u32) {
+  m_thread.wake();
+  return true;
+}
 
 void WaitQueue::notify(u32 events) {
   VERIFY_LOCKED();
   m_entries.for_each([events](WaitEntry& e) {
     if (e.interest() & events) e.notify(events);
   });
+  bool taken = false;
+  m_exclusive.for_each([&](WaitEntry& e) {
+    if (!taken && (e.interest() & events)) taken = e.notify(events);
+  });
+}
+
+void WaitQueue::wake_all() {
+  VERIFY_LOCKED();
+  m_entries.for_each([](WaitEntry& e) { e.notify(all_events); });
+  m_exclusive.for_each([](WaitEntry& e) { e.notify(all_events); });
 }
 
 ThreadPollTable::~ThreadPollTable() {

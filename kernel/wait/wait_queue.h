@@ -33,9 +33,15 @@ public:
 
   // The queue's owner announces `events` (those of the entry's interest among them), the
   // lock held. An entry may unlink itself here, never another entry of the same queue.
-  virtual void notify(u32 events) = 0;
+  // For an exclusive entry, whether it took the wake-up (the queue then stops there).
+  virtual bool notify(u32 events) = 0;
   u32 interest() const { return m_interest; }
   void set_interest(u32 interest) { m_interest = interest; }
+  // An exclusive entry is told only when no exclusive entry before it took the wake-up
+  // (Linux add_wait_queue_exclusive, WQ_FLAG_EXCLUSIVE): threads in epoll_wait, and
+  // EPOLLEXCLUSIVE registrations. Set before the entry is added.
+  bool exclusive() const { return m_exclusive; }
+  void set_exclusive(bool e) { m_exclusive = e; }
   bool queued() const { return m_node.linked(); }
   void dequeue() { m_node.unlink(); }
   // Entries alive now (none when no thread sleeps: tests/fuzz/fuzz_checks.cpp).
@@ -44,6 +50,7 @@ public:
 
 private:
   u32 m_interest;
+  bool m_exclusive{false};
   static inline usize s_live = 0;
 };
 
@@ -51,7 +58,7 @@ private:
 class ThreadWaiter final : public WaitEntry {
 public:
   explicit ThreadWaiter(Thread& thread, u32 interest = all_events) : WaitEntry(interest), m_thread(thread) {}
-  void notify(u32) override;
+  bool notify(u32) override;
   Thread& thread() { return m_thread; }
 
 private:
@@ -66,16 +73,19 @@ public:
   void add(WaitEntry& e) {
     VERIFY_LOCKED();
     e.m_node.unlink();
-    m_entries.push_back(e);
+    (e.exclusive() ? m_exclusive : m_entries).push_back(e);
   }
-  bool has_waiters() const { return !m_entries.empty(); }
-  // Calls every entry whose interest meets `events`.
+  bool has_waiters() const { return !m_entries.empty() || !m_exclusive.empty(); }
+  // Calls every non-exclusive entry whose interest meets `events`, then the exclusive ones
+  // in the order they came until one takes the wake-up (Linux __wake_up_common with one
+  // exclusive wake-up).
   void notify(u32 events);
-  // Wakes every entry; each re-checks its condition (restart model).
-  void wake_all() { notify(all_events); }
+  // Wakes every entry, exclusive ones too; each re-checks its condition (restart model).
+  void wake_all();
 
 private:
   IntrusiveList<WaitEntry, &WaitEntry::m_node> m_entries;
+  IntrusiveList<WaitEntry, &WaitEntry::m_node> m_exclusive;
 };
 
 // What poll(2) hands a file with its question (Linux poll_table): the file calls watch() on

@@ -162,9 +162,10 @@ TEST_F(BlockTest, EntriesUnlinkThemselves) {
 // An entry that counts what it is told (an epoll registration will be one).
 struct CountingEntry final : WaitEntry {
   explicit CountingEntry(u32 interest) : WaitEntry(interest) {}
-  void notify(u32 events) override {
+  bool notify(u32 events) override {
     ++calls;
     seen |= events;
+    return true;
   }
   int calls{0};
   u32 seen{0};
@@ -194,7 +195,10 @@ TEST(WaitQueue, NotifiesOnlyTheEntriesWhoseInterestItMeets) {
 // An entry may leave its queue while being told (a one-shot registration).
 struct LeavingEntry final : WaitEntry {
   LeavingEntry() : WaitEntry(all_events) {}
-  void notify(u32) override { dequeue(); }
+  bool notify(u32) override {
+    dequeue();
+    return true;
+  }
 };
 
 TEST(WaitQueue, AnEntryMayLeaveWhileNotified) {
@@ -211,6 +215,35 @@ TEST(WaitQueue, AnEntryMayLeaveWhileNotified) {
   EXPECT_EQ(c.calls, 1);
   queue.notify(abi::pollin);
   EXPECT_EQ(c.calls, 2);
+}
+
+// Exclusive entries: told in order until one takes the wake-up; the others always.
+struct ExclusiveEntry final : WaitEntry {
+  explicit ExclusiveEntry(bool takes) : WaitEntry(all_events), take(takes) { set_exclusive(true); }
+  bool notify(u32) override {
+    ++calls;
+    return take;
+  }
+  bool take;
+  int calls{0};
+};
+
+TEST(WaitQueue, OneExclusiveEntryTakesAWakeUp) {
+  LockGuard lock;
+  WaitQueue queue;
+  ExclusiveEntry declines(false), takes(true), never(true);
+  CountingEntry plain(all_events);
+  queue.add(declines);
+  queue.add(takes);
+  queue.add(never);
+  queue.add(plain); // added last, told first: non-exclusive entries come before
+  queue.notify(abi::pollin);
+  EXPECT_EQ(plain.calls, 1);
+  EXPECT_EQ(declines.calls, 1); // told, did not take it
+  EXPECT_EQ(takes.calls, 1);
+  EXPECT_EQ(never.calls, 0);
+  queue.wake_all(); // every entry
+  EXPECT_EQ(never.calls, 1);
 }
 
 // A table collects the queues a file has it watch, with the key of the poller.

@@ -82,6 +82,8 @@ public:
     return b.size();
   }
   Result<usize> write(FileDescription&, const IoBuffer& b, i64) override { return b.size(); }
+  // drivers/char/random.c random_poll: always readable and writable once seeded.
+  bool can_poll() const override { return true; }
 };
 
 } // namespace
