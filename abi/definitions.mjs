@@ -29,7 +29,8 @@ export const errnoText = {
   EILSEQ: 'Invalid or incomplete multibyte or wide character', ENOTSOCK: 'Socket operation on non-socket',
   EDESTADDRREQ: 'Destination address required', EMSGSIZE: 'Message too long',
   EPROTOTYPE: 'Protocol wrong type for socket', ENOPROTOOPT: 'Protocol not available',
-  EPROTONOSUPPORT: 'Protocol not supported', EOPNOTSUPP: 'Operation not supported',
+  EPROTONOSUPPORT: 'Protocol not supported',
+  ESOCKTNOSUPPORT: 'Socket type not supported', EOPNOTSUPP: 'Operation not supported',
   EAFNOSUPPORT: 'Address family not supported by protocol', EADDRINUSE: 'Address already in use',
   EADDRNOTAVAIL: 'Cannot assign requested address', ENETDOWN: 'Network is down',
   ENETUNREACH: 'Network is unreachable', ECONNABORTED: 'Software caused connection abort',
@@ -52,7 +53,7 @@ export const constants = {
     ENOLCK: 37, ENOSYS: 38, ENOTEMPTY: 39, ELOOP: 40, ENOMSG: 42, EIDRM: 43, ENOSTR: 60,
     ENODATA: 61, ETIME: 62, ENOSR: 63, EREMOTE: 66, ENOLINK: 67, EPROTO: 71, EBADMSG: 74,
     EOVERFLOW: 75, EILSEQ: 84, ENOTSOCK: 88, EDESTADDRREQ: 89, EMSGSIZE: 90,
-    EPROTOTYPE: 91, ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, EOPNOTSUPP: 95,
+    EPROTOTYPE: 91, ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, ESOCKTNOSUPPORT: 94, EOPNOTSUPP: 95,
     EAFNOSUPPORT: 97, EADDRINUSE: 98, EADDRNOTAVAIL: 99, ENETDOWN: 100, ENETUNREACH: 101,
     ECONNABORTED: 103, ECONNRESET: 104, ENOBUFS: 105, EISCONN: 106, ENOTCONN: 107,
     ETIMEDOUT: 110, ECONNREFUSED: 111, EHOSTUNREACH: 113, EALREADY: 114,
@@ -135,7 +136,7 @@ export const constants = {
   // statfs(2): file system magic numbers (include/uapi/linux/magic.h) and f_flags.
   statfs: {
     TMPFS_MAGIC: 0x01021994, PROC_SUPER_MAGIC: 0x9fa0, DEVPTS_SUPER_MAGIC: 0x1cd1,
-    PIPEFS_MAGIC: 0x50495045, ANON_INODE_FS_MAGIC: 0x09041934,
+    PIPEFS_MAGIC: 0x50495045, ANON_INODE_FS_MAGIC: 0x09041934, SOCKFS_MAGIC: 0x534f434b,
     ST_RDONLY: 1, ST_NOSUID: 2, ST_NODEV: 4, ST_NOEXEC: 8, ST_VALID: 0x20,
   },
   ioctl: { TCGETS: 0x5401, TCSETS: 0x5402, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421 },
@@ -202,6 +203,26 @@ export const constants = {
     EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3, EPOLL_CLOEXEC: 0o2000000,
     EPOLLRDHUP: 0x2000, EPOLLEXCLUSIVE: 0x10000000, EPOLLWAKEUP: 0x20000000, EPOLLONESHOT: 0x40000000,
     EPOLLET: 0x80000000,
+  },
+  // socket(7), unix(7), ip(7), tcp(7): families, types, levels, options, flags
+  // (include/linux/socket.h, include/uapi/asm-generic/socket.h, include/uapi/linux/in.h).
+  socket: {
+    AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17,
+    SOCK_STREAM: 1, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_RDM: 4, SOCK_SEQPACKET: 5, SOCK_TYPE_MASK: 0xf,
+    SOCK_NONBLOCK: 0o4000, SOCK_CLOEXEC: 0o2000000,
+    SOL_SOCKET: 1, SO_DEBUG: 1, SO_REUSEADDR: 2, SO_TYPE: 3, SO_ERROR: 4, SO_DONTROUTE: 5,
+    SO_BROADCAST: 6, SO_SNDBUF: 7, SO_RCVBUF: 8, SO_KEEPALIVE: 9, SO_OOBINLINE: 10, SO_LINGER: 13,
+    SO_REUSEPORT: 15, SO_PASSCRED: 16, SO_PEERCRED: 17, SO_RCVLOWAT: 18, SO_SNDLOWAT: 19,
+    SO_RCVTIMEO_OLD: 20, SO_SNDTIMEO_OLD: 21, SO_ACCEPTCONN: 30, SO_SNDBUFFORCE: 32,
+    SO_RCVBUFFORCE: 33, SO_PROTOCOL: 38, SO_DOMAIN: 39, SO_RCVTIMEO_NEW: 66, SO_SNDTIMEO_NEW: 67,
+    SCM_RIGHTS: 1, SCM_CREDENTIALS: 2, SCM_MAX_FD: 253,
+    MSG_OOB: 1, MSG_PEEK: 2, MSG_DONTROUTE: 4, MSG_CTRUNC: 8, MSG_TRUNC: 0x20, MSG_DONTWAIT: 0x40,
+    MSG_EOR: 0x80, MSG_WAITALL: 0x100, MSG_NOSIGNAL: 0x4000, MSG_MORE: 0x8000,
+    MSG_CMSG_CLOEXEC: 0x40000000,
+    SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2,
+    IPPROTO_IP: 0, IPPROTO_ICMP: 1, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_IPV6: 41,
+    TCP_NODELAY: 1, TCP_MAXSEG: 2, TCP_KEEPIDLE: 4, TCP_KEEPINTVL: 5, TCP_KEEPCNT: 6, IPV6_V6ONLY: 26,
+    SIOCOUTQ: 0x5411, UNIX_PATH_MAX: 108, SOMAXCONN: 4096,
   },
   misc: {
     GRND_NONBLOCK: 1, GRND_RANDOM: 2, UTIME_NOW: 0x3fffffff, UTIME_OMIT: 0x3ffffffe,
@@ -305,6 +326,22 @@ export const structs = {
   SpawnAction: [['cmd', 'u32'], ['fd', 'i32'], ['srcfd', 'i32'], ['oflag', 'u32'], ['mode', 'u32'], ['path_len', 'u32']],
   Termios: [['c_iflag', 'u32'], ['c_oflag', 'u32'], ['c_cflag', 'u32'], ['c_lflag', 'u32'],
     ['c_line', 'u8'], ['c_cc', ['u8', 32]], ['__c_ispeed', 'u32'], ['__c_ospeed', 'u32']],
+  // Socket addresses (sys/un.h, netinet/in.h): families first, ports and IPv4 addresses
+  // in network byte order.
+  SockaddrUn: [['sun_family', 'u16'], ['sun_path', ['u8', 108]]],
+  SockaddrIn: [['sin_family', 'u16'], ['sin_port', 'u16'], ['sin_addr', 'u32'], ['sin_zero', ['u8', 8]]],
+  SockaddrIn6: [['sin6_family', 'u16'], ['sin6_port', 'u16'], ['sin6_flowinfo', 'u32'], ['sin6_addr', ['u8', 16]],
+    ['sin6_scope_id', 'u32']],
+  // struct msghdr and struct cmsghdr as ILP32 musl lays them out (socklen_t and int; no
+  // padding on 32-bit): ancillary data is aligned to 4 bytes (CMSG_ALIGN, sizeof(size_t)).
+  Msghdr: [['msg_name', 'u32'], ['msg_namelen', 'u32'], ['msg_iov', 'u32'], ['msg_iovlen', 'i32'],
+    ['msg_control', 'u32'], ['msg_controllen', 'u32'], ['msg_flags', 'i32']],
+  Mmsghdr: [['msg_hdr', 'Msghdr'], ['msg_len', 'u32']],
+  Cmsghdr: [['cmsg_len', 'u32'], ['cmsg_level', 'i32'], ['cmsg_type', 'i32']],
+  Ucred: [['pid', 'i32'], ['uid', 'u32'], ['gid', 'u32']],
+  Linger: [['l_onoff', 'i32'], ['l_linger', 'i32']],
+  // SO_RCVTIMEO_OLD's timeval: two longs (32-bit here); _NEW's is Timeval (64-bit).
+  Timeval32: [['tv_sec', 'i32'], ['tv_usec', 'i32']],
   // struct epoll_event on wasm32 (musl's sys/epoll.h packs it only on x86_64): the 64-bit
   // data is 8-aligned, so 4 bytes of padding follow events (16 bytes in all).
   EpollEvent: [['events', 'u32'], ['__pad', 'u32'], ['data', 'u64']],

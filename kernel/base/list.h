@@ -45,6 +45,12 @@ public:
   }
   static void remove(T& item) { (item.*Node).unlink(); }
   T* first() { return empty() ? nullptr : from_node(m_head.next); }
+  T* last() { return empty() ? nullptr : from_node(m_head.prev); }
+  // The element after item (one of this list), or null at the end.
+  T* next(T& item) {
+    ListNode* n = (item.*Node).next;
+    return n == &m_head ? nullptr : from_node(n);
+  }
 
   // Calls f on each element; f may unlink the element it is given.
   template <typename F>

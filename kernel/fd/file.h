@@ -42,6 +42,8 @@ public:
   virtual bool can_poll() const { return false; }
   // A pipe or FIFO end (F_GETPIPE_SZ, F_SETPIPE_SZ).
   virtual bool is_pipe() const { return false; }
+  // A socket (net/socket.h): readv and writev are one message.
+  virtual bool is_socket() const { return false; }
   // A file of anon_inodefs (fd/anon_file.h): its name in /proc ("[eventfd]"), else null.
   virtual const char* anon_name() const { return nullptr; }
   // Which class a file is, for the calls that take one kind only (timerfd_settime,

@@ -163,9 +163,4 @@ SyscallResult sys_times(const SyscallArgs& a) {
   return (host().monotonic_ns() / ns_per_tick) & 0x7fffffff;
 }
 
-// socket(2): no address family exists yet (sockets are a later issue). EAFNOSUPPORT is
-// what a kernel without the family says, and what libc expects: musl's nscd lookups (used
-// by getpwnam, getgrouplist) then fall back to /etc files.
-SyscallResult sys_socket(const SyscallArgs&) { return Errno::eafnosupport; }
-
 } // namespace wasmux

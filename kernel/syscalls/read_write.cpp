@@ -59,6 +59,8 @@ Result<usize> do_write(FileDescription& d, const IoBuffer& buf, i64 at) {
 // Linux caps a single transfer at MAX_RW_COUNT (INT_MAX rounded down to a page).
 constexpr usize max_rw_count = 0x7ffff000;
 
+} // namespace
+
 Result<Vector<abi::Iovec>> copy_iovecs(UserAddr uiov, i32 count) {
   if (count < 0 || count > abi::iov_max) return Errno::einval;
   Vector<abi::Iovec> iovs;
@@ -72,8 +74,11 @@ Result<Vector<abi::Iovec>> copy_iovecs(UserAddr uiov, i32 count) {
   return iovs;
 }
 
+namespace {
+
 template <typename Op> SyscallResult vector_io(i32 fd, UserAddr uiov, i32 count, i64 at, Op op) {
   auto d = TRY(current_process().fds().get(fd));
+  if (d->file().is_socket() && at < 0) return socket_vector_io(d, uiov, count, op == do_write);
   auto iovs = TRY(copy_iovecs(uiov, count));
   usize total = 0;
   for (auto& v : iovs) {

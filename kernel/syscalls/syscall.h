@@ -66,5 +66,9 @@ KernelConfig& kernel_config();
 
 // Waits until file is ready for events (the big lock held), or fails with EINTR later.
 ErrorOr wait_for_readiness(class FileDescription& d, u32 events);
+// readv/writev on a socket: one message, as recvmsg/sendmsg (socket.cpp).
+Result<i64> socket_vector_io(RefPtr<class FileDescription> d, UserAddr uiov, i32 count, bool write);
+// The iovec array of readv, writev, sendmsg, recvmsg (EINVAL past IOV_MAX or 2 GiB).
+Result<Vector<abi::Iovec>> copy_iovecs(UserAddr uiov, i32 count);
 
 } // namespace wasmux
