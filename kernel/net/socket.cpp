@@ -52,6 +52,27 @@ void ReceiveQueue::end() {
   m_readers.notify(abi::pollin | abi::pollrdnorm | abi::pollrdhup | abi::pollhup);
 }
 
+Result<usize> deliver_message(ReceiveQueue& q, SocketMessage& msg, bool stream, const SockAddr& from) {
+  usize len = msg.data.size();
+  if (!q.has_room(stream ? 1 : len)) return Errno::would_block;
+  auto* m = new SocketMessage;
+  usize n = len;
+  if (stream && q.bytes() && q.bytes() + len > q.capacity()) n = q.capacity() - q.bytes();
+  if (n == len) {
+    m->data = std::move(msg.data);
+  } else {
+    m->data.resize(n);
+    __builtin_memcpy(m->data.data(), msg.data.data(), n);
+  }
+  m->fds = std::move(msg.fds);
+  msg.fds.clear();
+  m->has_creds = msg.has_creds;
+  m->creds = msg.creds;
+  m->from = from;
+  q.push(m, stream);
+  return n;
+}
+
 Result<usize> receive_stream(ReceiveQueue& q, const IoBuffer& buf, bool peek, ReceiveResult& out) {
   usize done = 0;
   SocketMessage* m = q.front();

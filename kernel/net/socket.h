@@ -140,6 +140,11 @@ private:
   i32 m_rcvlowat{1};
 };
 
+// Puts msg into q: all of it (a datagram, or a stream piece that fits), or for a stream
+// as much as fits; would_block when nothing does. The message's descriptors and
+// credentials go with it; `from` is the sender's address.
+Result<usize> deliver_message(ReceiveQueue& q, SocketMessage& msg, bool stream, const SockAddr& from);
+
 // Reads a stream's bytes from q into buf (up to buf's size), stopping before a piece
 // that carries descriptors or credentials once some bytes are read (unix(7)); with peek,
 // nothing is taken. Ancillary data of the first piece taken goes into out.

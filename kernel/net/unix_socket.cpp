@@ -321,31 +321,16 @@ private:
     return Errno::enospc;
   }
 
-  // Puts msg into dest's queue: all of it, or for a stream as much as fits.
   Result<usize> deliver(UnixSocket& dest, SocketMessage& msg, bool stream) {
-    ReceiveQueue& q = dest.m_queue;
-    usize len = msg.data.size();
-    if (!q.has_room(stream ? 1 : len)) return Errno::would_block;
-    auto* m = new SocketMessage;
-    usize n = len;
-    if (stream && q.bytes() && q.bytes() + len > q.capacity()) n = q.capacity() - q.bytes();
-    if (n == len) {
-      m->data = std::move(msg.data);
-    } else {
-      m->data.resize(n);
-      __builtin_memcpy(m->data.data(), msg.data.data(), n);
-    }
-    m->fds = std::move(msg.fds);
-    msg.fds.clear();
     // The sender's credentials go with every message to a receiver that asked for them
     // (SO_PASSCRED), the ones given (SCM_CREDENTIALS, checked by the caller) or its own.
-    if (msg.has_creds || dest.passcred()) {
-      m->has_creds = true;
-      m->creds = msg.has_creds ? msg.creds : credentials_of_caller();
+    if (!msg.has_creds && dest.passcred()) {
+      msg.has_creds = true;
+      msg.creds = credentials_of_caller();
     }
-    (void)sockname(m->from);
-    q.push(m, stream);
-    return n;
+    SockAddr from;
+    (void)sockname(from);
+    return deliver_message(dest.receive_queue(), msg, stream, from);
   }
 
   // The socket goes: its peer sees the end (and ECONNRESET if this one left data

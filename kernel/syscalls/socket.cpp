@@ -4,6 +4,7 @@
 // arguments, the waits (O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO/SO_SNDTIMEO, MSG_WAITALL),
 // SIGPIPE, and ancillary data (SCM_RIGHTS, SCM_CREDENTIALS).
 #include "../fd/file_description.h"
+#include "../net/inet_socket.h"
 #include "../net/unix_socket.h"
 #include "../signal/signal.h"
 #include "syscall.h"
@@ -39,6 +40,8 @@ Result<i32> install_socket(RefPtr<Socket> s, u32 flags) {
 Result<RefPtr<Socket>> make_socket(i32 family, i32 type, i32 protocol) {
   switch (family) {
   case abi::af_unix: return make_unix_socket(type, protocol);
+  case abi::af_inet:
+  case abi::af_inet6: return make_inet_socket(family, type, protocol);
   default: return Errno::eafnosupport;
   }
 }
