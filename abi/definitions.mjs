@@ -75,7 +75,8 @@ export const constants = {
   fcntl: {
     F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_GETLK: 5, F_SETLK: 6,
     F_SETLKW: 7, F_SETOWN: 8, F_GETOWN: 9, F_DUPFD_CLOEXEC: 1030, F_SETPIPE_SZ: 1031,
-    F_GETPIPE_SZ: 1032, FD_CLOEXEC: 1,
+    F_GETPIPE_SZ: 1032, FD_CLOEXEC: 1, F_OFD_GETLK: 36, F_OFD_SETLK: 37, F_OFD_SETLKW: 38,
+    F_RDLCK: 0, F_WRLCK: 1, F_UNLCK: 2, LOCK_SH: 1, LOCK_EX: 2, LOCK_NB: 4, LOCK_UN: 8,
   },
   mode: {
     S_IFMT: 0o170000, S_IFSOCK: 0o140000, S_IFLNK: 0o120000, S_IFREG: 0o100000,
@@ -342,6 +343,9 @@ export const structs = {
   Linger: [['l_onoff', 'i32'], ['l_linger', 'i32']],
   // SO_RCVTIMEO_OLD's timeval: two longs (32-bit here); _NEW's is Timeval (64-bit).
   Timeval32: [['tv_sec', 'i32'], ['tv_usec', 'i32']],
+  // struct flock (fcntl(2)) on wasm32: off_t is 64-bit and 8-aligned.
+  Flock: [['l_type', 'i16'], ['l_whence', 'i16'], ['__pad', 'u32'], ['l_start', 'i64'], ['l_len', 'i64'],
+    ['l_pid', 'i32'], ['__pad2', 'u32']],
   // struct epoll_event on wasm32 (musl's sys/epoll.h packs it only on x86_64): the 64-bit
   // data is 8-aligned, so 4 bytes of padding follow events (16 bytes in all).
   EpollEvent: [['events', 'u32'], ['__pad', 'u32'], ['data', 'u64']],

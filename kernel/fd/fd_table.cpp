@@ -1,5 +1,7 @@
 #include "fd_table.h"
 
+#include "../vfs/locks.h"
+
 namespace wasmux {
 
 Result<i32> FdTable::allocate(RefPtr<FileDescription> d, bool cloexec, i32 min_fd, u64 limit) {
@@ -20,6 +22,7 @@ ErrorOr FdTable::install_at(i32 fd, RefPtr<FileDescription> d, bool cloexec, u64
   // Swap first, release after: the old description's last close may run arbitrary code.
   Entry old = std::move(m_entries[static_cast<usize>(fd)]);
   m_entries[static_cast<usize>(fd)] = {std::move(d), cloexec};
+  release(old);
   return {};
 }
 
@@ -39,19 +42,30 @@ Result<RefPtr<FileDescription>> FdTable::get(i32 fd) const {
 ErrorOr FdTable::close(i32 fd) {
   Entry* e = entry(fd);
   if (!e) return Errno::ebadf;
-  RefPtr<FileDescription> d = std::move(e->description);
-  e->cloexec = false;
+  Entry old = std::move(*e);
+  *e = {};
+  release(old);
   return {};
+}
+
+void FdTable::release(Entry& e) {
+  if (e.description) release_posix_locks(this, *e.description);
 }
 
 void FdTable::close_all() {
   Vector<Entry> old = std::move(m_entries);
   m_entries = {};
+  for (auto& e : old)
+    release(e);
 }
 
 void FdTable::close_on_exec() {
   for (auto& e : m_entries)
-    if (e.cloexec) e = {};
+    if (e.cloexec) {
+      Entry old = std::move(e);
+      e = {};
+      release(old);
+    }
 }
 
 usize FdTable::open_count() const {

@@ -27,6 +27,8 @@ public:
   FdTable clone() const;
 
 private:
+  // A descriptor goes: this table's POSIX locks on its file go with it (vfs/locks.h).
+  void release(Entry& e);
   Vector<Entry> m_entries;
 };
 

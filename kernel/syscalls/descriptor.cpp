@@ -1,6 +1,7 @@
 // dup, dup3, fcntl, ioctl, pipe2.
 #include "../fd/file_description.h"
 #include "../ipc/pipe.h"
+#include "../vfs/locks.h"
 #include "syscall.h"
 
 namespace wasmux {
@@ -21,6 +22,59 @@ SyscallResult sys_dup3(const SyscallArgs& a) {
   return a.fd(1);
 }
 
+namespace {
+
+// fcntl's record locks (fs/locks.c fcntl_getlk, fcntl_setlk, flock64_to_posix_lock).
+Result<i64> record_lock(FileDescription& d, i32 cmd, UserAddr arg) {
+  auto fl = TRY(copy_in<abi::Flock>(arg));
+  bool ofd = cmd == abi::f_ofd_getlk || cmd == abi::f_ofd_setlk || cmd == abi::f_ofd_setlkw;
+  bool get = cmd == abi::f_getlk || cmd == abi::f_ofd_getlk;
+  if (fl.l_type != abi::f_rdlck && fl.l_type != abi::f_wrlck && fl.l_type != abi::f_unlck) return Errno::einval;
+  if (ofd && fl.l_pid != 0) return Errno::einval; // F_OFD_*: l_pid must be 0
+  i64 base;
+  switch (fl.l_whence) {
+  case abi::seek_set: base = 0; break;
+  case abi::seek_cur: base = d.offset(); break;
+  case abi::seek_end: base = d.file().is_seekable() ? TRY(d.file().size()) : 0; break;
+  default: return Errno::einval;
+  }
+  if (fl.l_start > INT64_MAX - base) return Errno::eoverflow;
+  i64 start = base + fl.l_start, end;
+  if (start < 0) return Errno::einval;
+  if (fl.l_len > 0) {
+    if (fl.l_len - 1 > INT64_MAX - start) return Errno::eoverflow;
+    end = start + fl.l_len - 1;
+  } else if (fl.l_len < 0) {
+    if (start + fl.l_len < 0) return Errno::einval;
+    end = start - 1;
+    start += fl.l_len;
+  } else {
+    end = INT64_MAX;
+  }
+  LockRequest r{fl.l_type, start, end};
+  LockSpace space = ofd ? LockSpace::ofd : LockSpace::posix;
+  if (get) {
+    i32 pid = 0;
+    LockRequest held = test_lock(space, d, r, pid);
+    fl.l_type = held.type;
+    if (held.type != abi::f_unlck) {
+      fl.l_whence = abi::seek_set;
+      fl.l_start = held.start;
+      fl.l_len = held.end == INT64_MAX ? 0 : held.end - held.start + 1;
+      fl.l_pid = pid;
+    }
+    TRY(copy_out(arg, fl));
+    return 0;
+  }
+  // A read lock needs the file open for reading, a write lock for writing (fcntl(2)).
+  if (fl.l_type == abi::f_rdlck && !d.is_readable()) return Errno::ebadf;
+  if (fl.l_type == abi::f_wrlck && !d.is_writable()) return Errno::ebadf;
+  TRY(set_lock(space, d, r, cmd == abi::f_setlkw || cmd == abi::f_ofd_setlkw));
+  return 0;
+}
+
+} // namespace
+
 SyscallResult sys_fcntl(const SyscallArgs& a) {
   Process& p = current_process();
   i32 fd = a.fd(0);
@@ -39,19 +93,29 @@ SyscallResult sys_fcntl(const SyscallArgs& a) {
   case abi::f_getpipe_sz:
     if (!d->file().is_pipe()) return Errno::ebadf;
     return static_cast<i64>(Pipe::default_capacity);
-  case abi::f_getlk: {
-    // No locks are held by others in a single-user kernel yet: report F_UNLCK (l_type is
-    // the first short of struct flock).
-    i16 unlocked = 2;
-    TRY(copy_out(a.ptr(2), unlocked));
-    return 0;
-  }
+  case abi::f_getlk:
   case abi::f_setlk:
-  case abi::f_setlkw: return 0;
+  case abi::f_setlkw:
+  case abi::f_ofd_getlk:
+  case abi::f_ofd_setlk:
+  case abi::f_ofd_setlkw: return record_lock(*d, a.i32_(1), a.ptr(2));
   case abi::f_getown: return 0;
   case abi::f_setown: return 0;
   default: return Errno::einval;
   }
+}
+
+// flock(2): a whole-file lock of the open file description, shared or exclusive.
+SyscallResult sys_flock(const SyscallArgs& a) {
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (d->is_path_only()) return Errno::ebadf;
+  u32 op = a.u32_(1);
+  bool nonblocking = op & abi::lock_nb;
+  op &= ~static_cast<u32>(abi::lock_nb);
+  i16 type = op == abi::lock_sh ? abi::f_rdlck : op == abi::lock_ex ? abi::f_wrlck : op == abi::lock_un ? abi::f_unlck : -1;
+  if (type < 0) return Errno::einval;
+  TRY(set_lock(LockSpace::flock, *d, LockRequest{type, 0, INT64_MAX}, !nonblocking));
+  return 0;
 }
 
 SyscallResult sys_ioctl(const SyscallArgs& a) {
