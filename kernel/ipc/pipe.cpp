@@ -57,6 +57,22 @@ Result<usize> Pipe::write(const IoBuffer& buf) {
   return n;
 }
 
+Result<usize> Pipe::copy_to(Pipe& out, usize n) {
+  if (available() == 0) return m_writers == 0 ? Result<usize>(0) : Result<usize>(Errno::would_block);
+  if (out.m_readers == 0) return Errno::epipe;
+  n = min(n, min(available(), out.space()));
+  if (n == 0) return Errno::would_block;
+  u8 chunk[512];
+  for (usize done = 0; done < n;) {
+    usize k = min(n - done, sizeof chunk);
+    for (usize i = 0; i < k; ++i)
+      chunk[i] = m_ring[(m_tail + done + i) % m_capacity];
+    TRY(out.write(IoBuffer::kernel(chunk, k)));
+    done += k;
+  }
+  return n;
+}
+
 u32 Pipe::poll(u32 mask, bool reader, PollTable* table) {
   m_poll_usage = true;
   if (table) table->watch(reader ? m_readers_queue : m_writers_queue);

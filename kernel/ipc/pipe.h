@@ -17,6 +17,8 @@ public:
 
   Result<usize> read(const IoBuffer& buf);
   Result<usize> write(const IoBuffer& buf);
+  // tee(2): copies up to n of the bytes waiting here into out without taking them.
+  Result<usize> copy_to(Pipe& out, usize n);
   usize available() const { return m_head - m_tail; }
   usize space() const { return m_capacity - available(); }
   // poll(2) on one end: the events that hold, and the table watching that end's queue.
@@ -80,6 +82,9 @@ public:
     return {};
   }
   u64 inode_number() const { return m_pipe->inode_number(); }
+  Pipe& pipe() { return *m_pipe; }
+  static inline const char kind_tag = 0;
+  const void* kind() const override { return &kind_tag; }
 
 private:
   bool reads() const { return m_side != Side::write; }

@@ -1,4 +1,4 @@
-// read, write, readv, writev, pread64, pwrite64, lseek.
+// read, write, readv, writev, pread64, pwrite64, preadv, pwritev, lseek.
 #include "../fd/file_description.h"
 #include "syscall.h"
 
@@ -8,6 +8,8 @@ namespace {
 
 constexpr u32 read_events = abi::pollin | abi::pollrdnorm;
 constexpr u32 write_events = abi::pollout | abi::pollwrnorm;
+
+} // namespace
 
 // One read at offset (-1: the description's offset), blocking until data unless O_NONBLOCK.
 Result<usize> do_read(FileDescription& d, const IoBuffer& buf, i64 at) {
@@ -55,6 +57,8 @@ Result<usize> do_write(FileDescription& d, const IoBuffer& buf, i64 at) {
   }
   return done;
 }
+
+namespace {
 
 // Linux caps a single transfer at MAX_RW_COUNT (INT_MAX rounded down to a page).
 constexpr usize max_rw_count = 0x7ffff000;
@@ -121,6 +125,31 @@ SyscallResult sys_pwrite64(const SyscallArgs& a) {
 }
 
 SyscallResult sys_readv(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr(1), a.i32_(2), -1, do_read); }
+
+namespace {
+
+// preadv, pwritev: musl passes the offset as two longs, low half first (src/unistd/preadv.c).
+i64 split_offset(const SyscallArgs& a) {
+  return static_cast<i64>(static_cast<u64>(a.u32_(3)) | static_cast<u64>(a.u32_(4)) << 32);
+}
+
+} // namespace
+
+SyscallResult sys_preadv(const SyscallArgs& a) {
+  i64 at = split_offset(a);
+  if (at < 0) return Errno::einval;
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (!d->file().is_seekable()) return Errno::espipe;
+  return vector_io(a.fd(0), a.ptr(1), a.i32_(2), at, do_read);
+}
+
+SyscallResult sys_pwritev(const SyscallArgs& a) {
+  i64 at = split_offset(a);
+  if (at < 0) return Errno::einval;
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (!d->file().is_seekable()) return Errno::espipe;
+  return vector_io(a.fd(0), a.ptr(1), a.i32_(2), at, do_write);
+}
 SyscallResult sys_writev(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr(1), a.i32_(2), -1, do_write); }
 
 SyscallResult sys_lseek(const SyscallArgs& a) {

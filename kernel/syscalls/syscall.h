@@ -66,6 +66,10 @@ KernelConfig& kernel_config();
 
 // Waits until file is ready for events (the big lock held), or fails with EINTR later.
 ErrorOr wait_for_readiness(class FileDescription& d, u32 events);
+// One read or write at offset `at` (-1: the description's), waiting unless O_NONBLOCK;
+// a write writes all unless interrupted (read_write.cpp).
+Result<usize> do_read(class FileDescription& d, const IoBuffer& buf, i64 at);
+Result<usize> do_write(class FileDescription& d, const IoBuffer& buf, i64 at);
 // readv/writev on a socket: one message, as recvmsg/sendmsg (socket.cpp).
 Result<i64> socket_vector_io(RefPtr<class FileDescription> d, UserAddr uiov, i32 count, bool write);
 // The iovec array of readv, writev, sendmsg, recvmsg (EINVAL past IOV_MAX or 2 GiB).
