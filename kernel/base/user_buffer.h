@@ -12,6 +12,8 @@ public:
   static IoBuffer kernel(void* ptr, usize len) { return IoBuffer(0, static_cast<u8*>(ptr), len); }
 
   usize size() const { return m_len; }
+  // A kernel buffer's bytes (null for a user buffer).
+  const u8* kernel_ptr() const { return m_kptr; }
   IoBuffer slice(usize offset, usize len) const {
     return m_kptr ? IoBuffer(0, m_kptr + offset, len) : IoBuffer(m_uaddr + offset, nullptr, len);
   }

@@ -183,9 +183,10 @@ public:
     // as writing to a terminal's fd 0 does.
     i32 channel = m_channel == 0 ? 1 : m_channel;
     if (m_input && m_channel != 0) return Errno::ebadf;
-    if (!b.is_user() || (b.size() && b.user_addr() < user_null_guard)) return Errno::efault;
+    if (b.is_user() && b.size() && b.user_addr() < user_null_guard) return Errno::efault;
     Result<usize> written = [&] {
       Unlocked unlocked; // host I/O may block: never under the big lock (DESIGN §1)
+      if (!b.is_user()) return host().stdio_write_kernel(channel, b.kernel_ptr(), b.size());
       return host().stdio_write_user(channel, b.user_addr(), b.size());
     }();
     // The host's end is a pipe whose reader is gone (`wasmux ... | head -1`): as a write to

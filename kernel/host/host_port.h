@@ -66,6 +66,8 @@ public:
   // ---- the host's standard streams (called without the big lock) ----
   // Writes from user memory to the host's fd 1 or 2 (or an embedder's channel): bytes written.
   virtual Result<usize> stdio_write_user(i32 host_fd, UserAddr src, usize len) = 0;
+  // The same from kernel memory (what sendfile and splice copy through a kernel buffer).
+  virtual Result<usize> stdio_write_kernel(i32 host_fd, const void* src, usize len) = 0;
   // Kernel diagnostics (trace lines) to the host's stderr.
   virtual void log(const char* text, usize len) = 0;
 

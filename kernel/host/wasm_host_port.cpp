@@ -18,6 +18,7 @@ HOST_IMPORT(monotonic_ns) long long host_monotonic_ns();
 HOST_IMPORT(thread_cputime_ns) long long host_thread_cputime_ns();
 HOST_IMPORT(random_bytes) void host_random_bytes(void* dst, unsigned len);
 HOST_IMPORT(stdio_write_user) int host_stdio_write_user(int fd, unsigned src, unsigned len);
+HOST_IMPORT(stdio_write_kernel) int host_stdio_write_kernel(int fd, const void* src, unsigned len);
 HOST_IMPORT(log) void host_log(const char* text, unsigned len);
 HOST_IMPORT(start_process) int host_start_process(int pid, const void* image, unsigned len, const void* key, unsigned initial_pages, unsigned maximum_pages);
 HOST_IMPORT(terminate_thread) void host_terminate_thread(int pid, int tid, int wait_status, int last);
@@ -103,6 +104,9 @@ public:
   void random_bytes(void* dst, usize len) override { host_random_bytes(dst, static_cast<unsigned>(len)); }
   Result<usize> stdio_write_user(i32 fd, UserAddr src, usize len) override {
     return value<usize>(host_stdio_write_user(fd, src, static_cast<unsigned>(len)));
+  }
+  Result<usize> stdio_write_kernel(i32 fd, const void* src, usize len) override {
+    return value<usize>(host_stdio_write_kernel(fd, src, static_cast<unsigned>(len)));
   }
   void log(const char* text, usize len) override { host_log(text, static_cast<unsigned>(len)); }
   ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override {

@@ -25,7 +25,12 @@ Result<usize> copy_between(FileDescription& in, i64* in_at, FileDescription& out
     if (r.is_error()) return done ? Result<usize>(done) : r;
     if (r.value() == 0) break;
     auto w = do_write(out, IoBuffer::kernel(buf.data(), r.value()), out_at ? *out_at : -1);
-    if (w.is_error()) return done ? Result<usize>(done) : w;
+    if (w.is_error()) {
+      // Nothing of this chunk was written: a seekable input read at its own offset gets
+      // the bytes back (they are not lost, as a pipe's would be).
+      if (!in_at && in.file().is_seekable()) in.set_offset(in.offset() - static_cast<i64>(r.value()));
+      return done ? Result<usize>(done) : w;
+    }
     if (in_at) *in_at += static_cast<i64>(w.value());
     if (out_at) *out_at += static_cast<i64>(w.value());
     done += w.value();

@@ -190,6 +190,14 @@ void FakeHost::random_bytes(void* dst, usize len) {
   }
 }
 
+Result<usize> FakeHost::stdio_write_kernel(i32 host_fd, const void* src, usize len) {
+  if (i32 e = m_stdio_error.load()) return static_cast<Errno>(e);
+  if (host_fd < 1) return Errno::ebadf;
+  std::lock_guard<std::mutex> g(m_captured->lock);
+  if (len) m_captured->out[host_fd].append(static_cast<const char*>(src), len);
+  return len;
+}
+
 Result<usize> FakeHost::stdio_write_user(i32 host_fd, UserAddr src, usize len) {
   if (i32 e = m_stdio_error.load()) return static_cast<Errno>(e);
   // 1 and 2 are the host's streams, 3 on the embedder's channels (kernel_instance.ts).

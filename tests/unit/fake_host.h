@@ -107,6 +107,7 @@ public:
   i64 thread_cputime_ns() override;
   void random_bytes(void* dst, usize len) override;
   Result<usize> stdio_write_user(i32 host_fd, UserAddr src, usize len) override;
+  Result<usize> stdio_write_kernel(i32 host_fd, const void* src, usize len) override;
   void log(const char* text, usize len) override;
   // Process starts are recorded, not run: a test plays the started process itself.
   ErrorOr start_process(i32 pid, const void* image, usize len, const ProgramKey& key, const WasmImageInfo& memory) override;

@@ -1,8 +1,10 @@
 // One instance of the kernel module on the shared kernel memory: a "kernel thread"
 // (DESIGN §1). Each worker (and the main thread) has its own, with its own stack and TLS
 // region, its "host" imports bound to that worker's current user memory.
+import fs from 'node:fs';
 import { ABI_VERSION, errno, image as imageProblem } from '../generated/abi.js';
 import { faultsInjected, injectedFault } from '../faults.js';
+import { writeWhenWritable } from '../node/host_fd_writer.js';
 import { hostFsImports, type HostMounts } from '../node/host_fs.js';
 import { ProgramError, type MemoryLimits } from '../program_error.js';
 
@@ -243,6 +245,16 @@ export class KernelThread {
         }
         return writeAllSync(fd, u.subarray(usrc, usrc + len));
       },
+      stdio_write_kernel: (fd: number, ksrc: number, len: number): number => {
+        ksrc >>>= 0; len >>>= 0;
+        const k = this.kernel();
+        if (fd >= 3) {
+          if (!this.onChannelOutput) return -EBADF;
+          this.onChannelOutput(fd, k.slice(ksrc, ksrc + len));
+          return len;
+        }
+        return writeAllSync(fd, k.subarray(ksrc, ksrc + len));
+      },
       start_process: (pid: number, kimage: number, len: number, kkey: number, initialPages: number, maximumPages: number): number => {
         if (!this.onStartProcess) return -ENOSYS;
         // A copy in a plain ArrayBuffer (it is transferred to the main thread), made only
@@ -370,12 +382,10 @@ export class KernelThread {
   }
 }
 
-import fs from 'node:fs';
 
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
-// Writes everything to a host fd, waiting out EAGAIN (a non-blocking pipe or terminal the
-// host's event loop owns). Returns bytes written or -errno.
+// Writes everything to a host fd. A fd some other program made non-blocking (EAGAIN) is
+// handed to the writer worker, which waits for it to be writable (node/host_fd_writer.ts).
+// Returns bytes written or -errno.
 export function writeAllSync(fd: number, data: Uint8Array): number {
   let done = 0;
   while (done < data.length) {
@@ -384,8 +394,9 @@ export function writeAllSync(fd: number, data: Uint8Array): number {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EAGAIN') {
-        Atomics.wait(sleepCell, 0, 0, 1);
-        continue;
+        const rest = writeWhenWritable(fd, data.subarray(done));
+        if (rest < 0) return done ? done : rest;
+        return done + rest;
       }
       if (done) return done;
       return -(typeof err.errno === 'number' ? Math.abs(err.errno) : EAGAIN);
