@@ -19,9 +19,15 @@ if [ "$(uname -m)" = wasm32 ]; then
   case "$0" in */*) exec "${0%/*}/.wasmux/${0##*/}" "$@" ;; *) exec "./.wasmux/$0" "$@" ;; esac
 fi
 # argv[0] as the caller most likely gave it: the bare name when PATH finds this script by
-# it (a script's $0 is the path the kernel found), else the path.
+# it (a script's $0 is the path the kernel found, which may be spelled otherwise than the
+# PATH entry: compare the directories themselves), else the path.
 name="${0##*/}"
-[ "$(command -v "$name")" = "$0" ] || name="$0"
+found="$(command -v "$name" 2>/dev/null || true)"
+case "$found" in
+  */*) [ "$(cd "${found%/*}" 2>/dev/null && pwd -P)" = "$(cd "${0%/*}" && pwd -P)" ] || name="$0" ;;
+  *) name="$0" ;;
+esac
+case "$0" in /*) ;; *) name="$0" ;; esac # a relative path was typed (PATH's entries are absolute)
 WASMUX_ARGV0="$name" exec wasmux-emulator "$0.wasm" "$@"
 END
     chmod +x "$p"
@@ -52,6 +58,22 @@ wasm_unwrap_dirs() {
 }
 # Each test of an automake test suite under DIR (its .trs files) as a "VERDICT name" line
 # in PORT_TESTS (PASS, FAIL, SKIP, XFAIL, XPASS, ERROR).
+# A GNU tool's suites, built natively except the programs they test: the test programs
+# compiled (none run), those of DIRS wrapped, `make check` in TESTS_DIR and gnulib-tests
+# (the gnulib test programs run under wasmux, their scripts on the build machine), one
+# result per test, and the wrappers undone. gnulib_suites TESTS_DIR DIR...
+gnulib_suites() {
+  local tests_dir="$1"
+  shift
+  make -k -j"$JOBS" check TESTS= >/dev/null
+  wasm_wrap_dirs "$@" "$tests_dir" gnulib-tests
+  make -k -j"$JOBS" -C "$tests_dir" check >check.log 2>&1 || true
+  make -k -j"$JOBS" -C gnulib-tests check LOG_COMPILER="$WASMUX_ROOT/sdk/libexec/run-wasm-or-host" >>check.log 2>&1 || true
+  automake_results "$tests_dir"
+  automake_results gnulib-tests
+  wasm_unwrap_dirs "$@" "$tests_dir" gnulib-tests
+}
+
 automake_results() {
   local trs name
   find "$1" -name '*.trs' | sort | while read -r trs; do

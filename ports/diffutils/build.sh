@@ -9,12 +9,6 @@ CFLAGS="$DEB_CFLAGS" CPPFLAGS="$DEB_CPPFLAGS" LDFLAGS="$DEB_LDFLAGS" deb_configu
 make -j"$JOBS"
 # The test suite (long: only when ports/build.sh runs the long ones, --suites).
 if [ "$PORT_SUITE" = 1 ]; then
-  make -k -j"$JOBS" check TESTS= >/dev/null # the test programs, none run
-  wasm_wrap_dirs src tests gnulib-tests
-  make -k -j"$JOBS" -C tests check >check.log 2>&1 || true
-  make -k -j"$JOBS" -C gnulib-tests check LOG_COMPILER="$WASMUX_ROOT/sdk/libexec/run-wasm-or-host" >>check.log 2>&1 || true
-  automake_results tests
-  automake_results gnulib-tests
-  wasm_unwrap_dirs src tests gnulib-tests
+  gnulib_suites tests src
 fi
 make install DESTDIR="$PORT_STAGE"
