@@ -198,6 +198,15 @@ export const constants = {
     TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2, TFD_CLOEXEC: 0o2000000, TFD_NONBLOCK: 0o4000,
     SFD_CLOEXEC: 0o2000000, SFD_NONBLOCK: 0o4000,
   },
+  // inotify(7): events and flags (include/uapi/linux/inotify.h).
+  inotify: {
+    IN_ACCESS: 0x1, IN_MODIFY: 0x2, IN_ATTRIB: 0x4, IN_CLOSE_WRITE: 0x8, IN_CLOSE_NOWRITE: 0x10,
+    IN_OPEN: 0x20, IN_MOVED_FROM: 0x40, IN_MOVED_TO: 0x80, IN_CREATE: 0x100, IN_DELETE: 0x200,
+    IN_DELETE_SELF: 0x400, IN_MOVE_SELF: 0x800, IN_ALL_EVENTS: 0xfff, IN_UNMOUNT: 0x2000,
+    IN_Q_OVERFLOW: 0x4000, IN_IGNORED: 0x8000, IN_ONLYDIR: 0x1000000, IN_DONT_FOLLOW: 0x2000000,
+    IN_EXCL_UNLINK: 0x4000000, IN_MASK_CREATE: 0x10000000, IN_MASK_ADD: 0x20000000,
+    IN_ISDIR: 0x40000000, IN_ONESHOT: 0x80000000, IN_CLOEXEC: 0o2000000, IN_NONBLOCK: 0o4000,
+  },
   // epoll(7): epoll_ctl's operations and the events only epoll has (include/uapi/linux/eventpoll.h;
   // the others are poll's bits).
   epoll: {

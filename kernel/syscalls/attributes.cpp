@@ -1,5 +1,6 @@
 // faccessat, faccessat2, fchmod, fchmodat, fchown, fchownat, utimensat, truncate,
 // ftruncate, fsync, fdatasync, umask.
+#include "../event/fsnotify.h"
 #include "../fd/file_description.h"
 #include "../time/clocks.h"
 #include "../vfs/permission.h"
@@ -55,6 +56,7 @@ SyscallResult sys_fchmod(const SyscallArgs& a) {
   if (!inode) return Errno::einval;
   TRY(check_owner(*inode));
   TRY(inode->chmod(a.u32_(1)));
+  fsnotify(*d, abi::in_attrib);
   return 0;
 }
 
@@ -62,6 +64,7 @@ SyscallResult sys_fchmodat(const SyscallArgs& a) {
   auto custody = TRY(resolve_at(a.fd(0), a.ptr(1), 0, Follow::yes));
   TRY(check_owner(custody->inode()));
   TRY(custody->inode().chmod(a.u32_(2)));
+  fsnotify(*custody, abi::in_attrib);
   return 0;
 }
 
@@ -71,6 +74,7 @@ SyscallResult sys_fchown(const SyscallArgs& a) {
   if (!inode) return Errno::einval;
   if (current_process().credentials().euid != 0) return Errno::eperm;
   TRY(inode->chown(a.u32_(1), a.u32_(2)));
+  fsnotify(*d, abi::in_attrib);
   return 0;
 }
 
@@ -81,6 +85,7 @@ SyscallResult sys_fchownat(const SyscallArgs& a) {
       TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
   if (current_process().credentials().euid != 0) return Errno::eperm;
   TRY(custody->inode().chown(a.u32_(2), a.u32_(3)));
+  fsnotify(*custody, abi::in_attrib);
   return 0;
 }
 
@@ -96,17 +101,19 @@ SyscallResult sys_utimensat(const SyscallArgs& a) {
     mtime = TRY(timespec_to_ns(ts[1], now));
   }
   RefPtr<Inode> inode;
+  RefPtr<Custody> custody;
   if (a.ptr(1) == 0) {
     // utimensat(2): a NULL path means the file dirfd refers to (futimens).
     auto d = TRY(current_process().fds().get(a.fd(0)));
     if (!d->file().inode()) return Errno::einval;
     inode = d->file().inode();
+    custody = d->custody();
   } else {
-    auto custody =
-        TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
+    custody = TRY(resolve_at(a.fd(0), a.ptr(1), flags, (flags & abi::at_symlink_nofollow) ? Follow::no : Follow::yes));
     inode = custody->inode_ref();
   }
   TRY(inode->set_times(atime, mtime));
+  if (custody) fsnotify(*custody, abi::in_attrib);
   return 0;
 }
 
@@ -116,6 +123,7 @@ SyscallResult sys_truncate(const SyscallArgs& a) {
   if (custody->inode().metadata().is_dir()) return Errno::eisdir;
   TRY(inode_permission(custody->inode(), may_write)); // truncate(2) EACCES
   TRY(custody->inode().truncate(a.i64_(1)));
+  fsnotify(*custody, abi::in_modify);
   return 0;
 }
 
@@ -126,6 +134,7 @@ SyscallResult sys_ftruncate(const SyscallArgs& a) {
   // ftruncate(2): EINVAL (not EBADF) when the descriptor is not open for writing.
   if (!d->is_writable()) return d->is_path_only() ? Errno::ebadf : Errno::einval;
   TRY(d->file().truncate(a.i64_(1)));
+  fsnotify(*d, abi::in_modify);
   return 0;
 }
 

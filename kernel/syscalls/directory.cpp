@@ -1,5 +1,6 @@
 // getdents64, mkdirat, unlinkat, renameat, renameat2, linkat, symlinkat, readlinkat,
 // getcwd, chdir, fchdir.
+#include "../event/fsnotify.h"
 #include "../fd/file_description.h"
 #include "../vfs/permission.h"
 #include "path_helpers.h"
@@ -19,6 +20,7 @@ SyscallResult sys_mkdirat(const SyscallArgs& a) {
   TRY(may_create(parent.parent->inode()));
   TRY(parent.parent->inode().mkdir(parent.name.view(), a.u32_(2) & ~p.umask() & 07777, p.credentials().euid,
                                    p.credentials().egid));
+  fsnotify_entry(parent.parent->inode(), parent.name.view(), abi::in_create, true);
   return 0;
 }
 
@@ -49,6 +51,7 @@ SyscallResult sys_mknodat(const SyscallArgs& a) {
   TRY(may_create(dir));
   TRY(dir.mknod(parent.name.view(), type | (mode & ~p.umask() & 07777), a.u32_(3), p.credentials().euid,
                 p.credentials().egid));
+  fsnotify_entry(dir, parent.name.view(), abi::in_create, false);
   return 0;
 }
 
@@ -70,6 +73,11 @@ SyscallResult sys_unlinkat(const SyscallArgs& a) {
   if (!dir && parent.trailing_slash) return target->metadata().is_dir() ? Errno::eisdir : Errno::enotdir;
   TRY(may_delete(parent.parent->inode(), *target));
   TRY(parent.parent->inode().unlink(parent.name.view(), dir));
+  // fsnotify_delete, then the inode's own news: a file has one link less (fsnotify_link_count),
+  // and with its last link (or a directory removed) it is gone.
+  fsnotify_entry(parent.parent->inode(), parent.name.view(), abi::in_delete, dir);
+  if (!dir) fsnotify_self(*target, abi::in_attrib);
+  if (dir || target->metadata().nlink == 0) fsnotify_self(*target, abi::in_delete_self);
   return 0;
 }
 
@@ -112,6 +120,15 @@ SyscallResult rename_common(i32 olddirfd, UserAddr oldpath, i32 newdirfd, UserAd
                    : (flags & abi::rename_noreplace) ? RenameFlags::noreplace
                                                      : RenameFlags::none;
   TRY(from.parent->inode().rename(from.name.view(), to.parent->inode(), to.name.view(), rf));
+  // fsnotify_move: the two entries with one cookie, then the moved inode itself; a
+  // replaced target that lost its last link is deleted.
+  u32 cookie = fsnotify_cookie();
+  bool is_dir = src->metadata().is_dir();
+  fsnotify_entry(from.parent->inode(), from.name.view(), abi::in_moved_from, is_dir, cookie);
+  fsnotify_entry(to.parent->inode(), to.name.view(), abi::in_moved_to, is_dir, cookie);
+  fsnotify_self(*src, abi::in_move_self);
+  if (!replaced.is_error() && !(flags & abi::rename_exchange) && replaced.value()->metadata().nlink == 0)
+    fsnotify_self(*replaced.value(), abi::in_delete_self);
   return 0;
 }
 } // namespace
@@ -144,6 +161,8 @@ SyscallResult sys_linkat(const SyscallArgs& a) {
   if (target->inode().device() != parent.parent->inode().device()) return Errno::exdev;
   if (target->inode().metadata().is_dir()) return Errno::eperm;
   TRY(parent.parent->inode().link(parent.name.view(), target->inode()));
+  fsnotify_self(target->inode(), abi::in_attrib); // fsnotify_link: one link more
+  fsnotify_entry(parent.parent->inode(), parent.name.view(), abi::in_create, false);
   return 0;
 }
 
@@ -154,6 +173,7 @@ SyscallResult sys_symlinkat(const SyscallArgs& a) {
   TRY(check_new_entry(parent));
   Process& p = current_process();
   TRY(parent.parent->inode().symlink(parent.name.view(), target.view(), p.credentials().euid, p.credentials().egid));
+  fsnotify_entry(parent.parent->inode(), parent.name.view(), abi::in_create, false);
   return 0;
 }
 

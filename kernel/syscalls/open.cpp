@@ -1,5 +1,6 @@
 // openat, close.
 #include "open.h"
+#include "../event/fsnotify.h"
 #include "../fd/file_description.h"
 #include "../vfs/permission.h"
 
@@ -84,6 +85,10 @@ Result<RefPtr<FileDescription>> open_description(Process& p, i32 dirfd, std::str
   if ((flags & abi::o_trunc) && wants_write && md.is_regular()) TRY(inode.truncate(0));
   auto description = make_ref<FileDescription>(std::move(file), flags, custody);
   TRY(description->file().wait_for_partner(*description));
+  if (!(flags & abi::o_path)) {
+    if (created) fsnotify_entry(custody->parent()->inode(), custody->name(), abi::in_create, false);
+    fsnotify(*custody, abi::in_open);
+  }
   return description;
 }
 

@@ -1,4 +1,5 @@
 // read, write, readv, writev, pread64, pwrite64, preadv, pwritev, lseek.
+#include "../event/fsnotify.h"
 #include "../fd/file_description.h"
 #include "syscall.h"
 
@@ -21,6 +22,7 @@ Result<usize> do_read(FileDescription& d, const IoBuffer& buf, i64 at) {
     auto r = d.file().read(d, buf, offset);
     if (!r.is_error()) {
       if (!positional && d.file().is_seekable()) d.set_offset(offset + static_cast<i64>(r.value()));
+      if (r.value() > 0) fsnotify(d, abi::in_access);
       return r.value();
     }
     if (r.error() != Errno::would_block) return r.error();
@@ -55,6 +57,7 @@ Result<usize> do_write(FileDescription& d, const IoBuffer& buf, i64 at) {
     done += r.value();
     if (r.value() == 0 || buf.size() == 0) break;
   }
+  if (done > 0) fsnotify(d, abi::in_modify);
   return done;
 }
 
