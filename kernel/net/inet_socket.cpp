@@ -203,6 +203,7 @@ public:
     if (m_pending.empty()) return Errno::would_block;
     RefPtr<InetSocket> s = m_pending[0];
     m_pending.remove(0);
+    m_accept_space.wake_all();
     peer = sockaddr_of(s->m_remote);
     return RefPtr<Socket>(s);
   }
@@ -242,6 +243,19 @@ public:
     m_remote = dest;
     m_has_peer = true;
     InetSocket* listener = find_listener(dest);
+    // A full accept queue: Linux drops the SYN and the client tries again, so a blocking
+    // connect waits for room; a non-blocking one is queued past the backlog (it would
+    // complete on a retry soon enough) and answers EINPROGRESS as ever.
+    while (listener && !nonblocking && static_cast<i32>(listener->m_pending.size()) > listener->m_backlog) {
+      ThreadWaiter w(current());
+      listener->m_accept_space.add(w);
+      auto slept = current().block(send_timeout() ? host().monotonic_ns() + send_timeout() : -1);
+      if (slept.is_error()) { // SO_SNDTIMEO ran out (ETIMEDOUT), or a signal
+        m_has_peer = false;
+        return slept.error();
+      }
+      listener = find_listener(dest); // it may have closed meanwhile
+    }
     if (!listener) {
       m_has_peer = false;
       if (!nonblocking) return Errno::econnrefused;
@@ -486,6 +500,7 @@ private:
     for (auto& s : m_pending)
       s->release();
     m_pending.clear();
+    m_accept_space.wake_all();
   }
 
   // The socket goes: its peer reads the end (a reset if data was left unread here), a
@@ -516,6 +531,7 @@ private:
   i32 m_backlog{0};
   InetSocket* m_peer_socket{nullptr}; // TCP: the other end, cleared by its release()
   Vector<RefPtr<InetSocket>> m_pending;
+  WaitQueue m_accept_space; // blocking connects waiting for room in m_pending
 };
 
 } // namespace

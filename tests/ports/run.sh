@@ -12,10 +12,19 @@
 #                                  (ports/<pkg>/native-tests.sh, in a fresh copy of the
 #                                  source, with gcc) and rewrite the lists' native column;
 #                                  the wasmux column from the build
+#   tests/ports/run.sh --wasmux PKG...
+#                                  run those suites under wasmux and rewrite only the lists'
+#                                  wasmux column (after a kernel or SDK change; the native
+#                                  column stays, and a test new to the suite is NEW there)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-native=0 native_only=() suites=()
+native=0 native_only=() suites=() wasmux_only=()
+if [ "${1:-}" = --wasmux ]; then
+  wasmux_only=("${@:2}")
+  [ ${#wasmux_only[@]} -gt 0 ] || { echo "usage: tests/ports/run.sh --wasmux PKG..." >&2; exit 2; }
+  suites=("--suites=$(IFS=,; echo "${wasmux_only[*]}")")
+fi
 if [ "${1:-}" = --suites ]; then
   suites=(--suites)
   shift
@@ -54,6 +63,20 @@ for dir in ports/*/; do
       printf '%s\t%s\t%s\n' "$name" "$verdict" "${wasmux:-NOTRUN}"
     done <"$work/tests.txt" >"$list"
     echo "tests/ports: wrote $list"
+  fi
+  if [ ${#wasmux_only[@]} -gt 0 ] && [[ " ${wasmux_only[*]} " == *" $pkg "* ]] && [ -f "$list" ]; then
+    fresh="$(mktemp)"
+    # Every test of the old list with its native verdict, then any the suite has now that
+    # the list did not.
+    while IFS=$'\t' read -r name native_verdict _; do
+      wasmux="$(grep -xE "[A-Z]+ $name" "$results" | cut -d' ' -f1)"
+      printf '%s\t%s\t%s\n' "$name" "$native_verdict" "${wasmux:-NOTRUN}"
+    done <"$list" >"$fresh"
+    cut -d' ' -f2- "$results" | grep -vxFf <(cut -f1 "$list") | while read -r name; do
+      printf '%s\tNEW\t%s\n' "$name" "$(grep -xE "[A-Z]+ $name" "$results" | cut -d' ' -f1)"
+    done >>"$fresh"
+    mv "$fresh" "$list"
+    echo "tests/ports: rewrote the wasmux column of $list"
   fi
   [ -f "$list" ] || { echo "FAIL $pkg: no list of expected results ($list)"; failures=$((failures + 1)); continue; }
   bad=0 count=0
