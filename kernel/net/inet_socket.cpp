@@ -518,6 +518,7 @@ private:
     }
     release_pending();
     m_queue.clear();
+    m_queue.writers().notify(all_events); // those waiting to send here look again, and go
     m_bound = false;
     m_listening = false;
   }

@@ -360,6 +360,7 @@ private:
     m_pending.clear();
     m_accept_space.wake_all();
     m_queue.clear();
+    m_queue.writers().notify(all_events); // those waiting to send here look again, and go
     m_inode = nullptr;
     m_addr.len = 0;
   }

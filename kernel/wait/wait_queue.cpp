@@ -9,6 +9,11 @@ bool ThreadWaiter::notify(u32) {
   return true;
 }
 
+WaitQueue::~WaitQueue() {
+  m_entries.for_each([](WaitEntry& e) { e.dequeue(); });
+  m_exclusive.for_each([](WaitEntry& e) { e.dequeue(); });
+}
+
 void WaitQueue::notify(u32 events) {
   VERIFY_LOCKED();
   m_entries.for_each([events](WaitEntry& e) {

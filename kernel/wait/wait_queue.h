@@ -68,6 +68,11 @@ private:
 class WaitQueue {
 public:
   WaitQueue() = default;
+  // A queue may go while entries are still on it: a socket's peer closes while this side
+  // polls (its entries sit on the peer's queues), a listener goes while a connect waits
+  // for room. Its entries are taken off, so their own removal later touches nothing freed;
+  // whoever ends the object wakes them first.
+  ~WaitQueue();
   WaitQueue(const WaitQueue&) = delete;
   WaitQueue& operator=(const WaitQueue&) = delete;
   void add(WaitEntry& e) {

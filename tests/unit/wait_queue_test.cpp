@@ -246,6 +246,19 @@ TEST(WaitQueue, OneExclusiveEntryTakesAWakeUp) {
   EXPECT_EQ(never.calls, 1);
 }
 
+TEST(WaitQueue, AQueueThatGoesFirstLeavesItsEntriesUnlinked) {
+  LockGuard lock;
+  CountingEntry a(all_events), b(all_events);
+  {
+    WaitQueue queue;
+    queue.add(a);
+    queue.add(b);
+  }
+  EXPECT_FALSE(a.queued());
+  EXPECT_FALSE(b.queued());
+  a.dequeue(); // touches nothing of the queue that went
+}
+
 // A table collects the queues a file has it watch, with the key of the poller.
 struct RecordingTable final : PollTable {
   void watch(WaitQueue& q) override { queues.append(&q); }
