@@ -15,8 +15,6 @@ namespace wasmux {
 
 namespace {
 
-constexpr i64 ns_per_s = 1000000000;
-
 class TimerFd final : public AnonFile, private KernelTimer {
 public:
   static inline const char kind_tag = 0;
@@ -82,14 +80,6 @@ private:
   WaitQueue m_readers;
 };
 
-Result<i64> timespec_ns(const abi::Timespec& ts) {
-  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= ns_per_s) return Errno::einval;
-  if (ts.tv_sec > INT64_MAX / 4 / ns_per_s) return INT64_MAX / 4;
-  return ts.tv_sec * ns_per_s + ts.tv_nsec;
-}
-
-abi::Timespec ns_timespec(i64 ns) { return {ns / ns_per_s, static_cast<i32>(ns % ns_per_s), 0}; }
-
 // The timerfd of descriptor fd: EBADF for no descriptor, EINVAL for another kind of file.
 Result<TimerFd*> timerfd_of(i32 fd) {
   auto d = TRY(current_process().fds().get(fd));
@@ -102,8 +92,8 @@ abi::Itimerspec current_value(const TimerFd& t) {
   i64 left = 0, interval = 0;
   t.get(left, interval);
   abi::Itimerspec v{};
-  v.it_value = ns_timespec(left);
-  v.it_interval = ns_timespec(interval);
+  v.it_value = timespec_of_ns(left);
+  v.it_interval = timespec_of_ns(interval);
   return v;
 }
 
@@ -126,8 +116,8 @@ SyscallResult sys_timerfd_settime(const SyscallArgs& a) {
   auto next = TRY(a.user<abi::Itimerspec>(2).read());
   u32 flags = a.u32_(1);
   if (flags & ~static_cast<u32>(abi::tfd_timer_abstime | abi::tfd_timer_cancel_on_set)) return Errno::einval;
-  i64 value = TRY(timespec_ns(next.it_value));
-  i64 interval = TRY(timespec_ns(next.it_interval));
+  i64 value = TRY(timer_value_ns(next.it_value));
+  i64 interval = TRY(timer_value_ns(next.it_interval));
   TimerFd* t = TRY(timerfd_of(a.i32_(0)));
   abi::Itimerspec old = current_value(*t);
   t->set(value, interval, flags & abi::tfd_timer_abstime);

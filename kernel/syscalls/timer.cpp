@@ -9,16 +9,6 @@ namespace wasmux {
 
 namespace {
 
-constexpr i64 ns_per_s = 1000000000;
-
-Result<i64> timespec_ns(const abi::Timespec& ts) {
-  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= ns_per_s) return Errno::einval;
-  if (ts.tv_sec > INT64_MAX / 4 / ns_per_s) return INT64_MAX / 4;
-  return ts.tv_sec * ns_per_s + ts.tv_nsec;
-}
-
-abi::Timespec ns_timespec(i64 ns) { return {ns / ns_per_s, static_cast<i32>(ns % ns_per_s), 0}; }
-
 Result<PosixTimer*> timer_of(i32 id) {
   PosixTimer* t = current_process().posix_timers().find(id);
   if (!t) return Errno::einval;
@@ -27,11 +17,11 @@ Result<PosixTimer*> timer_of(i32 id) {
 
 abi::Itimerspec timer_value(const PosixTimer& t) {
   abi::Itimerspec v{};
-  v.it_interval = ns_timespec(t.interval);
+  v.it_interval = timespec_of_ns(t.interval);
   if (t.deadline >= 0) {
     i64 now = posix_timer_now(t);
     // An armed timer reads as armed, however close its expiry (timer_gettime(2)).
-    v.it_value = ns_timespec(now < 0 ? 1 : max<i64>(t.deadline - now, 1));
+    v.it_value = timespec_of_ns(now < 0 ? 1 : max<i64>(t.deadline - now, 1));
   }
   return v;
 }
@@ -83,8 +73,8 @@ SyscallResult sys_timer_settime(const SyscallArgs& a) {
   u32 flags = a.u32_(1);
   if (flags & ~static_cast<u32>(abi::timer_abstime)) return Errno::einval;
   auto next = TRY(a.user<abi::Itimerspec>(2).read());
-  i64 value = TRY(timespec_ns(next.it_value));
-  i64 interval = TRY(timespec_ns(next.it_interval));
+  i64 value = TRY(timer_value_ns(next.it_value));
+  i64 interval = TRY(timer_value_ns(next.it_interval));
   abi::Itimerspec old = timer_value(*t);
   if (value == 0) {
     t->deadline = -1;

@@ -86,4 +86,13 @@ i64 clock_resolution(i32 clock) {
   return 1;
 }
 
+Result<i64> timer_value_ns(const abi::Timespec& ts) {
+  constexpr i64 ns_per_s = 1000000000;
+  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= ns_per_s) return Errno::einval;
+  if (ts.tv_sec > INT64_MAX / 4 / ns_per_s) return INT64_MAX / 4;
+  return ts.tv_sec * ns_per_s + ts.tv_nsec;
+}
+
+abi::Timespec timespec_of_ns(i64 ns) { return {ns / 1000000000, static_cast<i32>(ns % 1000000000), 0}; }
+
 } // namespace wasmux

@@ -1,6 +1,8 @@
 #pragma once
 // The clocks of clock_gettime(2): wall time (settable by a privileged process, as an offset
 // on the host's clock), monotonic time, and the CPU-time clocks of processes and threads.
+#include <wasmux/abi.h>
+
 #include "../base/result.h"
 
 namespace wasmux {
@@ -31,6 +33,12 @@ struct ClockRef {
 // process: Linux lookup_task allows only the caller's own threads).
 Result<ClockRef> resolve_clock(i32 clock);
 i64 clock_value(const ClockRef& c);
+// A timer's value or interval (timer_settime(2), timerfd_settime(2)) in nanoseconds:
+// EINVAL for a negative or unnormalized one; one too large to add to a clock without
+// overflow (over ~73 years) is held at that bound.
+Result<i64> timer_value_ns(const abi::Timespec& ts);
+// Nanoseconds as a timespec.
+abi::Timespec timespec_of_ns(i64 ns);
 // Nanoseconds of resolution (clock_getres(2)).
 i64 clock_resolution(i32 clock);
 
