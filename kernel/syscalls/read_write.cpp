@@ -131,28 +131,21 @@ SyscallResult sys_readv(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr(
 
 namespace {
 
-// preadv, pwritev: musl passes the offset as two longs, low half first (src/unistd/preadv.c).
-i64 split_offset(const SyscallArgs& a) {
-  return static_cast<i64>(static_cast<u64>(a.u32_(3)) | static_cast<u64>(a.u32_(4)) << 32);
+// preadv, pwritev: at an offset musl passes as two longs, low half first
+// (src/unistd/preadv.c); only a seekable file has one.
+template <typename Op> SyscallResult positional_vector_io(const SyscallArgs& a, Op op) {
+  i64 at = static_cast<i64>(static_cast<u64>(a.u32_(3)) | static_cast<u64>(a.u32_(4)) << 32);
+  if (at < 0) return Errno::einval;
+  auto d = TRY(current_process().fds().get(a.fd(0)));
+  if (!d->file().is_seekable()) return Errno::espipe;
+  return vector_io(a.fd(0), a.ptr(1), a.i32_(2), at, op);
 }
 
 } // namespace
 
-SyscallResult sys_preadv(const SyscallArgs& a) {
-  i64 at = split_offset(a);
-  if (at < 0) return Errno::einval;
-  auto d = TRY(current_process().fds().get(a.fd(0)));
-  if (!d->file().is_seekable()) return Errno::espipe;
-  return vector_io(a.fd(0), a.ptr(1), a.i32_(2), at, do_read);
-}
+SyscallResult sys_preadv(const SyscallArgs& a) { return positional_vector_io(a, do_read); }
+SyscallResult sys_pwritev(const SyscallArgs& a) { return positional_vector_io(a, do_write); }
 
-SyscallResult sys_pwritev(const SyscallArgs& a) {
-  i64 at = split_offset(a);
-  if (at < 0) return Errno::einval;
-  auto d = TRY(current_process().fds().get(a.fd(0)));
-  if (!d->file().is_seekable()) return Errno::espipe;
-  return vector_io(a.fd(0), a.ptr(1), a.i32_(2), at, do_write);
-}
 SyscallResult sys_writev(const SyscallArgs& a) { return vector_io(a.fd(0), a.ptr(1), a.i32_(2), -1, do_write); }
 
 SyscallResult sys_lseek(const SyscallArgs& a) {
