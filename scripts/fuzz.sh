@@ -52,8 +52,8 @@ fi
 
 # New inputs go to build/fuzz/corpus (the committed corpus is only read).
 "$fuzzer" "${flags[@]}" -max_total_time=$((minutes * 60)) -print_final_stats=1 \
-  -dict=tests/fuzz/syscalls.dict "$out/corpus" tests/fuzz/corpus >"$out/fuzz.log" 2>&1
-status=$?
+  -dict=tests/fuzz/syscalls.dict "$out/corpus" tests/fuzz/corpus >"$out/fuzz.log" 2>&1 &&
+  status=0 || status=$?   # (set -e would end the script here before the failure is shown)
 grep -E '^#[0-9]+.*(pulse|DONE)' "$out/fuzz.log" | tail -n 1 || true
 grep -E 'stat::(number_of_executed_units|average_exec_per_sec)|wasmux fuzz:' "$out/fuzz.log" || true
 if [ $status -ne 0 ]; then

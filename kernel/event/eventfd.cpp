@@ -27,12 +27,20 @@ public:
     return sizeof(u64);
   }
 
-  Result<usize> write(FileDescription&, const IoBuffer& buf, i64) override {
+  Result<usize> write(FileDescription& d, const IoBuffer& buf, i64) override {
     if (buf.size() < sizeof(u64)) return Errno::einval;
     u64 value = 0;
     TRY(buf.read_into(&value, 0, sizeof value));
     if (value == ~0ull) return Errno::einval;
-    if (counter_max - m_count < value) return Errno::would_block;
+    // eventfd_write waits for room for this value, which may be more than the 1 that
+    // makes the file poll writable: it sleeps here rather than on POLLOUT (which would
+    // answer at once, again and again).
+    while (counter_max - m_count < value) {
+      if (d.is_nonblocking()) return Errno::would_block;
+      ThreadWaiter w(current());
+      m_writers.add(w);
+      TRY(current().block(-1));
+    }
     m_count += value;
     if (value) m_readers.notify(abi::pollin | abi::pollrdnorm);
     return sizeof(u64);

@@ -162,11 +162,42 @@ Result<usize> Socket::read(FileDescription&, const IoBuffer& buf, i64) {
   return receive(buf, 0, r);
 }
 
-Result<usize> Socket::write(FileDescription&, const IoBuffer& buf, i64) {
+ErrorOr Socket::wait(FileDescription& d, u32 events, i64 deadline) {
+  ThreadPollTable table(current());
+  table.set_key(events | abi::pollhup | abi::pollerr);
+  if (d.file().poll(events, &table)) return {};
+  auto r = current().block(deadline);
+  if (r.is_error() && r.error() == Errno::etimedout) return Errno::eagain;
+  return r;
+}
+
+ErrorOr Socket::wait_to_send(FileDescription& d, const SockAddr* to, i64 deadline) {
+  WaitQueue* space = send_space(to);
+  if (!space) return wait(d, abi::pollout, deadline);
+  ThreadWaiter w(current());
+  space->add(w);
+  auto r = current().block(deadline);
+  if (r.is_error() && r.error() == Errno::etimedout) return Errno::eagain;
+  return r;
+}
+
+i64 Socket::send_deadline() const { return m_sndtimeo ? host().monotonic_ns() + m_sndtimeo : -1; }
+i64 Socket::receive_deadline() const { return m_rcvtimeo ? host().monotonic_ns() + m_rcvtimeo : -1; }
+
+Result<usize> Socket::write(FileDescription& d, const IoBuffer& buf, i64) {
   SocketMessage msg;
   msg.data.resize(buf.size());
   TRY(buf.read_into(msg.data.data(), 0, buf.size()));
   auto r = send(msg, nullptr, 0);
+  // A record that does not fit sleeps where the room comes (send_space): the generic
+  // wait for POLLOUT would answer at once.
+  if (r.is_error() && r.error() == Errno::would_block && !d.is_nonblocking() && send_space(nullptr)) {
+    i64 deadline = send_deadline();
+    while (r.is_error() && r.error() == Errno::would_block) {
+      TRY(wait_to_send(d, nullptr, deadline));
+      r = send(msg, nullptr, 0);
+    }
+  }
   // write(2) on a socket whose peer is gone raises SIGPIPE as send(2) without
   // MSG_NOSIGNAL does.
   if (r.is_error() && r.error() == Errno::epipe)

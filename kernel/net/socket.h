@@ -99,6 +99,10 @@ public:
   virtual ErrorOr connect_finished() { return {}; }
   // Sends msg (its data moved out when taken); to: sendto's address or null.
   virtual Result<usize> send(SocketMessage& msg, const SockAddr* to, u32 flags) = 0;
+  // Where a blocked sender of records waits: a datagram needs room for all of it, more
+  // than the byte that makes the socket poll writable, so such a sender sleeps on the
+  // receiving queue's writers instead (null: wait for POLLOUT).
+  virtual WaitQueue* send_space(const SockAddr*) { return nullptr; }
   // Receives at most `size` bytes into buf.
   virtual Result<usize> receive(const IoBuffer& buf, u32 flags, ReceiveResult& out) = 0;
   virtual ErrorOr shutdown(i32 how) = 0;
@@ -115,6 +119,15 @@ public:
     m_error = 0;
     return e;
   }
+
+  // ---- waiting (a blocking call's sleep; EAGAIN at the deadline, -1: none) ----
+  // Until the socket has one of `events`, or the deadline, or a signal.
+  ErrorOr wait(FileDescription& d, u32 events, i64 deadline);
+  // Until a send that answered would_block may go on (send_space, else POLLOUT).
+  ErrorOr wait_to_send(FileDescription& d, const SockAddr* to, i64 deadline);
+  // The deadlines SO_SNDTIMEO and SO_RCVTIMEO give a call starting now.
+  i64 send_deadline() const;
+  i64 receive_deadline() const;
 
   // ---- the options every socket keeps (SOL_SOCKET) ----
   i64 receive_timeout() const { return m_rcvtimeo; }

@@ -167,6 +167,16 @@ public:
     return deliver(*dest, msg, false);
   }
 
+  WaitQueue* send_space(const SockAddr* to) override {
+    if (type() == abi::sock_stream) return nullptr;
+    UnixSocket* dest = m_peer;
+    if (to && !connection_based()) {
+      auto found = find_target(*to);
+      dest = found.is_error() ? nullptr : found.value();
+    }
+    return dest ? &dest->m_queue.writers() : nullptr;
+  }
+
   Result<usize> receive(const IoBuffer& buf, u32 flags, ReceiveResult& out) override {
     bool peek = flags & abi::msg_peek;
     if (type() == abi::sock_stream) {

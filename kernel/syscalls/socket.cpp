@@ -66,17 +66,6 @@ ErrorOr address_out(const SockAddr& a, UserAddr addr, UserAddr len_ptr) {
   return {};
 }
 
-// Waits until the socket has `events`, or the deadline (EAGAIN), or a signal.
-ErrorOr wait_socket(FileDescription& d, u32 events, i64 deadline) {
-  ThreadPollTable table(current());
-  table.set_key(events | abi::pollhup | abi::pollerr);
-  if (d.file().poll(events, &table)) return {};
-  auto r = current().block(deadline);
-  if (r.is_error() && r.error() == Errno::etimedout) return Errno::eagain;
-  return r;
-}
-
-i64 deadline_after(i64 timeout) { return timeout ? host().monotonic_ns() + timeout : -1; }
 
 // What a send gathers from the caller: its bytes and its ancillary data.
 struct Outgoing {
@@ -137,7 +126,7 @@ ErrorOr parse_control(UserAddr control, u32 len, Outgoing& out) {
 // A send of all of `out` (a stream may take it in pieces), waiting unless non-blocking.
 Result<usize> send_all(SocketRef& s, Outgoing& out, const SockAddr* to, u32 flags) {
   bool nonblocking = s.description->is_nonblocking() || (flags & abi::msg_dontwait);
-  i64 deadline = deadline_after(s.socket->send_timeout());
+  i64 deadline = s.socket->send_deadline();
   bool stream = s.socket->type() == abi::sock_stream;
   usize total = out.data.size(), done = 0;
   for (;;) {
@@ -163,7 +152,7 @@ Result<usize> send_all(SocketRef& s, Outgoing& out, const SockAddr* to, u32 flag
         send_signal_to_thread(current(), make_siginfo(abi::sigpipe, abi::si_user));
       if (e != Errno::would_block) return done ? Result<usize>(done) : Result<usize>(e);
       if (nonblocking) return done ? Result<usize>(done) : Result<usize>(Errno::eagain);
-      auto w = wait_socket(*s.description, abi::pollout, deadline);
+      auto w = s.socket->wait_to_send(*s.description, to, deadline);
       if (w.is_error()) return done ? Result<usize>(done) : Result<usize>(w.error());
       continue;
     }
@@ -175,7 +164,7 @@ Result<usize> send_all(SocketRef& s, Outgoing& out, const SockAddr* to, u32 flag
 // A receive into `buf`, waiting unless non-blocking; MSG_WAITALL fills a stream's buffer.
 Result<usize> receive_into(SocketRef& s, const IoBuffer& buf, u32 flags, ReceiveResult& out) {
   bool nonblocking = s.description->is_nonblocking() || (flags & abi::msg_dontwait);
-  i64 deadline = deadline_after(s.socket->receive_timeout());
+  i64 deadline = s.socket->receive_deadline();
   bool waitall = (flags & abi::msg_waitall) && s.socket->type() == abi::sock_stream && !(flags & abi::msg_peek);
   usize done = 0;
   for (;;) {
@@ -194,7 +183,7 @@ Result<usize> receive_into(SocketRef& s, const IoBuffer& buf, u32 flags, Receive
     }
     if (r.error() != Errno::would_block) return done ? Result<usize>(done) : r;
     if (nonblocking) return done ? Result<usize>(done) : Result<usize>(Errno::eagain);
-    auto w = wait_socket(*s.description, abi::pollin, deadline);
+    auto w = s.socket->wait(*s.description, abi::pollin, deadline);
     if (w.is_error()) return done ? Result<usize>(done) : Result<usize>(w.error());
   }
 }
@@ -352,7 +341,7 @@ SyscallResult sys_accept4(const SyscallArgs& a) {
   if (flags & ~static_cast<u32>(abi::sock_nonblock | abi::sock_cloexec)) return Errno::einval;
   auto s = TRY(socket_of(a.i32_(0)));
   bool nonblocking = s.description->is_nonblocking();
-  i64 deadline = deadline_after(s.socket->receive_timeout());
+  i64 deadline = s.socket->receive_deadline();
   for (;;) {
     SockAddr peer;
     auto r = s.socket->accept(peer);
@@ -367,7 +356,7 @@ SyscallResult sys_accept4(const SyscallArgs& a) {
     }
     if (r.error() != Errno::would_block) return r.error();
     if (nonblocking) return Errno::eagain;
-    TRY(wait_socket(*s.description, abi::pollin, deadline));
+    TRY(s.socket->wait(*s.description, abi::pollin, deadline));
   }
 }
 
@@ -388,7 +377,7 @@ SyscallResult sys_connect(const SyscallArgs& a) {
   // A connection under way: EINPROGRESS, or wait for it (connect(2)).
   if (nonblocking) return Errno::einprogress;
   for (;;) {
-    TRY(wait_socket(*s.description, abi::pollout, -1));
+    TRY(s.socket->wait(*s.description, abi::pollout, -1));
     auto done = s.socket->connect_finished();
     if (!done.is_error()) return 0;
     if (done.error() != Errno::would_block) return done.error();

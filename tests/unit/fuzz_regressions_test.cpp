@@ -1,6 +1,9 @@
 // Bugs the syscall fuzzer found (tests/fuzz), one test each, named after the bug. The input
 // that found each is kept in tests/fuzz/regressions/ under the same name and replayed by
 // scripts/fuzz.sh.
+#include <array>
+#include <thread>
+
 #include "kernel_fixture.h"
 
 namespace wasmux::test {
@@ -59,6 +62,52 @@ TEST_F(KernelTest, RenameOfAMountPointOrOfRootsEntriesByAUserFails) {
   EXPECT_EQ(sys(nr::renameat, abi::at_fdcwd, p().str("/tmp"), abi::at_fdcwd, p().str("moved")), err(Errno::einval));
   abi::Stat st;
   EXPECT_EQ(p().stat("/dev/null", st), 0);
+}
+
+// A blocking eventfd write of more than the counter has room for, while the counter is
+// below its maximum (so the file polls writable), looped forever with the kernel lock
+// held: the write waited for POLLOUT, which answered at once. eventfd_write sleeps until
+// its own value fits (fs/eventfd.c).
+TEST_F(KernelTest, EventfdWriteThatDoesNotFitSleepsUntilARead) {
+  i64 fd = sys(nr::eventfd2, 0, 0);
+  ASSERT_GE(fd, 0);
+  u64 big = ~0ull - 2;
+  ASSERT_EQ(sys(nr::write, fd, p().put(big), 8), 8); // room for 1 more: writable
+  i64 result = -1;
+  std::thread writer([&] {
+    GuestThread t(p());
+    u64 two = 2;
+    result = t.sys(nr::write, fd, p().put(two), 8);
+  });
+  wait_until_blocked(p(), static_cast<i32>(fd));
+  UserAddr got = p().put(u64{0});
+  ASSERT_EQ(sys(nr::read, fd, got, 8), 8); // takes it all: the 2 fits now
+  writer.join();
+  EXPECT_EQ(result, 8);
+  EXPECT_EQ(p().get<u64>(got), big);
+}
+
+// The same with an AF_UNIX datagram larger than the room left in its receiver's queue:
+// the socket polls writable (a byte fits), the datagram does not.
+TEST_F(KernelTest, UnixDatagramThatDoesNotFitSleepsUntilARead) {
+  UserAddr pair = p().put(std::array<i32, 2>{});
+  ASSERT_EQ(sys(nr::socketpair, abi::af_unix, abi::sock_dgram, 0, pair), 0);
+  auto fds = p().get<std::array<i32, 2>>(pair);
+  i32 size = 4096; // doubled by the kernel: 8192
+  ASSERT_EQ(sys(nr::setsockopt, fds[1], abi::sol_socket, abi::so_rcvbuf, p().put(size), 4), 0);
+  std::string first(5000, 'a'), second(5000, 'b');
+  ASSERT_EQ(p().write(fds[0], first), 5000);
+  i64 result = -1;
+  std::thread sender([&] {
+    GuestThread t(p());
+    result = t.sys(nr::write, fds[0], p().str(second), 5000);
+  });
+  wait_until_blocked(p(), fds[0]); // the sender's poll watches its peer's writers
+  UserAddr buf = p().alloc(8192);
+  ASSERT_EQ(sys(nr::read, fds[1], buf, 8192), 5000);
+  sender.join();
+  EXPECT_EQ(result, 5000);
+  EXPECT_EQ(sys(nr::read, fds[1], buf, 8192), 5000);
 }
 
 } // namespace
