@@ -16,6 +16,7 @@ import { releaseForkMemory, type ForkMemory } from './fork_memory.js';
 import { MemoryCollector } from './memory_collector.js';
 import { ModuleCache, type Program } from './module_cache.js';
 import type { HostMounts } from './node/host_fs.js';
+import { HostNetwork, type HttpRequest, type HttpResponse } from './node/network.js';
 import { Sequencer, WorkerPool } from './pool.js';
 import { loadRootfsImage } from './rootfs_image.js';
 
@@ -52,6 +53,9 @@ export interface BootOptions {
   trace?: 'all' | 'timed' | 'unimplemented' | 'off';
   spareWorkers?: number;
   hooks?: LifecycleHooks;
+  // 'host' (default): guests reach the host's network through the network service
+  // (kernel/net/host_net.h); 'none': loopback only.
+  network?: 'host' | 'none';
 }
 
 export type OutputCallback = (data: Uint8Array) => void;
@@ -134,6 +138,8 @@ export class Wasmux {
   private stdinReaderArmed = false;
   private closed = false;
   private timerWorker: Worker | undefined;
+  private readonly network: HostNetwork;
+  private readonly networkMode: 'host' | 'none';
   // How to end the run of each thread running on a worker (by tid; a process's main
   // thread has the pid), when that thread is killed in user code.
   private readonly runs = new Map<number, ThreadRun>();
@@ -174,6 +180,8 @@ export class Wasmux {
     const trace = options.trace ?? 'off';
     let flags = trace === 'all' ? 1 : trace === 'timed' ? 1 | 32 : trace === 'unimplemented' ? 2 : 0;
     for (let fd = 0; fd < 3; fd++) if (tty.isatty(fd)) flags |= 4 << fd;
+    this.networkMode = options.network ?? 'host';
+    if (this.networkMode === 'host') flags |= 64;
     const size = process.stdout.isTTY ? process.stdout.getWindowSize() : [80, 24];
     const r = k.wasmux_boot(flags, size[1] ?? 24, size[0] ?? 80, os.availableParallelism());
     if (r < 0) throw new Error(`kernel boot failed: ${errnoMessage(-r)}`);
@@ -186,6 +194,7 @@ export class Wasmux {
       k.wasmux_free(p);
       if (err < 0) throw new ProgramError(`cannot mount ${m.host} on ${m.guest}: ${errnoMessage(-err)}`, 2);
     });
+    this.network = new HostNetwork(this.kernel, kernelModule, this.mounts);
     this.pool = new WorkerPool(
       {
         kernelModule,
@@ -650,6 +659,22 @@ export class Wasmux {
     process.stderr.write(`---- wasmux host state ----\nthread runs (pid/tid): ${runs}\nprocess ends awaited: ${awaited}\nends held for thread runs: ${held}\nworkers running threads: ${this.running}\n`);
   }
 
+  // Guest TCP port guestPort reachable on the host at hostAddress:hostPort (--publish).
+  publish(hostPort: number, guestPort: number, hostAddress = '127.0.0.1'): Promise<void> {
+    if (this.networkMode === 'none') return Promise.reject(new ProgramError('--publish needs host networking (it is off: --network=none)', 2));
+    return this.network.publish(hostPort, guestPort, hostAddress);
+  }
+
+  // An HTTP/1.1 request to a guest server on TCP port `port`, through the kernel.
+  sendHttpRequest(port: number, request?: HttpRequest): Promise<HttpResponse> {
+    return this.network.sendHttpRequest(port, request);
+  }
+
+  // The guest listener the next connection from the host to `port` reaches, or null.
+  pickListenerTarget(port: number): { pid: number; fd: number } | null {
+    return this.network.pickListenerTarget(port);
+  }
+
   // kill(2) from the host: signal sig to process pid (a negative pid: that process group).
   kill(pid: number, sig: number): void {
     this.check(this.kernel.exports.wasmux_kill(pid, sig), 'kill');
@@ -695,6 +720,7 @@ export class Wasmux {
     await this.pool.close();
     await this.stdinWorker?.terminate();
     await this.timerWorker?.terminate();
+    await this.network.close();
   }
 }
 

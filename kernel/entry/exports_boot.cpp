@@ -53,6 +53,7 @@ EXPORT(wasmux_boot) int wasmux_boot(unsigned flags, unsigned rows, unsigned cols
   o.trace_all = flags & 1;
   o.trace_unimplemented = flags & 2;
   o.trace_times = flags & 32;
+  o.host_network = flags & 64;
   for (int i = 0; i < 3; ++i)
     o.stdio_is_tty[i] = flags & (4u << i);
   if (rows) o.rows = static_cast<u16>(rows);

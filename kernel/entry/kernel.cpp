@@ -3,6 +3,7 @@
 #include "../base/user_buffer.h"
 #include "../fd/file_description.h"
 #include "../ipc/futex.h"
+#include "../net/host_net.h"
 #include "../signal/signal.h"
 #include "../fs/devfs/devices.h"
 #include "../host/host_channels.h"
@@ -23,6 +24,7 @@ ErrorOr kernel_boot(const BootOptions& options) {
   kernel_config().trace_all = options.trace_all;
   kernel_config().trace_unimplemented = options.trace_unimplemented;
   kernel_config().trace_times = options.trace_times;
+  HostNet::the().set_enabled(options.host_network);
   kernel_config().boot_ns = host().monotonic_ns();
   kernel_config().cpus = options.cpus ? min<u32>(options.cpus, 1024) : 1;
   for (int i = 0; i < 3; ++i) console_config().is_tty[i] = options.stdio_is_tty[i];

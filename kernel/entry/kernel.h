@@ -10,6 +10,7 @@ struct BootOptions {
   bool trace_all{false};
   bool trace_unimplemented{false};
   bool trace_times{false}; // each traced call starts with the seconds since boot
+  bool host_network{false}; // sockets may reach the host's network (net/host_net.h)
   bool stdio_is_tty[3]{false, false, false};
   u16 rows{24}, cols{80};
   u32 cpus{1};

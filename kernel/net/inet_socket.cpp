@@ -1,12 +1,14 @@
 // AF_INET and AF_INET6 TCP and UDP over the kernel's loopback (ip(7), ipv6(7), tcp(7),
-// udp(7); Linux net/ipv4/af_inet.c, inet_connection_sock.c, udp.c). The addresses a guest
-// may bind are the wildcard and the loopback ones (127.0.0.0/8, ::1); others are
-// EADDRNOTAVAIL. Addresses are kept as IPv6 (IPv4 as ::ffff:a.b.c.d), so an AF_INET6
+// udp(7); Linux net/ipv4/af_inet.c, inet_connection_sock.c, udp.c), and to and from the
+// host's network through a HostLink (net/host_net.h) when host networking is on. The
+// addresses a guest may bind are the wildcard, the loopback ones (127.0.0.0/8, ::1) and,
+// with host networking, the guest's own (10.0.2.15); others are EADDRNOTAVAIL. Addresses are kept as IPv6 (IPv4 as ::ffff:a.b.c.d), so an AF_INET6
 // socket without IPV6_V6ONLY meets IPv4 peers as Linux's dual-stack sockets do. A TCP
 // connection is made at connect (a non-blocking connect answers EINPROGRESS and is done
 // by the time it polls writable); a UDP datagram to a port nobody has bound is dropped.
 #include "inet_socket.h"
 
+#include "host_net.h"
 #include "../base/format.h"
 #include "../fd/file_description.h"
 #include "../proc/process.h"
@@ -42,6 +44,20 @@ struct Endpoint {
     return ip[15] == 1;
   }
   bool same_ip(const Endpoint& o) const { return __builtin_memcmp(ip, o.ip, 16) == 0; }
+  // This machine: loopback, or the guest's address on the host's network.
+  bool is_local() const { return is_loopback() || (HostNet::the().enabled() && guest_net::is_guest(ip)); }
+  NetAddress net() const {
+    NetAddress n;
+    __builtin_memcpy(n.ip, ip, 16);
+    n.port = port;
+    return n;
+  }
+  static Endpoint of(const NetAddress& n) {
+    Endpoint e;
+    __builtin_memcpy(e.ip, n.ip, 16);
+    e.port = n.port;
+    return e;
+  }
   static Endpoint v4_any() {
     Endpoint e;
     e.ip[10] = e.ip[11] = 0xff;
@@ -49,7 +65,7 @@ struct Endpoint {
   }
 };
 
-class InetSocket final : public Socket {
+class InetSocket final : public Socket, public HostLinkOwner {
 public:
   InetSocket(i32 family, i32 type, i32 protocol) : Socket(family, type, protocol) { all().push_back(*this); }
   ~InetSocket() override {
@@ -143,7 +159,7 @@ public:
 
   ErrorOr bind_to(const Endpoint& want) {
     Endpoint e = want;
-    if (!e.is_any() && !e.is_loopback()) return Errno::eaddrnotavail;
+    if (!e.is_any() && !e.is_local()) return Errno::eaddrnotavail;
     if (e.port == 0) {
       static u16 next = ephemeral_first;
       for (u32 tries = 0; tries <= ephemeral_last - ephemeral_first; ++tries) {
@@ -217,6 +233,7 @@ public:
     // says 0, later ones EISCONN; after a refusal whose error was taken, ECONNABORTED,
     // and the socket may connect again.
     if (m_connect_pending) {
+      if (m_host_connecting) return Errno::ealready;
       m_connect_pending = false;
       if (m_refused) {
         m_refused = false;
@@ -234,7 +251,7 @@ public:
       lo.port = dest.port;
       dest = lo;
     }
-    if (!dest.is_loopback()) return Errno::enetunreach;
+    if (!dest.is_local()) return connect_host(dest);
     if (!m_bound) {
       Endpoint local = dest;
       local.port = 0;
@@ -288,6 +305,7 @@ public:
   }
 
   ErrorOr connect_finished() override {
+    if (m_host_connecting) return Errno::would_block;
     m_connect_pending = false;
     if (m_refused) {
       m_refused = false;
@@ -302,6 +320,11 @@ public:
     if (!msg.fds.empty() || msg.has_creds) return Errno::einval; // SCM_* are AF_UNIX's
     if (tcp()) {
       if (m_error) return static_cast<Errno>(take_error());
+      if (m_host_connecting) return Errno::would_block; // sk_stream_wait_connect
+      if (m_link) {
+        if (!m_connected || m_shut_wr || m_host_broken) return Errno::epipe;
+        return m_link->send_stream(msg.data.data(), msg.data.size());
+      }
       if (!m_connected) return Errno::epipe;
       if (m_shut_wr || !m_peer_socket || m_peer_socket->m_shut_rd) return Errno::epipe;
       return deliver_message(m_peer_socket->receive_queue(), msg, true, sockaddr_of(m_local));
@@ -318,7 +341,12 @@ public:
     if (m_shut_wr) return Errno::epipe;
     if (!m_bound) TRY(bind_to(any()));
     usize len = msg.data.size();
-    if (!dest.is_loopback() && !dest.is_any()) return Errno::enetunreach;
+    if (!dest.is_local() && !dest.is_any()) {
+      if (!HostNet::the().enabled()) return Errno::enetunreach;
+      if (!m_link) m_link = HostNet::the().open(HostLink::Kind::datagram, this, {}, 0);
+      m_link->send_datagram(dest.net(), std::move(msg.data));
+      return len;
+    }
     InetSocket* receiver = find_udp(dest, m_local);
     // No socket there: the datagram is lost (an ICMP error Linux would report to a
     // connected socket is not modelled); a full receiver drops it too.
@@ -341,7 +369,9 @@ public:
       if (!m_connected) return Errno::enotconn;
       if (m_queue.empty()) return m_queue.ended() || m_shut_rd ? Result<usize>(0) : Result<usize>(Errno::would_block);
       if (buf.size() == 0) return 0;
-      return receive_stream(m_queue, buf, peek, out);
+      auto r = receive_stream(m_queue, buf, peek, out);
+      if (m_link && !peek) m_link->input_room(); // input the service held back may come
+      return r;
     }
     if (m_queue.empty()) return m_shut_rd ? Result<usize>(0) : Result<usize>(Errno::would_block);
     return receive_datagram(m_queue, buf, peek, out);
@@ -360,6 +390,7 @@ public:
     }
     m_queue.readers().notify(all_events);
     if (m_peer_socket && how != abi::shut_rd) m_peer_socket->m_queue.end();
+    if (m_link && tcp() && how != abi::shut_rd) m_link->shutdown_output();
     if (m_listening && how != abi::shut_wr) release_pending();
     return {};
   }
@@ -367,10 +398,11 @@ public:
   u32 poll(u32 mask, PollTable* table) override {
     if (table) {
       table->watch(m_queue.readers());
-      table->watch(m_peer_socket ? m_peer_socket->m_queue.writers() : m_queue.writers());
+      table->watch(m_link ? m_link->output_space() : m_peer_socket ? m_peer_socket->m_queue.writers() : m_queue.writers());
     }
     u32 r = 0;
     if (m_error) r |= abi::pollerr;
+    if (m_host_connecting) return r & (mask | abi::pollerr); // SYN_SENT: nothing yet
     if (!tcp()) {
       if (!m_queue.empty()) r |= abi::pollin | abi::pollrdnorm;
       r |= abi::pollout | abi::pollwrnorm;
@@ -381,14 +413,15 @@ public:
       return r & (mask | abi::pollhup | abi::pollerr);
     }
     bool rd_shut = m_shut_rd || m_queue.ended();
-    bool wr_shut = m_shut_wr || (m_connected && !m_peer_socket);
+    bool wr_shut = m_shut_wr || m_host_broken || (m_connected && !m_peer_socket && !m_link);
     // tcp_poll: a socket neither connected nor connecting (TCP_CLOSE) is hung up and
     // writable (a send fails at once).
     bool closed = !m_connected && !m_listening;
     if ((rd_shut && wr_shut) || closed) r |= abi::pollhup;
     if (rd_shut || m_refused) r |= abi::pollin | abi::pollrdnorm | abi::pollrdhup;
     if (!m_queue.empty()) r |= abi::pollin | abi::pollrdnorm;
-    if (closed || !m_peer_socket || m_peer_socket->m_queue.has_room(1)) r |= abi::pollout | abi::pollwrnorm;
+    bool room = m_link ? m_link->output_room() > 0 : !m_peer_socket || m_peer_socket->m_queue.has_room(1);
+    if (closed || wr_shut || room) r |= abi::pollout | abi::pollwrnorm;
     return r & (mask | abi::pollhup | abi::pollerr);
   }
 
@@ -443,9 +476,89 @@ public:
 
   void on_last_close(FileDescription&) override { release(); }
 
+  // ---- the host's side of a link (net/host_net.h) ----
+
+  void host_connected() override {
+    if (!m_host_connecting) return;
+    m_host_connecting = false;
+    m_connected = true;
+    m_link->output_space().notify(abi::pollout | abi::pollwrnorm);
+  }
+
+  void host_failed(Errno e) override {
+    m_error = static_cast<i32>(e);
+    if (m_host_connecting) { // tcp_v4_connect's refusal, reported as a RST would be
+      m_host_connecting = false;
+      m_refused = true;
+      m_has_peer = false;
+    } else {
+      m_host_broken = true;
+      m_queue.end();
+    }
+    m_queue.readers().notify(all_events);
+    if (m_link) m_link->output_space().notify(all_events);
+  }
+
+  usize host_input(const u8* data, usize len) override {
+    if (m_shut_rd || len == 0) return len; // dropped, as tcp_rcv after SHUT_RD discards
+    SocketMessage msg;
+    msg.data.resize(len);
+    __builtin_memcpy(msg.data.data(), data, len);
+    auto r = deliver_message(m_queue, msg, true, sockaddr_of(m_remote));
+    usize taken = r.is_error() ? 0 : r.value();
+    if (taken < len) m_link->note_input_stalled();
+    return taken;
+  }
+
+  void host_datagram(const NetAddress& from, const u8* data, usize len) override {
+    if (m_shut_rd || !m_queue.has_room(len)) return; // a full receiver drops (udp(7))
+    SocketMessage msg;
+    msg.data.resize(len);
+    __builtin_memcpy(msg.data.data(), data, len);
+    (void)deliver_message(m_queue, msg, false, sockaddr_of(Endpoint::of(from)));
+  }
+
+  void host_end() override { m_queue.end(); }
+
+  // A connection from the host (--publish, sendHttpRequest) to a listener on port: the
+  // listener that takes the guest's address, else one on loopback (a server that listens
+  // only there is still reached, as a port forward inside the machine would reach it).
+  static InetSocket* host_listener(u16 port, Endpoint& at, bool advance) {
+    Endpoint v4_loopback = Endpoint::v4_any(), v6_loopback;
+    v4_loopback.ip[12] = 127, v4_loopback.ip[15] = 1;
+    v6_loopback.ip[15] = 1;
+    for (Endpoint e : {Endpoint::of(guest_net::guest()), v4_loopback, v6_loopback}) {
+      e.port = port;
+      if (InetSocket* l = find_listener(e, advance)) {
+        at = e;
+        return l;
+      }
+    }
+    return nullptr;
+  }
+
+  static Result<u32> accept_from_host(u16 port, const NetAddress& from) {
+    Endpoint at;
+    InetSocket* listener = host_listener(port, at, true);
+    if (!listener || static_cast<i32>(listener->m_pending.size()) > listener->m_backlog) return Errno::econnrefused;
+    auto server = make_ref<InetSocket>(listener->family(), abi::sock_stream, static_cast<i32>(abi::ipproto_tcp));
+    server->m_local = at;
+    server->m_bound = true;
+    server->m_remote = Endpoint::of(from);
+    server->m_has_peer = true;
+    server->m_connected = true;
+    server->m_queue.set_capacity(listener->receive_queue().capacity());
+    server->m_link = HostNet::the().open(HostLink::Kind::inbound_stream, server.ptr(), from, server->send_buffer());
+    u32 handle = server->m_link->handle();
+    listener->m_pending.append(server);
+    listener->m_queue.readers().notify(abi::pollin | abi::pollrdnorm);
+    return handle;
+  }
+
   void describe(Formatter& f) const override {
     f.append(family() == abi::af_inet ? "socket AF_INET " : "socket AF_INET6 ").append(tcp() ? "tcp" : "udp");
     f.append(" port ").append_int(m_local.port);
+    if (m_link) f.append(" host link ").append_int(m_link->handle()).append(m_host_connecting ? " connecting" : "");
     if (m_listening) f.append(" listening, ").append_int(static_cast<i64>(m_pending.size())).append(" pending");
     if (m_connected) f.append(" connected to port ").append_int(m_remote.port);
   }
@@ -457,19 +570,22 @@ private:
   }
 
   // The listener for a TCP connection to dest: with several (SO_REUSEPORT), each in turn.
-  InetSocket* find_listener(const Endpoint& dest) {
+  // (advance: false only looks which one the next connection reaches.)
+  static InetSocket* find_listener(const Endpoint& dest, bool advance = true) {
     Vector<InetSocket*> found;
     all().for_each([&](InetSocket& s) {
       if (s.tcp() && s.m_listening && s.accepts(dest)) found.append(&s);
     });
     if (found.empty()) return nullptr;
     static u32 turn = 0;
-    return found[turn++ % found.size()];
+    InetSocket* chosen = found[turn % found.size()];
+    if (advance) ++turn;
+    return chosen;
   }
 
   // The UDP socket a datagram from `from` to dest reaches: a connected one only from its
   // peer; with several (SO_REUSEPORT), each in turn.
-  InetSocket* find_udp(const Endpoint& dest, const Endpoint& from) {
+  static InetSocket* find_udp(const Endpoint& dest, const Endpoint& from) {
     Vector<InetSocket*> found;
     all().for_each([&](InetSocket& s) {
       if (s.tcp() || !s.accepts(dest)) return;
@@ -479,6 +595,25 @@ private:
     if (found.empty()) return nullptr;
     static u32 turn = 0;
     return found[turn++ % found.size()];
+  }
+
+  // A TCP connection out to the host's network: the service connects, and the caller
+  // waits for POLLOUT (EINPROGRESS when non-blocking) as for a remote peer.
+  ErrorOr connect_host(const Endpoint& dest) {
+    if (!HostNet::the().enabled()) return Errno::enetunreach;
+    if (m_bound && m_local.is_loopback()) return Errno::enetunreach; // no route from lo
+    if (!m_bound) TRY(bind_to(any()));
+    if (m_local.is_any()) {
+      u16 port = m_local.port;
+      m_local = Endpoint::of(guest_net::guest(port));
+    }
+    m_remote = dest;
+    m_has_peer = true;
+    m_link = HostNet::the().open(HostLink::Kind::outbound_stream, this, dest.net(), send_buffer());
+    m_link->start_connect();
+    m_host_connecting = true;
+    m_connect_pending = true;
+    return Errno::would_block;
   }
 
   ErrorOr connect_udp(const Endpoint& dest, bool unspec) {
@@ -508,6 +643,10 @@ private:
   void release() {
     if (m_released) return;
     m_released = true;
+    if (m_link) {
+      m_link->detach();
+      m_link = nullptr;
+    }
     if (m_peer_socket) {
       InetSocket* peer = m_peer_socket;
       if (!m_queue.empty()) peer->m_error = static_cast<i32>(Errno::econnreset);
@@ -528,6 +667,8 @@ private:
   bool m_connect_pending{false}; // a non-blocking connect not yet confirmed by a second call
   bool m_listening{false}, m_released{false}, m_shut_rd{false}, m_shut_wr{false};
   bool m_v6only{false}, m_nodelay{false};
+  bool m_host_connecting{false}, m_host_broken{false};
+  RefPtr<HostLink> m_link; // to the host's network (net/host_net.h)
   i32 m_keepidle{7200}, m_keepintvl{75}, m_keepcnt{9};
   i32 m_backlog{0};
   InetSocket* m_peer_socket{nullptr}; // TCP: the other end, cleared by its release()
@@ -536,6 +677,13 @@ private:
 };
 
 } // namespace
+
+Result<u32> accept_host_connection(u16 port, const NetAddress& from) { return InetSocket::accept_from_host(port, from); }
+
+Socket* next_host_listener(u16 port) {
+  Endpoint at;
+  return InetSocket::host_listener(port, at, false);
+}
 
 Result<RefPtr<Socket>> make_inet_socket(i32 family, i32 type, i32 protocol) {
   if (type == abi::sock_stream) {

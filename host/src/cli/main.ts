@@ -33,6 +33,11 @@ Options:
   --host-env                 (run) the program gets this process's environment instead
                              of a fresh one (PATH=/bin:/usr/bin, HOME, TERM, LANG)
   --argv0 NAME               (run) the program's argv[0] (default: PROGRAM as given)
+  --publish [ADDR:]HOSTPORT:GUESTPORT
+                             a guest TCP server on GUESTPORT reachable on the host at
+                             ADDR:HOSTPORT (ADDR: 127.0.0.1 unless given; repeatable)
+  --network host|none        host (default): guests reach the host's network (the host
+                             itself is 10.0.2.2, host.wasmux.internal); none: loopback only
   --rootfs IMAGE             another root filesystem image, a ustar archive
   --no-rootfs                start with an empty root file system
 Environment:
@@ -54,12 +59,23 @@ interface Options {
   hostEnv: boolean;
   argv0: string | undefined;
   rootfs: string | false | undefined; // undefined: the default image, when it exists
+  publish: { hostAddress: string; hostPort: number; guestPort: number }[];
+  network: 'host' | 'none';
   rest: string[]; // the program (run) or the shell's arguments (sh)
+}
+
+// --publish [ADDR:]HOSTPORT:GUESTPORT (ADDR may be [IPv6]).
+function parsePublish(spec: string): Options['publish'][number] {
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):)?(\d+):(\d+)$/.exec(spec);
+  const port = (text: string | undefined) => (text && Number(text) >= 1 && Number(text) <= 65535 ? Number(text) : 0);
+  if (!m || !port(m[2]) || !port(m[3])) fail(`--publish ${spec}: expected [ADDR:]HOSTPORT:GUESTPORT with ports from 1 to 65535`);
+  const address = m[1] ? m[1].replace(/^\[|\]$/g, '') : '127.0.0.1';
+  return { hostAddress: address, hostPort: port(m[2]), guestPort: port(m[3]) };
 }
 
 // Our options come first; the first argument that is not one of them starts the rest.
 function parseOptions(command: string, args: string[]): Options {
-  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, rest: [] };
+  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, publish: [], network: 'host', rest: [] };
   let i = 0;
   const value = (a: string, name: string): string => {
     const v = a === name ? args[++i] : a.slice(name.length + 1);
@@ -113,6 +129,16 @@ function parseOptions(command: string, args: string[]): Options {
         fail(`--image ${name}: ${options.rootfs} is not built (ports/build.sh --full builds it)`);
       continue;
     }
+    if (a === '--publish' || a.startsWith('--publish=')) {
+      options.publish.push(parsePublish(value(a, '--publish')));
+      continue;
+    }
+    if (a === '--network' || a.startsWith('--network=')) {
+      const mode = value(a, '--network');
+      if (mode !== 'host' && mode !== 'none') fail(`--network ${mode}: expected host or none`);
+      options.network = mode;
+      continue;
+    }
     if (a === '--no-rootfs') {
       options.rootfs = false;
       continue;
@@ -151,11 +177,24 @@ function traceOption(): BootOptions['trace'] {
   return t === 'enosys' ? 'unimplemented' : t === 'time' ? 'timed' : t && t !== '0' ? 'all' : 'off';
 }
 
+// A kernel with the options' mounts, image and network, its ports published.
+async function bootWith(o: Options): Promise<Wasmux> {
+  if (o.publish.length && o.network === 'none') fail('--publish needs host networking; drop --network=none');
+  const w = await boot({ mounts: o.mounts, rootfs: o.rootfs, trace: traceOption(), network: o.network });
+  try {
+    for (const p of o.publish) await w.publish(p.hostPort, p.guestPort, p.hostAddress);
+  } catch (e) {
+    if (e instanceof ProgramError) fail(e.message, e.exitCode);
+    throw e;
+  }
+  return w;
+}
+
 async function run(args: string[]): Promise<number> {
   const o = parseOptions('run', args);
   const program = o.rest[0];
   if (!program) fail(`run: no program given\n${usage}`);
-  const w = await boot({ mounts: o.mounts, rootfs: o.rootfs, trace: traceOption() });
+  const w = await bootWith(o);
   const env: Record<string, string> = o.hostEnv
     ? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
     : { PATH: '/bin:/usr/bin', HOME: '/home', TERM: process.env.TERM ?? 'xterm', LANG: process.env.LANG ?? 'C.UTF-8' };
@@ -175,7 +214,7 @@ async function shell(args: string[]): Promise<number> {
   if (o.rootfs === false) fail('sh: the shell lives in the root filesystem image; drop --no-rootfs');
   if (o.rootfs === undefined && !fs.existsSync(defaultRootfsPath))
     fail(`sh: no root filesystem image at ${defaultRootfsPath} (scripts/setup.sh builds it)`);
-  const w = await boot({ mounts: o.mounts, rootfs: o.rootfs, trace: traceOption() });
+  const w = await bootWith(o);
   const env: Record<string, string> = {
     PATH: '/bin:/usr/bin',
     HOME: '/root',

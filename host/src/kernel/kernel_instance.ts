@@ -60,6 +60,17 @@ export interface KernelExports {
   wasmux_process_set_cwd(pid: number, path: number): number;
   wasmux_process_set_ids(pid: number, uid: number, gid: number): number;
   wasmux_process_set_args(pid: number, block: number): number;
+  wasmux_net_word(): number;
+  wasmux_net_next(out: number): number;
+  wasmux_net_take(handle: number, buf: number, max: number, address: number): number;
+  wasmux_net_connected(handle: number): number;
+  wasmux_net_failed(handle: number, err: number): number;
+  wasmux_net_input(handle: number, data: number, len: number): number;
+  wasmux_net_datagram(handle: number, from: number, data: number, len: number): number;
+  wasmux_net_end(handle: number): number;
+  wasmux_net_release(handle: number): void;
+  wasmux_net_inbound(port: number, from: number): number;
+  wasmux_net_next_listener(port: number, out: number): number;
 }
 
 // The kernel memory's pages at boot; it grows as the kernel allocates.

@@ -8,7 +8,7 @@ import type { MemoryLimits } from '../program_error.js';
 export const maxCloneThreads = 1024;
 
 export interface WorkerInit {
-  role: 'process' | 'stdin' | 'timer';
+  role: 'process' | 'stdin' | 'timer' | 'net';
   kernelModule: WebAssembly.Module;
   kernelMemory: WebAssembly.Memory;
   region: number; // this worker's kernel stack + TLS region
