@@ -143,3 +143,19 @@ test('sendHttpRequest reaches a guest server through the kernel; pickListenerTar
     await w.shutdown();
   }
 });
+
+test("busybox httpd serves a directory's index.html for / (sendHttpRequest)", async () => {
+  const w = await boot();
+  try {
+    const httpd = w.spawnGuest('/bin/sh', ['sh', '-c', 'mkdir /www && echo index page > /www/index.html && exec httpd -f -p 80 -h /www'], {});
+    // It listens once the shell has made the page; until then no listener is there.
+    for (let tries = 0; tries < 200 && !w.pickListenerTarget(80); tries++) await new Promise((r) => setTimeout(r, 25));
+    const res = await w.sendHttpRequest(80, { path: '/' });
+    assert.equal(res.status, 200);
+    assert.equal(Buffer.from(res.body).toString(), 'index page\n');
+    w.kill(httpd.pid, 15);
+    await httpd.wait();
+  } finally {
+    await w.shutdown();
+  }
+});
