@@ -8,7 +8,7 @@ cd "$root"
 out=build/bench
 mkdir -p "$out"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file spawn fork threads shell lua python sqlite zlib startup)
+[ ${#names[@]} -gt 0 ] || names=(syscalls pipe file net spawn fork threads shell lua python sqlite zlib startup)
 
 # The ports' workloads run Debian's own native build of the same source (packages lua5.4,
 # python3.11, sqlite3 and zlib1g-dev, installed here when missing) against the port under wasmux
@@ -92,7 +92,9 @@ for name in "${names[@]}"; do
   # Absolute paths, and the build directory mounted at the same place inside wasmux, so a
   # benchmark can run itself (argv[0]) as a child.
   dir="$(cd "$out" && pwd)"
-  native="$("$dir/$name.native")"
-  wasm="$(bin/wasmux run --mount "$dir:$dir" "$dir/$name.wasm")"
+  args=()
+  [ "$name" = net ] && args=("$dir") # where it reads a host file (hostfs under wasmux)
+  native="$("$dir/$name.native" "${args[@]}")"
+  wasm="$(bin/wasmux run --mount "$dir:$dir" "$dir/$name.wasm" "${args[@]}")"
   ratios "$native" "$wasm"
 done

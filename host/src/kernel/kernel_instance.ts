@@ -7,6 +7,7 @@ import { faultsInjected, injectedFault } from '../faults.js';
 import { writeWhenWritable } from '../node/host_fd_writer.js';
 import { hostFsImports, type HostMounts } from '../node/host_fs.js';
 import { ProgramError, type MemoryLimits } from '../program_error.js';
+import { makeUserCopyBridge, type UserCopyBridge } from './user_copy_bridge.js';
 
 export interface KernelExports {
   memory?: WebAssembly.Memory;
@@ -100,6 +101,7 @@ export class KernelThread {
   private userTable: WebAssembly.Table | undefined;
   private userMaximumPages = 0;
   private userBytes: Uint8Array = new Uint8Array(0);
+  private bridge: UserCopyBridge | undefined;
   private readonly clockOffset: bigint;
   private readonly textDecoder = new TextDecoder();
 
@@ -153,6 +155,7 @@ export class KernelThread {
     this.userTable = table;
     this.userMaximumPages = maximumPages;
     this.userBytes = memory ? new Uint8Array(memory.buffer) : new Uint8Array(0);
+    this.bridge = memory ? makeUserCopyBridge(this.kernelMemory, memory) : undefined;
   }
 
   // Views over shared memories must be re-made after growth (TOOLCHAIN-NOTES).
@@ -186,7 +189,8 @@ export class KernelThread {
         if (!u) return -1;
         const k = this.kernel();
         if (kdst + len > k.length) return -1;
-        k.set(u.subarray(usrc, usrc + len), kdst);
+        if (this.bridge) this.bridge.from_user(kdst, usrc, len);
+        else k.set(u.subarray(usrc, usrc + len), kdst);
         return 0;
       },
       copy_to_user: (udst: number, ksrc: number, len: number): number => {
@@ -195,14 +199,16 @@ export class KernelThread {
         if (!u) return -1;
         const k = this.kernel();
         if (ksrc + len > k.length) return -1;
-        u.set(k.subarray(ksrc, ksrc + len), udst);
+        if (this.bridge) this.bridge.to_user(udst, ksrc, len);
+        else u.set(k.subarray(ksrc, ksrc + len), udst);
         return 0;
       },
       fill_user: (udst: number, byte: number, len: number): number => {
         udst >>>= 0; len >>>= 0;
         const u = this.user(udst + len);
         if (!u) return -1;
-        u.fill(byte, udst, udst + len);
+        if (this.bridge) this.bridge.fill_user(udst, byte, len);
+        else u.fill(byte, udst, udst + len);
         return 0;
       },
       user_strnlen: (usrc: number, max: number): number => {
