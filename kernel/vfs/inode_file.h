@@ -5,7 +5,7 @@
 
 namespace wasmux {
 
-class InodeFile final : public File {
+class InodeFile : public File {
 public:
   explicit InodeFile(RefPtr<Inode> inode) : m_inode(std::move(inode)) {}
 

@@ -46,9 +46,9 @@ TEST_F(FaultTest, AWriteTheHostRefusesIsTheHostsErrno) {
 TEST_F(FaultTest, AWriteThatFailsPartWayReportsWhatWasWritten) {
   i64 fd = p().open("mnt/big", abi::o_wronly | abi::o_creat);
   ASSERT_GE(fd, 0);
-  std::string data(40000, 'x');
-  fail(HostOp::pwrite, Errno::enospc, 1); // the first 16 KiB piece goes through
-  EXPECT_EQ(p().write(fd, data), 16384);  // write(2): a partial write, then the error
+  std::string data(3 << 20, 'x');
+  fail(HostOp::pwrite, Errno::enospc, 1);  // the first 1 MiB piece goes through
+  EXPECT_EQ(p().write(fd, data), 1 << 20); // write(2): a partial write, then the error
   EXPECT_EQ(p().write(fd, data), err(Errno::enospc));
   EXPECT_EQ(p().close(fd), 0);
 }

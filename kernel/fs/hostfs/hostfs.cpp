@@ -59,13 +59,78 @@ public:
     // TODO(issue 10): a FIFO opens the kernel's own pipe, as a FIFO on NFS opens a local
     // one (fs/fifo.c knows no file system).
     if (!metadata().is_dir() && !metadata().is_symlink() && !metadata().is_regular()) return Errno::enxio;
-    if (!metadata().is_dir() && !metadata().is_symlink()) {
+    if (metadata().is_dir() || metadata().is_symlink()) return Inode::open(flags);
+    Result<i32> h = 0;
+    {
       Unlocked unlocked;
-      i32 h =
-          TRY(host().host_open(m_mount, m_path.view(), static_cast<i32>(acc == abi::o_accmode ? abi::o_rdwr : acc), 0));
-      host().host_close(h);
+      h = host().host_open(m_mount, m_path.view(), static_cast<i32>(acc == abi::o_accmode ? abi::o_rdwr : acc), 0);
     }
-    return Inode::open(flags);
+    if (h.is_error()) return h.error();
+    return RefPtr<File>(make_host_file(h.value()));
+  }
+
+  // One host open per transfer, for reads and writes that come without an open file (the
+  // program loader's, an mmap's); those of an open file use its handle (HostFile).
+  Result<usize> transfer(i64 offset, const IoBuffer& buf, bool write) {
+    if (metadata().is_dir()) return Errno::eisdir;
+    Result<i32> h = 0;
+    {
+      Unlocked unlocked;
+      h = host().host_open(m_mount, m_path.view(), write ? abi::o_wronly : abi::o_rdonly, 0);
+    }
+    if (h.is_error()) return h.error();
+    auto r = transfer_with(h.value(), offset, buf, write);
+    Unlocked unlocked;
+    host().host_close(h.value());
+    return r;
+  }
+
+  // The data moves without the big lock: host I/O may block (DESIGN §1), and nothing here
+  // touches kernel state (this inode is kept alive by the caller's reference). A kernel
+  // buffer takes the host's bytes directly; a user buffer through a bounce buffer of up
+  // to 1 MiB, made under the lock (the kernel heap is the lock's) before it is dropped.
+  Result<usize> transfer_with(i32 h, i64 offset, const IoBuffer& buf, bool write) {
+    u8* direct = buf.is_user() ? nullptr : const_cast<u8*>(buf.kernel_ptr());
+    Vector<u8> bounce;
+    if (!direct) bounce.resize_for_overwrite(min<usize>(buf.size(), 1 << 20));
+    Unlocked unlocked;
+    usize done = 0;
+    Errno failure{};
+    bool failed = false;
+    while (done < buf.size()) {
+      usize n = direct ? buf.size() - done : min(buf.size() - done, bounce.size());
+      u8* at = direct ? direct + done : bounce.data();
+      Result<usize> r = usize{0};
+      if (write) {
+        auto c = direct ? ErrorOr{} : buf.read_into(at, done, n);
+        if (c.is_error()) {
+          failure = c.error();
+          failed = true;
+          break;
+        }
+        r = host().host_pwrite(h, at, n, offset + static_cast<i64>(done));
+      } else {
+        r = host().host_pread(h, at, n, offset + static_cast<i64>(done));
+        if (!direct && !r.is_error() && r.value() > 0) {
+          auto c = buf.write_from(done, at, r.value());
+          if (c.is_error()) {
+            failure = c.error();
+            failed = true;
+            break;
+          }
+        }
+      }
+      if (r.is_error()) {
+        failure = r.error();
+        failed = true;
+        break;
+      }
+      if (r.value() == 0) break;
+      done += r.value();
+      if (r.value() < n) break;
+    }
+    if (failed && done == 0) return failure;
+    return done;
   }
 
   // fsync(2): the host's file, written through at each write, is synced there.
@@ -218,58 +283,34 @@ private:
     return p;
   }
 
-  // One host open per transfer keeps inodes free of host state (simple; costs a syscall).
-  // The data moves without the big lock: host I/O may block (DESIGN §1), and nothing here
-  // touches kernel state (this inode is kept alive by the caller's reference).
-  Result<usize> transfer(i64 offset, const IoBuffer& buf, bool write) {
-    if (metadata().is_dir()) return Errno::eisdir;
-    Unlocked unlocked;
-    i32 h = TRY(host().host_open(m_mount, m_path.view(), write ? abi::o_wronly : abi::o_rdonly, 0));
-    u8 chunk[16384];
-    usize done = 0;
-    Errno failure{};
-    bool failed = false;
-    while (done < buf.size()) {
-      usize n = min(buf.size() - done, sizeof chunk);
-      Result<usize> r = usize{0};
-      if (write) {
-        auto c = buf.read_into(chunk, done, n);
-        if (c.is_error()) {
-          failure = c.error();
-          failed = true;
-          break;
-        }
-        r = host().host_pwrite(h, chunk, n, offset + static_cast<i64>(done));
-      } else {
-        r = host().host_pread(h, chunk, n, offset + static_cast<i64>(done));
-        if (!r.is_error() && r.value() > 0) {
-          auto c = buf.write_from(done, chunk, r.value());
-          if (c.is_error()) {
-            failure = c.error();
-            failed = true;
-            break;
-          }
-        }
-      }
-      if (r.is_error()) {
-        failure = r.error();
-        failed = true;
-        break;
-      }
-      if (r.value() == 0) break;
-      done += r.value();
-      if (r.value() < n) break;
-    }
-    host().host_close(h);
-    if (failed && done == 0) return failure;
-    return done;
-  }
+  RefPtr<File> make_host_file(i32 handle);
 
   u32 m_mount;
   String m_path;
   InodeMetadata m_last{}; // what the host said last (metadata)
   bool m_seen{false};
 };
+
+// An open host file: its host handle stays open until the file goes, as a Linux descriptor
+// keeps its file (a rename on the host does not change what it reads), and a read costs
+// one host call instead of an open, a read and a close.
+class HostFile final : public InodeFile {
+public:
+  HostFile(HostInode& inode, i32 handle) : InodeFile(RefPtr<Inode>(&inode)), m_host_inode(inode), m_handle(handle) {}
+  ~HostFile() override { host().host_close(m_handle); }
+  Result<usize> read(FileDescription&, const IoBuffer& buf, i64 offset) override {
+    return m_host_inode.transfer_with(m_handle, offset, buf, false);
+  }
+  Result<usize> write(FileDescription&, const IoBuffer& buf, i64 offset) override {
+    return m_host_inode.transfer_with(m_handle, offset, buf, true);
+  }
+
+private:
+  HostInode& m_host_inode; // kept alive by InodeFile's reference
+  i32 m_handle;
+};
+
+RefPtr<File> HostInode::make_host_file(i32 handle) { return make_ref<HostFile>(*this, handle); }
 
 } // namespace
 
