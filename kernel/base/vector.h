@@ -38,6 +38,7 @@ public:
   }
 
   usize size() const { return m_size; }
+  usize capacity() const { return m_capacity; }
   bool empty() const { return m_size == 0; }
   T* data() { return m_data; }
   const T* data() const { return m_data; }

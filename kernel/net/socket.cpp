@@ -13,9 +13,13 @@ namespace wasmux {
 void ReceiveQueue::push(SocketMessage* m, bool stream) {
   m_bytes += m->left();
   SocketMessage* last = m_messages.last();
-  if (stream && last && !m->has_ancillary() && !last->has_ancillary()) {
-    for (u8 b : m->data)
-      last->data.append(b);
+  // A small piece joins the last one (many small writes stay one message to read); a
+  // large one keeps its own buffer, moved in without a copy.
+  if (stream && last && !m->has_ancillary() && !last->has_ancillary() && m->left() <= 4096) {
+    usize at = last->data.size(), need = at + m->left();
+    if (need > last->data.capacity()) last->data.reserve(max(need, last->data.capacity() * 2));
+    last->data.resize_for_overwrite(need);
+    __builtin_memcpy(last->data.data() + at, m->data.data() + m->consumed, m->left());
     delete m;
   } else {
     m_messages.push_back(*m);
