@@ -155,6 +155,7 @@ EXPORT(wasmux_process_load_program) int wasmux_process_load_program(int pid, con
   if (r.is_error()) return error_of(r.error());
   auto memory = inspect_wasm_image(bytes.data(), bytes.size());
   if (memory.is_error()) return error_of(memory.error());
+  p->set_exe(custody);
   out[2] = memory.value().initial_pages;
   out[3] = memory.value().maximum_pages;
   void* copy = operator new(bytes.size());

@@ -171,6 +171,7 @@ Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
   auto child = TRY(create(parent.pid()));
   child->m_fds = parent.m_fds.clone();
   child->m_cwd = parent.m_cwd;
+  child->m_exe = parent.m_exe;
   child->m_umask = parent.m_umask;
   child->m_creds = parent.m_creds;
   for (u32 i = 0; i < Process::rlimit_count; ++i)

@@ -48,6 +48,10 @@ public:
   FdTable& fds() { return m_fds; }
   Custody& cwd() { return *m_cwd; }
   void set_cwd(RefPtr<Custody> c) { m_cwd = std::move(c); }
+  // The program file this process runs (/proc/PID/exe): set by exec and spawn, inherited
+  // by fork; null for a program the host gave as bytes.
+  Custody* exe() { return m_exe.ptr(); }
+  void set_exe(RefPtr<Custody> c) { m_exe = std::move(c); }
   u32 umask() const { return m_umask; }
   void set_umask(u32 m) { m_umask = m & 0777; }
   Credentials& credentials() { return m_creds; }
@@ -149,6 +153,7 @@ private:
   i32 m_sid;
   FdTable m_fds;
   RefPtr<Custody> m_cwd;
+  RefPtr<Custody> m_exe;
   u32 m_umask{022};
   Credentials m_creds;
   Rlimit m_rlimits[rlimit_count];

@@ -41,6 +41,7 @@ SyscallResult exec_common(RefPtr<Custody> program, std::string_view filename, Us
   current().altstack() = {0, abi::ss_disable, 0};
   p.argv() = std::move(argv);
   p.set_comm_from_path(filename);
+  p.set_exe(program);
   p.envp() = std::move(envp);
   current().set_exec_image(std::move(image), program_key(program->inode()), memory);
   return 0;

@@ -115,6 +115,7 @@ SyscallResult sys_wasmux_spawn(const SyscallArgs& a) {
   child->fds().close_on_exec();
   child->argv() = std::move(argv);
   child->set_comm_from_path(path.view());
+  child->set_exe(program);
   child->envp() = std::move(envp);
   auto started = host().start_process(child->pid(), image.data(), image.size(), program_key(program->inode()), memory);
   if (started.is_error()) return fail(started.error());

@@ -82,6 +82,18 @@ static int role_main(int argc, char **argv)
         if (f) fclose(f);
         return strcmp(comm, want) == 0 ? 0 : 18;
     }
+    if (strcmp(role, "exe") == 0) {
+        /* /proc/self/exe names this program's file, and runs it again */
+        char link[4096] = "", real[4096] = "";
+        ssize_t n = readlink("/proc/self/exe", link, sizeof link - 1);
+        if (n > 0) link[n] = 0;
+        if (!realpath(self, real)) return 95;
+        printf("exe=%s\n", strcmp(link, real) == 0 ? "self" : link);
+        fflush(stdout);
+        char *args[] = {(char *)self, "exit", "23", NULL};
+        execv("/proc/self/exe", args);
+        return 94;
+    }
     if (strcmp(role, "exit") == 0) return atoi(argv[2]);
     return 99;
 }
@@ -163,6 +175,12 @@ int main(int argc, char **argv)
         args[1] = "fexecve-comm";
         st = run(args, buf, sizeof buf);
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "after fexecve the command name is the file's name");
+    }
+    {
+        char *args[] = {(char *)self, "exe", NULL};
+        int st = run(args, buf, sizeof buf);
+        CHECK_STR(buf, "exe=self", "/proc/self/exe is a link to the program's file");
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 23, "execv of /proc/self/exe runs the program again");
     }
     {
         char *args[] = {"x", NULL};

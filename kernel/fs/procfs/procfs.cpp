@@ -18,7 +18,7 @@ u64 proc_ino(i32 pid, u32 kind, u32 index = 0) {
   return (static_cast<u64>(pid) << 32) | (static_cast<u64>(kind) << 24) | index;
 }
 
-enum Kind : u32 { root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status, task_dir, tid_dir };
+enum Kind : u32 { root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status, task_dir, tid_dir, exe_link };
 
 Process* process_of(i32 pid) { return ProcessTable::the().find(pid); }
 
@@ -251,6 +251,27 @@ private:
   i32 m_pid;
 };
 
+// /proc/PID/exe: the program the process runs; opening it opens that file, so a program
+// can run itself again (libuv's uv_exepath, busybox's applets) though it was renamed.
+class ExeLink final : public ProcInode {
+public:
+  explicit ExeLink(i32 pid) : ProcInode(abi::s_iflnk | 0777, proc_ino(pid, exe_link)), m_pid(pid) {}
+  bool is_magic_link() const override { return true; }
+  Result<String> readlink() override {
+    Process* p = process_of(m_pid);
+    if (!p || !p->exe()) return Errno::enoent;
+    return p->exe()->absolute_path();
+  }
+  Result<RefPtr<Custody>> follow_magic_link(RefPtr<Custody>) override {
+    Process* p = process_of(m_pid);
+    if (!p || !p->exe()) return Errno::enoent;
+    return RefPtr<Custody>(p->exe());
+  }
+
+private:
+  i32 m_pid;
+};
+
 class FdDir final : public ProcInode {
 public:
   explicit FdDir(i32 pid) : ProcInode(abi::s_ifdir | 0500, proc_ino(pid, fd_dir)), m_pid(pid) {}
@@ -291,6 +312,7 @@ struct PidEntry {
   u8 type;
 };
 constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir},         {"cwd", cwd_link, abi::dt_lnk},
+                                    {"exe", exe_link, abi::dt_lnk},
                                     {"cmdline", cmdline, abi::dt_reg},   {"comm", comm, abi::dt_reg},
                                     {"status", status, abi::dt_reg},     {"task", task_dir, abi::dt_dir}};
 // /proc/PID/task/TID has the same, less "task" (fs/proc/base.c tid_base_stuff).
@@ -370,6 +392,7 @@ Result<RefPtr<Inode>> PidDir::lookup(std::string_view name) {
     switch (e.kind) {
     case fd_dir: return RefPtr<Inode>(make_ref<FdDir>(m_pid));
     case cwd_link: return RefPtr<Inode>(make_ref<CwdLink>(m_pid));
+    case exe_link: return RefPtr<Inode>(make_ref<ExeLink>(m_pid));
     case task_dir: return RefPtr<Inode>(make_ref<TaskDir>(m_pid));
     default: return RefPtr<Inode>(make_ref<GeneratedFile>(m_pid, e.kind, m_tid));
     }
