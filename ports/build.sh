@@ -33,13 +33,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export PATH="$root/.tools/node/node_modules/node/bin:$PATH"
-default_ports=(dash busybox) # in install order: later stages may not overwrite earlier files
-# Libraries before the ports that need them; an earlier port's file wins in the image.
-full_ports=(zlib bzip2 xz-utils ncurses readline bash lua5.4 sqlite3 gzip sed grep diffutils findutils tar
-  make-dfsg gawk coreutils python3.11)
-# The ports whose own test suites take minutes under wasmux: run only with --suites (a
-# port built without its suite has no results; with them it is another cache entry).
-long_suites=(bash sed grep diffutils findutils tar make-dfsg gawk python3.11)
+# The ports, in order, and those with long suites (ports/lists.sh: outside every port's
+# cache key, so adding a port builds that one only).
+. ports/lists.sh
 force=0 full=0 suites=0 only=() suite_ports=()
 for a in "$@"; do
   case "$a" in

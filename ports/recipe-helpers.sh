@@ -94,4 +94,4 @@ autotest_results() {
     done >>"$PORT_TESTS"
 }
 export -f autotest_results
-export -f wasm_wrap wasm_unwrap is_wasm wasm_wrap_dirs wasm_unwrap_dirs automake_results
+export -f wasm_wrap wasm_unwrap is_wasm wasm_wrap_dirs wasm_unwrap_dirs automake_results gnulib_suites

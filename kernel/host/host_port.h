@@ -20,6 +20,8 @@ struct HostStat {
   i64 atime_ns;
   i64 mtime_ns;
   i64 ctime_ns;
+  u32 uid; // the host's owner and group: host ids are the guest's ids
+  u32 gid;
 };
 
 // The identity of a program file as the host's compiled-module cache needs it: the same
@@ -113,6 +115,9 @@ public:
   virtual ErrorOr host_readlink(u32 mount, std::string_view path, Vector<char>& target) = 0;
   virtual ErrorOr host_link(u32 mount, std::string_view from, std::string_view to) = 0;
   virtual ErrorOr host_chmod(u32 mount, std::string_view path, u32 mode) = 0;
+  // lchown where the host may (as root); elsewhere nothing changes (the host's user owns
+  // what it makes) and it succeeds.
+  virtual ErrorOr host_chown(u32 mount, std::string_view path, u32 uid, u32 gid) = 0;
   virtual ErrorOr host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) = 0;
   virtual ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) = 0;
 };

@@ -42,6 +42,7 @@ HOST_IMPORT(fs_symlink) int host_fs_symlink(unsigned mount, const char* target, 
 HOST_IMPORT(fs_readlink) int host_fs_readlink(unsigned mount, const char* path, unsigned len, char* out, unsigned cap);
 HOST_IMPORT(fs_link) int host_fs_link(unsigned mount, const char* from, unsigned from_len, const char* to, unsigned to_len);
 HOST_IMPORT(fs_chmod) int host_fs_chmod(unsigned mount, const char* path, unsigned len, unsigned mode);
+HOST_IMPORT(fs_chown) int host_fs_chown(unsigned mount, const char* path, unsigned len, unsigned uid, unsigned gid);
 HOST_IMPORT(fs_utimens) int host_fs_utimens(unsigned mount, const char* path, unsigned len, long long atime_ns, long long mtime_ns);
 HOST_IMPORT(fs_statfs) int host_fs_statfs(unsigned mount, const char* path, unsigned len, void* out);
 }
@@ -159,6 +160,9 @@ public:
   }
   ErrorOr host_chmod(u32 mount, std::string_view path, u32 mode) override {
     return status(host_fs_chmod(mount, path.data(), static_cast<unsigned>(path.size()), mode));
+  }
+  ErrorOr host_chown(u32 mount, std::string_view path, u32 uid, u32 gid) override {
+    return status(host_fs_chown(mount, path.data(), static_cast<unsigned>(path.size()), uid, gid));
   }
   ErrorOr host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override {
     return status(host_fs_utimens(mount, path.data(), static_cast<unsigned>(path.size()), atime_ns, mtime_ns));

@@ -19,7 +19,6 @@ CFLAGS="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS) -
 make -j"$JOBS"
 # The test suite (long: only when ports/build.sh runs the long ones, --suites).
 if [ "$PORT_SUITE" = 1 ]; then
-  . "$WASMUX_ROOT/ports/recipe-helpers.sh" # gnulib_suites: not among the helpers recipe-env.sh exports
   gnulib_suites tests src
 fi
 make install DESTDIR="$PORT_STAGE"

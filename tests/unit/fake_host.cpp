@@ -344,6 +344,8 @@ ErrorOr FakeHost::host_stat(u32 mount, std::string_view path, HostStat& out) {
   out.atime_ns = i64{st.st_atim.tv_sec} * 1000000000 + st.st_atim.tv_nsec;
   out.mtime_ns = i64{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   out.ctime_ns = i64{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
+  out.uid = st.st_uid;
+  out.gid = st.st_gid;
   return {};
 }
 
@@ -467,6 +469,13 @@ ErrorOr FakeHost::host_link(u32 mount, std::string_view from, std::string_view t
   TRY(host_path(mount, from, a));
   TRY(host_path(mount, to, b));
   return done(linkat(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), 0));
+}
+
+ErrorOr FakeHost::host_chown(u32 mount, std::string_view path, u32 uid, u32 gid) {
+  std::string p;
+  TRY(host_path(mount, path, p));
+  if (geteuid() != 0) return {};
+  return done(lchown(p.c_str(), uid, gid));
 }
 
 ErrorOr FakeHost::host_chmod(u32 mount, std::string_view path, u32 mode) {

@@ -147,6 +147,7 @@ public:
   ErrorOr host_readlink(u32 mount, std::string_view path, Vector<char>& target) override;
   ErrorOr host_link(u32 mount, std::string_view from, std::string_view to) override;
   ErrorOr host_chmod(u32 mount, std::string_view path, u32 mode) override;
+  ErrorOr host_chown(u32 mount, std::string_view path, u32 uid, u32 gid) override;
   ErrorOr host_utimens(u32 mount, std::string_view path, i64 atime_ns, i64 mtime_ns) override;
   ErrorOr host_statfs(u32 mount, std::string_view path, HostStatfs& out) override;
 

@@ -38,6 +38,8 @@ Options:
                              ADDR:HOSTPORT (ADDR: 127.0.0.1 unless given; repeatable)
   --network host|none        host (default): guests reach the host's network (the host
                              itself is 10.0.2.2, host.wasmux.internal); none: loopback only
+  --user UID[:GID]           the program's user and group ids (default 0:0, root;
+                             GID defaults to UID)
   --rootfs IMAGE             another root filesystem image, a ustar archive
   --no-rootfs                start with an empty root file system
 Environment:
@@ -61,6 +63,7 @@ interface Options {
   rootfs: string | false | undefined; // undefined: the default image, when it exists
   publish: { hostAddress: string; hostPort: number; guestPort: number }[];
   network: 'host' | 'none';
+  user: { uid: number; gid: number } | undefined;
   rest: string[]; // the program (run) or the shell's arguments (sh)
 }
 
@@ -75,7 +78,7 @@ function parsePublish(spec: string): Options['publish'][number] {
 
 // Our options come first; the first argument that is not one of them starts the rest.
 function parseOptions(command: string, args: string[]): Options {
-  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, publish: [], network: 'host', rest: [] };
+  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, publish: [], network: 'host', user: undefined, rest: [] };
   let i = 0;
   const value = (a: string, name: string): string => {
     const v = a === name ? args[++i] : a.slice(name.length + 1);
@@ -131,6 +134,13 @@ function parseOptions(command: string, args: string[]): Options {
     }
     if (a === '--publish' || a.startsWith('--publish=')) {
       options.publish.push(parsePublish(value(a, '--publish')));
+      continue;
+    }
+    if (a === '--user' || a.startsWith('--user=')) {
+      const spec = value(a, '--user');
+      const m = /^(\d+)(?::(\d+))?$/.exec(spec);
+      if (!m || Number(m[1]) > 0xfffffffe || Number(m[2] ?? 0) > 0xfffffffe) fail(`--user ${spec}: expected UID or UID:GID (numbers)`);
+      options.user = { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
       continue;
     }
     if (a === '--network' || a.startsWith('--network=')) {
@@ -190,6 +200,14 @@ async function bootWith(o: Options): Promise<Wasmux> {
   return w;
 }
 
+// A process made ahead of its spawn when it needs ids other than root's (--user).
+function configuredPid(w: Wasmux, o: Options): number | undefined {
+  if (!o.user) return undefined;
+  const pid = w.allocatePid();
+  w.setIds(pid, o.user.uid, o.user.gid);
+  return pid;
+}
+
 async function run(args: string[]): Promise<number> {
   const o = parseOptions('run', args);
   const program = o.rest[0];
@@ -200,7 +218,7 @@ async function run(args: string[]): Promise<number> {
     : { PATH: '/bin:/usr/bin', HOME: '/home', TERM: process.env.TERM ?? 'xterm', LANG: process.env.LANG ?? 'C.UTF-8' };
   try {
     const argv = [o.argv0 ?? program, ...o.rest.slice(1)];
-    const handle = w.spawn(path.resolve(program), argv, { env, cwd: workingDirectory(o, '/') });
+    const handle = w.spawn(path.resolve(program), argv, { env, cwd: workingDirectory(o, '/'), pid: configuredPid(w, o) });
     forwardSignals(w, handle.pid);
     return exitCodeOf(await handle.wait());
   } catch (e) {
@@ -224,7 +242,7 @@ async function shell(args: string[]): Promise<number> {
     TERM: process.env.TERM ?? 'xterm',
     LANG: process.env.LANG ?? 'C.UTF-8',
   };
-  const handle = w.spawnGuest('/bin/sh', ['sh', ...o.rest], { env, cwd: workingDirectory(o, '/root') });
+  const handle = w.spawnGuest('/bin/sh', ['sh', ...o.rest], { env, cwd: workingDirectory(o, '/root'), pid: configuredPid(w, o) });
   forwardSignals(w, handle.pid);
   return exitCodeOf(await handle.wait());
 }

@@ -77,7 +77,7 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
     fs_stat: (mount: number, p: number, len: number, out: number): number =>
       guard('fs_stat', () => {
         const st = fs.lstatSync(hostPath(mount, p, len), { bigint: true });
-        const view = new DataView(kernel().buffer, out >>> 0, 48);
+        const view = new DataView(kernel().buffer, out >>> 0, 56);
         view.setUint32(0, Number(st.mode), true);
         view.setUint32(4, Number(st.nlink), true);
         view.setBigUint64(8, st.size, true);
@@ -85,6 +85,8 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
         view.setBigInt64(24, st.atimeNs, true);
         view.setBigInt64(32, st.mtimeNs, true);
         view.setBigInt64(40, st.ctimeNs, true);
+        view.setUint32(48, Number(st.uid), true);
+        view.setUint32(52, Number(st.gid), true);
         return 0;
       }),
     fs_open: (mount: number, p: number, len: number, flags: number, mode: number): number =>
@@ -154,6 +156,14 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
     fs_link: (mount: number, a: number, alen: number, b: number, blen: number): number =>
       guard('fs_link', () => {
         fs.linkSync(hostPath(mount, a, alen), hostPath(mount, b, blen));
+        return 0;
+      }),
+    // Only a host running as root can give a file away; otherwise its user owns all it
+    // makes, and the guest's chown changes nothing there (host_port.h host_chown).
+    fs_chown: (mount: number, p: number, len: number, uid: number, gid: number): number =>
+      guard('fs_chown', () => {
+        if (process.geteuid?.() !== 0) return 0;
+        fs.lchownSync(hostPath(mount, p, len), uid | 0, gid | 0); // 0xffffffff: -1, "keep it"
         return 0;
       }),
     fs_chmod: (mount: number, p: number, len: number, mode: number): number =>

@@ -44,6 +44,8 @@ public:
     md.atime_ns = st.atime_ns;
     md.mtime_ns = st.mtime_ns;
     md.ctime_ns = st.ctime_ns;
+    md.uid = st.uid;
+    md.gid = st.gid;
     m_last = md;
     m_seen = true;
     return md;
@@ -152,21 +154,25 @@ public:
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
-  Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32, u32) override {
+  // What the guest makes belongs to its creator, where the host can give it away.
+  Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32 uid, u32 gid) override {
     String child = child_path(name);
     i32 h = TRY(host().host_open(m_mount, child.view(), abi::o_creat | abi::o_excl | abi::o_rdwr, mode & 07777));
     host().host_close(h);
+    TRY(host().host_chown(m_mount, child.view(), uid, gid));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
-  Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32, u32) override {
+  Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32 uid, u32 gid) override {
     String child = child_path(name);
     TRY(host().host_mkdir(m_mount, child.view(), mode & 07777));
+    TRY(host().host_chown(m_mount, child.view(), uid, gid));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
-  ErrorOr symlink(std::string_view name, std::string_view target, u32, u32) override {
+  ErrorOr symlink(std::string_view name, std::string_view target, u32 uid, u32 gid) override {
     TRY(host().host_symlink(m_mount, target, child_path(name).view()));
+    TRY(host().host_chown(m_mount, child_path(name).view(), uid, gid));
     return {};
   }
 
@@ -214,7 +220,8 @@ public:
     TRY(host().host_chmod(m_mount, m_path.view(), mode & 07777));
     return {};
   }
-  ErrorOr chown(u32, u32) override { return {}; } // host ownership is the host user's
+  // Host ids are the guest's ids; a host not running as root keeps its own (host_chown).
+  ErrorOr chown(u32 uid, u32 gid) override { return host().host_chown(m_mount, m_path.view(), uid, gid); }
   // The host file system's own figures (its type too: `df -T` names it).
   ErrorOr statfs(abi::Statfs& out) override {
     HostStatfs h{};
