@@ -97,3 +97,26 @@ test('a host FIFO in a mount is refused at once (ENXIO), never a host open that 
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /No such device or address/);
 });
+
+// Host mounts show the host's owners; what a guest user creates there is that user's where
+// the host can give files away (as root), and the host user's otherwise.
+test('--user: a host mount checks and keeps owners', async () => {
+  const dir = path.join(tmp, 'owned');
+  fs.mkdirSync(dir);
+  const asRoot = process.getuid() === 0;
+  if (asRoot) fs.chownSync(dir, 4242, 4243);
+  const uid = asRoot ? 4242 : process.getuid();
+  const gid = asRoot ? 4243 : process.getgid();
+  const r = await run(['sh', '--mount', `${dir}:/d`, '--user', `${uid}:${gid}`, '-c',
+    'id -u; touch /d/made && mkdir /d/sub && stat -c "%u:%g" /d /d/made /d/sub; touch /etc/nope']);
+  assert.equal(r.stdout.toString(), `${uid}\n${uid}:${gid}\n${uid}:${gid}\n${uid}:${gid}\n`);
+  assert.equal(r.stderr, "touch: /etc/nope: Permission denied\n");
+  assert.equal(r.code, 1);
+  for (const name of ['made', 'sub']) {
+    const st = fs.statSync(path.join(dir, name));
+    assert.deepEqual([st.uid, st.gid], [uid, gid]);
+  }
+  const bad = await run(['sh', '--user', 'nobody', '-c', 'true']);
+  assert.equal(bad.stderr, 'wasmux: --user nobody: expected UID or UID:GID (numbers)\n');
+  assert.equal(bad.code, 2);
+});

@@ -3,7 +3,7 @@
 // and host.wasmux.internal with the host's address as the guest sees it. DNS messages as
 // RFC 1035 §4.1 lays them out; other question types are answered "not implemented".
 import dns from 'node:dns';
-import { HOST_GATEWAY, HOST_GATEWAY_NAME } from './net_addresses.js';
+import { expandIpv6, HOST_GATEWAY, HOST_GATEWAY_NAME } from './net_addresses.js';
 
 const TYPE_A = 1, TYPE_AAAA = 28, CLASS_IN = 1;
 const RCODE_OK = 0, RCODE_FORMAT = 1, RCODE_SERVFAIL = 2, RCODE_NXDOMAIN = 3, RCODE_NOTIMP = 4;
@@ -57,13 +57,7 @@ function response(query: Buffer, question: Question | undefined, rcode: number, 
 }
 
 function ipBytes(address: string): Uint8Array {
-  if (address.includes(':')) {
-    const [h, t] = address.includes('::') ? address.split('::') : [address, ''];
-    const parse = (s: string | undefined) => (s ? s.split(':').map((x) => parseInt(x, 16)) : []);
-    const head = parse(h), tail = parse(t);
-    const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-    return Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff]));
-  }
+  if (address.includes(':')) return Uint8Array.from(expandIpv6(address).flatMap((g) => [g >> 8, g & 0xff]));
   return Uint8Array.from(address.split('.').map(Number));
 }
 

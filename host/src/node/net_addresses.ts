@@ -53,7 +53,8 @@ export function fromNetAddress(hostIp: string, port: number): GuestAddress {
   return { ip, port };
 }
 
-function expandIpv6(text: string): number[] {
+// The eight 16-bit groups of an IPv6 address in text ("::" expanded).
+export function expandIpv6(text: string): number[] {
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const parse = (s: string | undefined) => (s ? s.split(':').filter((x) => x !== '').map((x) => parseInt(x, 16)) : []);
   const h = parse(head), t = parse(tail);

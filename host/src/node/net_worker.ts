@@ -253,7 +253,7 @@ function newStreamLink(handle: number): StreamLink {
 }
 
 function publish(hostPort: number, guestPort: number, hostAddress: string): Promise<void> {
-  const server = net.createServer({ pauseOnConnect: false }, (socket) => {
+  const server = net.createServer((socket) => {
     const from = fromNetAddress(socket.remoteAddress ?? '127.0.0.1', socket.remotePort ?? 0);
     const handle = inbound(guestPort, from);
     if (handle < 0) {
@@ -331,7 +331,7 @@ parentPort!.on('message', (m: NetRequest) => {
 // Whether data holds a whole HTTP/1.1 response: its head, and a body of Content-Length
 // bytes or a chunked body up to its last chunk (RFC 9112 §6.3). Without either the body
 // runs to the end of the connection.
-export function httpMessageComplete(data: Buffer): boolean {
+function httpMessageComplete(data: Buffer): boolean {
   const headEnd = data.indexOf('\r\n\r\n');
   if (headEnd < 0) return false;
   const head = data.subarray(0, headEnd).toString('latin1').toLowerCase();

@@ -109,6 +109,13 @@ export class HostNetwork {
       this.waiting.set(0, () => resolve());
       worker.once('error', reject);
     });
+    // A failure of the service ends host networking, not the run: one line says so, and
+    // requests still waiting get it as their answer.
+    worker.on('error', (e) => {
+      process.stderr.write(`wasmux: the network service failed: ${e.message}\n`);
+      for (const [id, done] of this.waiting) if (id !== 0) done({ id, ok: false, error: `the network service failed: ${e.message}` });
+      this.waiting.clear();
+    });
     worker.on('message', (m: NetReply) => {
       const done = this.waiting.get(m.id);
       this.waiting.delete(m.id);
