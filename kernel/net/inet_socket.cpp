@@ -208,6 +208,11 @@ public:
     if (!tcp()) return Errno::eopnotsupp;
     if (m_connected || m_peer_socket) return Errno::einval;
     if (!m_bound) TRY(bind_to(any()));
+    // inet_csk_listen_start takes the port again: SO_REUSEADDR let two sockets bind it,
+    // but only one may listen there (unless both asked SO_REUSEPORT).
+    bool taken = false;
+    all().for_each([&](InetSocket& o) { taken |= o.m_listening && conflicts(o, m_local); });
+    if (taken) return Errno::eaddrinuse;
     m_listening = true;
     m_backlog = backlog < 0 ? 0 : min<i32>(backlog, static_cast<i32>(abi::somaxconn));
     m_queue.readers().notify(abi::pollin);
@@ -649,7 +654,8 @@ private:
     }
     if (m_peer_socket) {
       InetSocket* peer = m_peer_socket;
-      if (!m_queue.empty()) peer->m_error = static_cast<i32>(Errno::econnreset);
+      // A reset: data left unread here (tcp_close), or SO_LINGER with no time.
+      if (!m_queue.empty() || abortive_close()) peer->m_error = static_cast<i32>(Errno::econnreset);
       peer->m_peer_socket = nullptr;
       peer->m_queue.end();
       peer->m_queue.writers().notify(all_events);

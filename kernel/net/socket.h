@@ -136,6 +136,8 @@ public:
   bool reuse_addr() const { return m_reuseaddr; }
   bool reuse_port() const { return m_reuseport; }
   usize send_buffer() const { return m_sndbuf; }
+  // SO_LINGER on with a zero time: close resets the connection (socket(7)).
+  bool abortive_close() const { return m_linger.l_onoff && m_linger.l_linger == 0; }
   ReceiveQueue& receive_queue() { return m_queue; }
 
 protected:

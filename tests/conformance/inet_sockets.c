@@ -101,6 +101,16 @@ static void tcp(void)
     usleep(10000);
     CHECK_ERRNO(recv(c, buf, sizeof buf, 0), ECONNRESET, "closed with data unread: ECONNRESET");
     close(c);
+    /* SO_LINGER on with no time: close resets too (socket(7)). */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_OK(connect(c, (struct sockaddr *)&addr, sizeof addr), "connect for a reset");
+    s = accept(l, NULL, NULL);
+    struct linger lg = {1, 0};
+    CHECK_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), "SO_LINGER {1, 0}");
+    close(s);
+    usleep(10000);
+    CHECK_ERRNO(recv(c, buf, sizeof buf, 0), ECONNRESET, "closed with SO_LINGER 0: ECONNRESET");
+    close(c);
 
     /* Refused: blocking at once, non-blocking through SO_ERROR. */
     close(l);
@@ -227,6 +237,20 @@ static void options_and_errors(void)
     CHECK_EQ(v, 1, "reads back");
     CHECK_ERRNO(socket(AF_INET, SOCK_SEQPACKET, 0), ESOCKTNOSUPPORT, "AF_INET SOCK_SEQPACKET: ESOCKTNOSUPPORT");
     CHECK_ERRNO(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP), EPROTONOSUPPORT, "TCP type with UDP protocol: EPROTONOSUPPORT");
+    /* SO_REUSEADDR lets two sockets bind one port; only one may listen there. */
+    int ra = socket(AF_INET, SOCK_STREAM, 0), rb = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    setsockopt(ra, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(rb, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in any = loopback(0);
+    any.sin_addr.s_addr = htonl(INADDR_ANY);
+    CHECK_OK(bind(ra, (struct sockaddr *)&any, sizeof any), "SO_REUSEADDR: bind one");
+    len = sizeof any;
+    getsockname(ra, (struct sockaddr *)&any, &len);
+    CHECK_OK(bind(rb, (struct sockaddr *)&any, sizeof any), "and a second to the same port");
+    CHECK_OK(listen(ra, 1), "the first listens");
+    CHECK_ERRNO(listen(rb, 1), EADDRINUSE, "the second may not: EADDRINUSE");
+    close(ra);
+    close(rb);
     int lu = socket(AF_INET, SOCK_STREAM, 0);
     CHECK_OK(listen(lu, 1), "listen without bind");
     len = sizeof name;
