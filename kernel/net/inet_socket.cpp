@@ -443,6 +443,9 @@ public:
       }
     } else if (level == abi::ipproto_ipv6 && family() == abi::af_inet6 && name == abi::ipv6_v6only) {
       value = m_v6only;
+    } else if (auto ip = ip_option(level, name); ip.known) {
+      if (!ip.value || ip.is_membership) return Errno::enoprotoopt;
+      value = ip.is_interface ? 0 : *ip.value; // the interface: INADDR_ANY / index 0
     } else {
       return Socket::get_option(level, name, v);
     }
@@ -451,6 +454,23 @@ public:
   }
 
   ErrorOr set_option(i32 level, i32 name, const u8* v, usize len) override {
+    if (auto ip = ip_option(level, name); ip.known) {
+      if (!ip.value) return Errno::enoprotoopt;
+      if (ip.multicast && tcp()) return Errno::einval; // do_ip_setsockopt: not on streams
+      // The multicast TTL and loop take an int or one byte (do_ip_setsockopt).
+      i32 value;
+      if (len >= sizeof(i32)) __builtin_memcpy(&value, v, sizeof value);
+      else if (len >= 1 && ip.multicast) value = v[0];
+      else return Errno::einval;
+      if (ip.is_interface || ip.is_membership) {
+        if (ip.is_membership) return Errno::enodev; // no interface carries multicast here
+        return {};                                  // the one interface there is
+      }
+      if (value == -1) value = ip.reset; // -1: the default again (ip(7), ipv6(7))
+      if (value < ip.min || value > ip.max) return Errno::einval;
+      *ip.value = value;
+      return {};
+    }
     if (level == abi::ipproto_tcp || level == abi::ipproto_ipv6) {
       if (len < sizeof(i32)) return Errno::einval;
       i32 value;
@@ -480,6 +500,35 @@ public:
   }
 
   void on_last_close(FileDescription&) override { release(); }
+
+  // The IP-level options kept (ip(7), ipv6(7)): TTL/hops, TOS, multicast TTL and loop.
+  // Multicast interfaces are accepted (there is one); group membership is ENODEV.
+  struct IpOption {
+    bool known{false};
+    i32* value{nullptr}; // null: no such option for this family (ENOPROTOOPT)
+    i32 min{0}, max{255}, reset{0};
+    bool multicast{false}, is_interface{false}, is_membership{false};
+  };
+  IpOption ip_option(i32 level, i32 name) {
+    IpOption o;
+    bool v4 = level == abi::ipproto_ip, v6 = level == abi::ipproto_ipv6 && family() == abi::af_inet6;
+    if (!v4 && !v6) return o;
+    o.known = true;
+    if (v4 && name == abi::ip_ttl) o.value = &m_ttl, o.min = 1, o.reset = 64;
+    else if (v4 && name == abi::ip_tos) o.value = &m_tos;
+    else if (v4 && name == abi::ip_multicast_ttl) o.value = &m_multicast_ttl, o.reset = 1, o.multicast = true;
+    else if (v4 && name == abi::ip_multicast_loop) o.value = &m_multicast_loop, o.max = 1, o.reset = 1, o.multicast = true;
+    else if (v6 && name == abi::ipv6_unicast_hops) o.value = &m_ttl, o.min = 1, o.reset = 64;
+    else if (v6 && name == abi::ipv6_multicast_hops) o.value = &m_multicast_ttl, o.reset = 1, o.multicast = true;
+    else if (v6 && name == abi::ipv6_multicast_loop) o.value = &m_multicast_loop, o.max = 1, o.reset = 1, o.multicast = true;
+    else if ((v4 && name == abi::ip_multicast_if) || (v6 && name == abi::ipv6_multicast_if))
+      o.value = &m_multicast_ttl, o.is_interface = o.multicast = true;
+    else if ((v4 && (name == abi::ip_add_membership || name == abi::ip_drop_membership)) ||
+             (v6 && (name == abi::ipv6_add_membership || name == abi::ipv6_drop_membership)))
+      o.value = &m_multicast_ttl, o.is_membership = o.multicast = true;
+    else if (v6 && name == abi::ipv6_v6only) o.known = false; // handled with the TCP options
+    return o;
+  }
 
   // ---- the host's side of a link (net/host_net.h) ----
 
@@ -674,6 +723,7 @@ private:
   bool m_listening{false}, m_released{false}, m_shut_rd{false}, m_shut_wr{false};
   bool m_v6only{false}, m_nodelay{false};
   bool m_host_connecting{false}, m_host_broken{false};
+  i32 m_ttl{64}, m_tos{0}, m_multicast_ttl{1}, m_multicast_loop{1};
   RefPtr<HostLink> m_link; // to the host's network (net/host_net.h)
   i32 m_keepidle{7200}, m_keepintvl{75}, m_keepcnt{9};
   i32 m_backlog{0};
