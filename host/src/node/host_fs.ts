@@ -181,7 +181,10 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
         const omit = -(1n << 63n);
         const a = atime === omit ? st.atimeNs : atime;
         const m = mtime === omit ? st.mtimeNs : mtime;
-        fs.lutimesSync(target, Number(a) / 1e9, Number(m) / 1e9);
+        // Whole seconds and the fraction apart: Number(ns) / 1e9 rounds a present-day time
+        // to about 256 ns before the division (a double holds 53 bits).
+        const seconds = (ns: bigint) => Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
+        fs.lutimesSync(target, seconds(a), seconds(m));
         return 0;
       }),
     // kernel/host/host_port.h HostStatfs: seven u64 words.
