@@ -120,3 +120,14 @@ test('--user: a host mount checks and keeps owners', async () => {
   assert.equal(bad.stderr, 'wasmux: --user nobody: expected UID or UID:GID (numbers)\n');
   assert.equal(bad.code, 2);
 });
+
+// An open host file is one description whoever uses it: a forked child writing through an
+// inherited descriptor (its own worker, its own kernel instance) and the parent after it.
+test('a host file descriptor inherited across fork keeps working', async () => {
+  const dir = path.join(tmp, 'inherited');
+  fs.mkdirSync(dir);
+  const r = await run(['sh', '--mount', `${dir}:/d`, '-c', 'exec 3>/d/out; (echo child >&3); echo parent >&3; cat /d/out']);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout.toString(), 'child\nparent\n');
+  assert.equal(fs.readFileSync(path.join(dir, 'out'), 'utf8'), 'child\nparent\n');
+});

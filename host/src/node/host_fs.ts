@@ -37,8 +37,6 @@ function direntType(e: EntryKind): number {
 }
 
 export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Record<string, (...args: never[]) => unknown> {
-  const handles = new Map<number, number>();
-  let nextHandle = 1;
 
   // Guest names are bytes, not necessarily UTF-8: the host path is built as a Buffer so that
   // a name like "uni\x81code" reaches the host file system unchanged.
@@ -97,28 +95,30 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
         if (flags & O_CREAT) f |= c.O_CREAT;
         if (flags & O_EXCL) f |= c.O_EXCL;
         if (flags & O_TRUNC) f |= c.O_TRUNC;
-        const fd = fs.openSync(hostPath(mount, p, len), f, mode);
-        const h = nextHandle++;
-        handles.set(h, fd);
-        return h;
+        // The handle is the host descriptor itself: an open file's handle is used by every
+        // kernel instance (a forked child's worker, another thread's), and a descriptor is
+        // the Node process's, whichever thread opened it.
+        return fs.openSync(hostPath(mount, p, len), f, mode);
       }),
     fs_close: (h: number): void => {
-      const fd = handles.get(h);
-      handles.delete(h);
-      if (fd !== undefined) fs.closeSync(fd);
+      try {
+        fs.closeSync(h);
+      } catch {
+        // already gone: nothing to release
+      }
     },
     fs_pread: (h: number, dst: number, len: number, offset: bigint): bigint =>
-      BigInt(guard('fs_pread', () => fs.readSync(handles.get(h) ?? -1, kernel(), dst >>> 0, len >>> 0, offset))),
+      BigInt(guard('fs_pread', () => fs.readSync(h, kernel(), dst >>> 0, len >>> 0, offset))),
     fs_pwrite: (h: number, src: number, len: number, offset: bigint): bigint =>
-      BigInt(guard('fs_pwrite', () => fs.writeSync(handles.get(h) ?? -1, kernel(), src >>> 0, len >>> 0, Number(offset)))),
+      BigInt(guard('fs_pwrite', () => fs.writeSync(h, kernel(), src >>> 0, len >>> 0, Number(offset)))),
     fs_ftruncate: (h: number, length: bigint): number =>
       guard('fs_ftruncate', () => {
-        fs.ftruncateSync(handles.get(h) ?? -1, Number(length));
+        fs.ftruncateSync(h, Number(length));
         return 0;
       }),
     fs_fsync: (h: number): number =>
       guard('fs_fsync', () => {
-        fs.fsyncSync(handles.get(h) ?? -1);
+        fs.fsyncSync(h);
         return 0;
       }),
     fs_readdir: (mount: number, p: number, len: number, out: number, cap: number): number =>
