@@ -46,6 +46,7 @@ Environment:
   WASMUX_TRACE=1             print every system call (strace style) on stderr
   WASMUX_TRACE=time          the same, each line with the seconds since boot
   WASMUX_TRACE=enosys        report each unimplemented system call once
+  WASMUX_NETWORK=none        the same as --network=none (for runs a build system starts)
 Signals: SIGHUP, SIGINT, SIGQUIT and SIGTERM go on to the program's process group;
 SIGUSR2 prints the kernel's processes and threads on stderr.
 `;
@@ -78,7 +79,7 @@ function parsePublish(spec: string): Options['publish'][number] {
 
 // Our options come first; the first argument that is not one of them starts the rest.
 function parseOptions(command: string, args: string[]): Options {
-  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, publish: [], network: 'host', user: undefined, rest: [] };
+  const options: Options = { mounts: [], cwd: undefined, hostEnv: false, argv0: undefined, rootfs: undefined, publish: [], network: process.env.WASMUX_NETWORK === 'none' ? 'none' : 'host', user: undefined, rest: [] };
   let i = 0;
   const value = (a: string, name: string): string => {
     const v = a === name ? args[++i] : a.slice(name.length + 1);
