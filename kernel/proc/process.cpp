@@ -172,6 +172,7 @@ Result<RefPtr<Process>> ProcessTable::create_child(Process& parent) {
   child->m_fds = parent.m_fds.clone();
   child->m_cwd = parent.m_cwd;
   child->m_exe = parent.m_exe;
+  child->m_nice = parent.m_nice;
   child->m_umask = parent.m_umask;
   child->m_creds = parent.m_creds;
   for (u32 i = 0; i < Process::rlimit_count; ++i)

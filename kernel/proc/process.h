@@ -51,6 +51,9 @@ public:
   // The program file this process runs (/proc/PID/exe): set by exec and spawn, inherited
   // by fork; null for a program the host gave as bytes.
   Custody* exe() { return m_exe.ptr(); }
+  // The nice value (-20..19; setpriority(2)), inherited by fork.
+  i32 nice() const { return m_nice; }
+  void set_nice(i32 n) { m_nice = n; }
   void set_exe(RefPtr<Custody> c) { m_exe = std::move(c); }
   u32 umask() const { return m_umask; }
   void set_umask(u32 m) { m_umask = m & 0777; }
@@ -154,6 +157,7 @@ private:
   FdTable m_fds;
   RefPtr<Custody> m_cwd;
   RefPtr<Custody> m_exe;
+  i32 m_nice{0};
   u32 m_umask{022};
   Credentials m_creds;
   Rlimit m_rlimits[rlimit_count];

@@ -141,3 +141,64 @@ SyscallResult sys_sched_rr_get_interval(const SyscallArgs& a) {
 }
 
 } // namespace wasmux
+
+namespace wasmux {
+
+namespace {
+
+// The processes setpriority/getpriority name (kernel/sys.c): a process (0: the caller), a
+// process group (0: the caller's) or a user's processes (0: the caller's real uid).
+template <typename F>
+ErrorOr for_each_target(i32 which, i32 who, F f) {
+  Process& self = current_process();
+  bool found = false;
+  if (which < abi::prio_process || which > abi::prio_user) return Errno::einval;
+  if (who < 0) return Errno::esrch;
+  if (which == abi::prio_process) {
+    Process* p = who == 0 ? &self : ProcessTable::the().find(who);
+    if (p && !p->has_exited()) f(*p), found = true;
+  } else if (which == abi::prio_pgrp) {
+    i32 pgid = who == 0 ? self.pgid() : who;
+    ProcessTable::the().for_each([&](Process& p) {
+      if (p.pgid() == pgid && !p.has_exited()) f(p), found = true;
+    });
+  } else {
+    u32 uid = who == 0 ? self.credentials().uid : static_cast<u32>(who);
+    ProcessTable::the().for_each([&](Process& p) {
+      if (p.credentials().uid == uid && !p.has_exited()) f(p), found = true;
+    });
+  }
+  return found ? ErrorOr{} : ErrorOr{Errno::esrch};
+}
+
+} // namespace
+
+// setpriority(2): nice is clamped to -20..19; another user's process needs root (EPERM),
+// and lowering a nice value needs root too (EACCES; RLIMIT_NICE is 0).
+SyscallResult sys_setpriority(const SyscallArgs& a) {
+  i32 nice = min(max(a.i32_(2), -20), 19);
+  const Credentials& c = current_process().credentials();
+  Errno refused{};
+  bool failed = false;
+  TRY(for_each_target(a.i32_(0), a.i32_(1), [&](Process& p) {
+    if (c.euid != 0 && c.euid != p.credentials().uid && c.euid != p.credentials().euid) {
+      refused = Errno::eperm, failed = true;
+    } else if (nice < p.nice() && c.euid != 0) {
+      refused = Errno::eacces, failed = true;
+    } else {
+      p.set_nice(nice);
+    }
+  }));
+  if (failed) return refused;
+  return 0;
+}
+
+// getpriority(2): the raw system call answers 20 - nice of the highest-priority target (so
+// never negative); the C library turns it back into the nice value.
+SyscallResult sys_getpriority(const SyscallArgs& a) {
+  i32 best = 19;
+  TRY(for_each_target(a.i32_(0), a.i32_(1), [&](Process& p) { best = min(best, p.nice()); }));
+  return 20 - best;
+}
+
+} // namespace wasmux

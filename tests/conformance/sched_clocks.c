@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -180,6 +181,31 @@ int main(void)
     timer_t tid;
     struct sigevent ev = {.sigev_notify = SIGEV_NONE};
     CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &tid), "timer_create(SIGEV_NONE)");
+
+    /* ---- nice values (setpriority(2)), from wherever this run started ---- */
+    errno = 0;
+    int base = getpriority(PRIO_PROCESS, 0);
+    CHECK(errno == 0 && base >= -20 && base <= 19, "getpriority of this process");
+    int up = base < 15 ? base + 4 : base;
+    CHECK_OK(setpriority(PRIO_PROCESS, 0, up), "setpriority: a higher nice value");
+    CHECK_EQ(getpriority(PRIO_PROCESS, getpid()), up, "reads back by pid");
+    pid_t nicer = fork();
+    if (nicer == 0) {
+        int inherited = getpriority(PRIO_PROCESS, 0) == up;
+        setpriority(PRIO_PROCESS, 0, 100);                   /* clamped to 19 */
+        int clamped = getpriority(PRIO_PROCESS, 0) == 19;
+        if (setuid(65534) != 0) _exit(9);
+        int refused = setpriority(PRIO_PROCESS, 0, 10) == -1 && errno == EACCES; /* lower: root's */
+        int other = setpriority(PRIO_PROCESS, getppid(), 19) == -1 && errno == EPERM;
+        _exit(inherited + 2 * clamped + 4 * refused + 8 * other);
+    }
+    int nstatus = 0;
+    waitpid(nicer, &nstatus, 0);
+    CHECK(WIFEXITED(nstatus) && WEXITSTATUS(nstatus) == 15,
+          "a child inherits it, 100 is clamped to 19, a user may not lower it (EACCES) or touch another's (EPERM)");
+    CHECK_OK(setpriority(PRIO_PROCESS, 0, base), "root lowers it back");
+    CHECK_ERRNO(getpriority(3, 0), EINVAL, "getpriority with an unknown which -> EINVAL");
+    CHECK_ERRNO(getpriority(PRIO_PROCESS, 999999), ESRCH, "getpriority of no such process -> ESRCH");
 
     return check_finish();
 }
