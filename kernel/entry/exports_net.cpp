@@ -26,6 +26,17 @@ NetAddress get_address(const unsigned char* in) {
   return a;
 }
 
+// Under the lock, f(owner) for the socket behind link `handle`: -EBADF for an unknown
+// link, `gone` when its socket went (the service's news is then dropped).
+template <typename F>
+int tell_socket(unsigned handle, int gone, F f) {
+  LockGuard lock;
+  RefPtr<HostLink> link = HostNet::the().find(handle);
+  if (!link) return error_of(Errno::ebadf);
+  if (!link->owner()) return gone;
+  return f(*link->owner());
+}
+
 } // namespace
 
 // The word the service waits on (Atomics.waitAsync): it changes whenever there is work.
@@ -66,49 +77,41 @@ EXPORT(wasmux_net_take) int wasmux_net_take(unsigned handle, unsigned char* buf,
 }
 
 EXPORT(wasmux_net_connected) int wasmux_net_connected(unsigned handle) {
-  LockGuard lock;
-  RefPtr<HostLink> link = HostNet::the().find(handle);
-  if (!link) return error_of(Errno::ebadf);
-  if (link->owner()) link->owner()->host_connected();
-  return 0;
+  return tell_socket(handle, 0, [](HostLinkOwner& s) {
+    s.host_connected();
+    return 0;
+  });
 }
 
 // The connection could not be made, or broke: err is the errno Linux would give.
 EXPORT(wasmux_net_failed) int wasmux_net_failed(unsigned handle, int err) {
-  LockGuard lock;
-  RefPtr<HostLink> link = HostNet::the().find(handle);
-  if (!link) return error_of(Errno::ebadf);
   if (err <= 0 || err > 4095) err = static_cast<int>(Errno::econnreset);
-  if (link->owner()) link->owner()->host_failed(static_cast<Errno>(err));
-  return 0;
+  return tell_socket(handle, 0, [err](HostLinkOwner& s) {
+    s.host_failed(static_cast<Errno>(err));
+    return 0;
+  });
 }
 
 // Stream bytes from the host: how many the socket took (the rest is asked for again
 // with want_input once there is room). A link whose socket went takes everything.
 EXPORT(wasmux_net_input) int wasmux_net_input(unsigned handle, const unsigned char* data, unsigned len) {
-  LockGuard lock;
-  RefPtr<HostLink> link = HostNet::the().find(handle);
-  if (!link) return error_of(Errno::ebadf);
-  if (!link->owner()) return static_cast<int>(len);
-  return static_cast<int>(link->owner()->host_input(data, len));
+  return tell_socket(handle, static_cast<int>(len), [&](HostLinkOwner& s) { return static_cast<int>(s.host_input(data, len)); });
 }
 
 // A datagram from the host to a datagram link, from the 20-byte address at `from`.
 EXPORT(wasmux_net_datagram) int wasmux_net_datagram(unsigned handle, const unsigned char* from, const unsigned char* data, unsigned len) {
-  LockGuard lock;
-  RefPtr<HostLink> link = HostNet::the().find(handle);
-  if (!link) return error_of(Errno::ebadf);
-  if (link->owner()) link->owner()->host_datagram(get_address(from), data, len);
-  return 0;
+  return tell_socket(handle, 0, [&](HostLinkOwner& s) {
+    s.host_datagram(get_address(from), data, len);
+    return 0;
+  });
 }
 
 // The host's side of a stream will send nothing more.
 EXPORT(wasmux_net_end) int wasmux_net_end(unsigned handle) {
-  LockGuard lock;
-  RefPtr<HostLink> link = HostNet::the().find(handle);
-  if (!link) return error_of(Errno::ebadf);
-  if (link->owner()) link->owner()->host_end();
-  return 0;
+  return tell_socket(handle, 0, [](HostLinkOwner& s) {
+    s.host_end();
+    return 0;
+  });
 }
 
 // The service is done with a link whose socket went (after want_close).

@@ -166,13 +166,21 @@ Result<usize> Socket::read(FileDescription&, const IoBuffer& buf, i64) {
   return receive(buf, 0, r);
 }
 
+namespace {
+// Sleeps once registered on what will wake the caller: SO_SNDTIMEO/SO_RCVTIMEO running
+// out is EAGAIN (socket(7)).
+ErrorOr sleep_until(i64 deadline) {
+  auto r = current().block(deadline);
+  if (r.is_error() && r.error() == Errno::etimedout) return Errno::eagain;
+  return r;
+}
+} // namespace
+
 ErrorOr Socket::wait(FileDescription& d, u32 events, i64 deadline) {
   ThreadPollTable table(current());
   table.set_key(events | abi::pollhup | abi::pollerr);
   if (d.file().poll(events, &table)) return {};
-  auto r = current().block(deadline);
-  if (r.is_error() && r.error() == Errno::etimedout) return Errno::eagain;
-  return r;
+  return sleep_until(deadline);
 }
 
 ErrorOr Socket::wait_to_send(FileDescription& d, const SockAddr* to, i64 deadline) {
@@ -180,9 +188,7 @@ ErrorOr Socket::wait_to_send(FileDescription& d, const SockAddr* to, i64 deadlin
   if (!space) return wait(d, abi::pollout, deadline);
   ThreadWaiter w(current());
   space->add(w);
-  auto r = current().block(deadline);
-  if (r.is_error() && r.error() == Errno::etimedout) return Errno::eagain;
-  return r;
+  return sleep_until(deadline);
 }
 
 i64 Socket::send_deadline() const { return m_sndtimeo ? host().monotonic_ns() + m_sndtimeo : -1; }

@@ -66,7 +66,6 @@ ErrorOr address_out(const SockAddr& a, UserAddr addr, UserAddr len_ptr) {
   return {};
 }
 
-
 // What a send gathers from the caller: its bytes and its ancillary data.
 struct Outgoing {
   Vector<u8> data;

@@ -60,8 +60,9 @@ public:
     // it. ENXIO is open(2)'s errno for a socket file and for a device with no driver.
     // TODO(issue 10): a FIFO opens the kernel's own pipe, as a FIFO on NFS opens a local
     // one (fs/fifo.c knows no file system).
-    if (!metadata().is_dir() && !metadata().is_symlink() && !metadata().is_regular()) return Errno::enxio;
-    if (metadata().is_dir() || metadata().is_symlink()) return Inode::open(flags);
+    InodeMetadata md = metadata(); // one host stat
+    if (md.is_dir() || md.is_symlink()) return Inode::open(flags);
+    if (!md.is_regular()) return Errno::enxio;
     Result<i32> h = 0;
     {
       Unlocked unlocked;
@@ -95,43 +96,28 @@ public:
     u8* direct = buf.is_user() ? nullptr : const_cast<u8*>(buf.kernel_ptr());
     Vector<u8> bounce;
     if (!direct) bounce.resize_for_overwrite(min<usize>(buf.size(), 1 << 20));
-    Unlocked unlocked;
+    Unlocked unlocked; // (ends before `bounce` goes: the lock is back when it is freed)
     usize done = 0;
-    Errno failure{};
-    bool failed = false;
+    // A failure after some bytes moved is the short count (read(2), write(2)).
+    auto stop = [&](Errno e) { return done ? Result<usize>(done) : Result<usize>(e); };
     while (done < buf.size()) {
       usize n = direct ? buf.size() - done : min(buf.size() - done, bounce.size());
       u8* at = direct ? direct + done : bounce.data();
       Result<usize> r = usize{0};
       if (write) {
-        auto c = direct ? ErrorOr{} : buf.read_into(at, done, n);
-        if (c.is_error()) {
-          failure = c.error();
-          failed = true;
-          break;
-        }
+        if (!direct)
+          if (auto c = buf.read_into(at, done, n); c.is_error()) return stop(c.error());
         r = host().host_pwrite(h, at, n, offset + static_cast<i64>(done));
       } else {
         r = host().host_pread(h, at, n, offset + static_cast<i64>(done));
-        if (!direct && !r.is_error() && r.value() > 0) {
-          auto c = buf.write_from(done, at, r.value());
-          if (c.is_error()) {
-            failure = c.error();
-            failed = true;
-            break;
-          }
-        }
+        if (!direct && !r.is_error() && r.value() > 0)
+          if (auto c = buf.write_from(done, at, r.value()); c.is_error()) return stop(c.error());
       }
-      if (r.is_error()) {
-        failure = r.error();
-        failed = true;
-        break;
-      }
+      if (r.is_error()) return stop(r.error());
       if (r.value() == 0) break;
       done += r.value();
       if (r.value() < n) break;
     }
-    if (failed && done == 0) return failure;
     return done;
   }
 

@@ -232,44 +232,32 @@ private:
   i32 m_fd;
 };
 
-class CwdLink final : public ProcInode {
+// /proc/PID/cwd and /proc/PID/exe: links to a directory or file of the process (its
+// working directory; the program it runs). Following one opens that very file, so a
+// program can run itself again (libuv's uv_exepath, busybox's applets) though renamed.
+class ProcessFileLink final : public ProcInode {
 public:
-  explicit CwdLink(i32 pid) : ProcInode(abi::s_iflnk | 0777, proc_ino(pid, cwd_link)), m_pid(pid) {}
+  ProcessFileLink(i32 pid, Kind kind) : ProcInode(abi::s_iflnk | 0777, proc_ino(pid, kind)), m_pid(pid), m_kind(kind) {}
   bool is_magic_link() const override { return true; }
   Result<String> readlink() override {
-    Process* p = process_of(m_pid);
-    if (!p) return Errno::enoent;
-    return p->cwd().absolute_path();
+    Custody* c = target();
+    if (!c) return Errno::enoent;
+    return c->absolute_path();
   }
   Result<RefPtr<Custody>> follow_magic_link(RefPtr<Custody>) override {
-    Process* p = process_of(m_pid);
-    if (!p) return Errno::enoent;
-    return RefPtr<Custody>(&p->cwd());
+    Custody* c = target();
+    if (!c) return Errno::enoent;
+    return RefPtr<Custody>(c);
   }
 
 private:
-  i32 m_pid;
-};
-
-// /proc/PID/exe: the program the process runs; opening it opens that file, so a program
-// can run itself again (libuv's uv_exepath, busybox's applets) though it was renamed.
-class ExeLink final : public ProcInode {
-public:
-  explicit ExeLink(i32 pid) : ProcInode(abi::s_iflnk | 0777, proc_ino(pid, exe_link)), m_pid(pid) {}
-  bool is_magic_link() const override { return true; }
-  Result<String> readlink() override {
+  Custody* target() {
     Process* p = process_of(m_pid);
-    if (!p || !p->exe()) return Errno::enoent;
-    return p->exe()->absolute_path();
+    if (!p) return nullptr;
+    return m_kind == cwd_link ? &p->cwd() : p->exe();
   }
-  Result<RefPtr<Custody>> follow_magic_link(RefPtr<Custody>) override {
-    Process* p = process_of(m_pid);
-    if (!p || !p->exe()) return Errno::enoent;
-    return RefPtr<Custody>(p->exe());
-  }
-
-private:
   i32 m_pid;
+  Kind m_kind;
 };
 
 class FdDir final : public ProcInode {
@@ -391,8 +379,8 @@ Result<RefPtr<Inode>> PidDir::lookup(std::string_view name) {
     if (name != e.name) continue;
     switch (e.kind) {
     case fd_dir: return RefPtr<Inode>(make_ref<FdDir>(m_pid));
-    case cwd_link: return RefPtr<Inode>(make_ref<CwdLink>(m_pid));
-    case exe_link: return RefPtr<Inode>(make_ref<ExeLink>(m_pid));
+    case cwd_link:
+    case exe_link: return RefPtr<Inode>(make_ref<ProcessFileLink>(m_pid, e.kind));
     case task_dir: return RefPtr<Inode>(make_ref<TaskDir>(m_pid));
     default: return RefPtr<Inode>(make_ref<GeneratedFile>(m_pid, e.kind, m_tid));
     }
