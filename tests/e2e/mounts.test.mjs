@@ -131,3 +131,37 @@ test('a host file descriptor inherited across fork keeps working', async () => {
   assert.equal(r.stdout.toString(), 'child\nparent\n');
   assert.equal(fs.readFileSync(path.join(dir, 'out'), 'utf8'), 'child\nparent\n');
 });
+
+// Times set on a host file keep their nanoseconds (the host call once took ns / 1e9 as one
+// double, about 256 ns off at present-day times): touch -r copies a reference's exactly.
+test('touch -r on a host mount copies the nanoseconds', async () => {
+  const dir = path.join(tmp, 'times');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'ref'), '');
+  fs.writeFileSync(path.join(dir, 'f'), '');
+  fs.utimesSync(path.join(dir, 'ref'), 1291404900.25, 1291404900.25);
+  const r = await run(['sh', '--mount', `${dir}:/d`, '-c', 'touch -r /d/ref /d/f']);
+  assert.equal(r.stderr, '');
+  const ref = fs.statSync(path.join(dir, 'ref'), { bigint: true });
+  const f = fs.statSync(path.join(dir, 'f'), { bigint: true });
+  assert.equal(f.mtimeNs, ref.mtimeNs);
+  assert.equal(f.atimeNs, ref.atimeNs);
+});
+
+// An open host file keeps its host descriptor: replaced on the host by a rename, it still
+// reads what was opened, as a Linux descriptor does. The guest says when it holds the file
+// and waits (bounded) for the host to replace it.
+test('a held host file reads what was opened after the host replaces it', async () => {
+  const dir = path.join(tmp, 'held');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'f'), 'opened\n');
+  const guest = run(['sh', '--mount', `${dir}:/d`, '-c',
+    'exec 3</d/f; touch /d/ready; n=0; while [ ! -e /d/go ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n+1)); done; cat <&3; cat /d/f']);
+  for (let i = 0; i < 400 && !fs.existsSync(path.join(dir, 'ready')); i++) await new Promise((r) => setTimeout(r, 25));
+  fs.writeFileSync(path.join(dir, 'new'), 'replaced\n');
+  fs.renameSync(path.join(dir, 'new'), path.join(dir, 'f'));
+  fs.writeFileSync(path.join(dir, 'go'), '');
+  const r = await guest;
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout.toString(), 'opened\nreplaced\n');
+});
