@@ -77,6 +77,9 @@ export const constants = {
     F_SETLKW: 7, F_SETOWN: 8, F_GETOWN: 9, F_DUPFD_CLOEXEC: 1030, F_SETPIPE_SZ: 1031,
     F_GETPIPE_SZ: 1032, FD_CLOEXEC: 1, F_OFD_GETLK: 36, F_OFD_SETLK: 37, F_OFD_SETLKW: 38,
     F_RDLCK: 0, F_WRLCK: 1, F_UNLCK: 2, LOCK_SH: 1, LOCK_EX: 2, LOCK_NB: 4, LOCK_UN: 8,
+    // Signal-driven I/O (fcntl(2) "Managing signals"): the signal, the owner and its kind.
+    F_SETSIG: 10, F_GETSIG: 11, F_SETOWN_EX: 15, F_GETOWN_EX: 16,
+    F_OWNER_TID: 0, F_OWNER_PID: 1, F_OWNER_PGRP: 2,
   },
   mode: {
     S_IFMT: 0o170000, S_IFSOCK: 0o140000, S_IFLNK: 0o120000, S_IFREG: 0o100000,
@@ -89,7 +92,7 @@ export const constants = {
   poll: {
     POLLIN: 0x001, POLLPRI: 0x002, POLLOUT: 0x004, POLLERR: 0x008, POLLHUP: 0x010,
     POLLNVAL: 0x020, POLLRDNORM: 0x040, POLLRDBAND: 0x080, POLLWRNORM: 0x100,
-    POLLWRBAND: 0x200, POLLRDHUP: 0x2000,
+    POLLWRBAND: 0x200, POLLMSG: 0x400, POLLRDHUP: 0x2000,
   },
   clock: {
     CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2,
@@ -140,7 +143,10 @@ export const constants = {
     PIPEFS_MAGIC: 0x50495045, ANON_INODE_FS_MAGIC: 0x09041934, SOCKFS_MAGIC: 0x534f434b,
     ST_RDONLY: 1, ST_NOSUID: 2, ST_NODEV: 4, ST_NOEXEC: 8, ST_VALID: 0x20,
   },
-  ioctl: { TCGETS: 0x5401, TCSETS: 0x5402, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421 },
+  ioctl: {
+    TCGETS: 0x5401, TCSETS: 0x5402, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b,
+    FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451, FIOASYNC: 0x5452,
+  },
   rlimit: {
     RLIMIT_CPU: 0, RLIMIT_FSIZE: 1, RLIMIT_DATA: 2, RLIMIT_STACK: 3, RLIMIT_CORE: 4,
     RLIMIT_RSS: 5, RLIMIT_NPROC: 6, RLIMIT_NOFILE: 7, RLIMIT_MEMLOCK: 8, RLIMIT_AS: 9,
@@ -158,6 +164,8 @@ export const constants = {
     SA_RESETHAND: 0x80000000,
     SI_USER: 0, SI_KERNEL: 0x80, SI_QUEUE: -1, SI_TIMER: -2, SI_MESGQ: -3, SI_ASYNCIO: -4,
     SI_SIGIO: -5, SI_TKILL: -6,
+    // si_code of SIGIO and F_SETSIG signals (include/uapi/asm-generic/siginfo.h).
+    POLL_IN: 1, POLL_OUT: 2, POLL_MSG: 3, POLL_ERR: 4, POLL_PRI: 5, POLL_HUP: 6,
     SS_ONSTACK: 1, SS_DISABLE: 2, MINSIGSTKSZ: 2048,
     SIGEV_SIGNAL: 0, SIGEV_NONE: 1, SIGEV_THREAD: 2, SIGEV_THREAD_ID: 4,
     ITIMER_REAL: 0, ITIMER_VIRTUAL: 1, ITIMER_PROF: 2,
@@ -231,7 +239,7 @@ export const constants = {
     MSG_CMSG_CLOEXEC: 0x40000000,
     SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2,
     IPPROTO_IP: 0, IPPROTO_ICMP: 1, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_IPV6: 41,
-    TCP_NODELAY: 1, TCP_MAXSEG: 2, TCP_KEEPIDLE: 4, TCP_KEEPINTVL: 5, TCP_KEEPCNT: 6, IPV6_V6ONLY: 26,
+    TCP_NODELAY: 1, TCP_MAXSEG: 2, TCP_CORK: 3, TCP_KEEPIDLE: 4, TCP_KEEPINTVL: 5, TCP_KEEPCNT: 6, IPV6_V6ONLY: 26,
     IP_TOS: 1, IP_TTL: 2, IP_MULTICAST_IF: 32, IP_MULTICAST_TTL: 33, IP_MULTICAST_LOOP: 34,
     IP_ADD_MEMBERSHIP: 35, IP_DROP_MEMBERSHIP: 36, IPV6_UNICAST_HOPS: 16, IPV6_MULTICAST_IF: 17,
     IPV6_MULTICAST_HOPS: 18, IPV6_MULTICAST_LOOP: 19, IPV6_ADD_MEMBERSHIP: 20, IPV6_DROP_MEMBERSHIP: 21,
@@ -328,6 +336,11 @@ export const structs = {
   // siginfo_t as ILP32 musl lays it out for SIGCHLD (128 bytes in all).
   SiginfoChild: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_pid', 'i32'],
     ['si_uid', 'u32'], ['si_status', 'i32'], ['si_utime', 'i32'], ['si_stime', 'i32'], ['__pad', ['u8', 96]]],
+  // siginfo_t as ILP32 musl lays it out for SIGIO and SIGPOLL (si_band is a long).
+  SiginfoPoll: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_band', 'i32'],
+    ['si_fd', 'i32'], ['__pad', ['u8', 108]]],
+  // fcntl F_GETOWN_EX/F_SETOWN_EX's struct f_owner_ex.
+  FOwnerEx: [['type', 'i32'], ['pid', 'i32']],
   // struct rusage: two timevals (64-bit time_t), then 14 longs and 16 reserved (ILP32).
   // getrusage and wait4 write Linux's 32-bit layout (timevals of two longs, 14 longs): musl
   // passes a pointer 16 bytes before ru_maxrss and widens the times itself

@@ -46,7 +46,7 @@ inputs_hash="$( {
   "$CC" --version | head -1
   dpkg-query -W -f='${Version}' linux-libc-dev
   sha1sum libc/build.sh libc/uapi-headers.sh "$gen/musl/bits/syscall.h.in" "$gen/musl/bits/stat.h" "$gen/include/wasmux/abi_c.h"
-  find libc/overlay glue -type f -print0 | sort -z | xargs -0 sha1sum
+  find libc/overlay libc/patches glue -type f -print0 | sort -z | xargs -0 sha1sum
 } | sha1sum | cut -d' ' -f1)"
 if [ $force = 0 ] && [ -f "$work/stamp" ] && [ "$(cat "$work/stamp")" = "$inputs_hash" ] \
    && [ -f "$sysroot/lib/libc.a" ] && [ -f "$sysroot/lib/crt1.o" ]; then
@@ -76,6 +76,19 @@ put() {
 # Our own files, mirroring musl's tree.
 while IFS= read -r -d '' f; do put "$f" "${f#"$overlay/"}"; done \
   < <(find "$overlay" -type f -print0 | sort -z)
+# Fixes to musl's own files (libc/patches/*.patch, each with its reason on its first
+# line): applied to copies of the pristine files, which are then placed as ours are.
+rm -rf "$work/patched"
+mkdir -p "$work/patched"
+for p in "$root"/libc/patches/*.patch; do
+  [ -e "$p" ] || continue
+  for rel in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
+    [ -f "$work/patched/$rel" ] || { mkdir -p "$(dirname "$work/patched/$rel")" && cp "$pristine/$rel" "$work/patched/$rel"; }
+  done
+  patch -d "$work/patched" -p1 --quiet --forward <"$p" || { echo "libc: $p does not apply" >&2; exit 1; }
+done
+while IFS= read -r -d '' f; do put "$f" "${f#"$work/patched/"}"; done \
+  < <(find "$work/patched" -type f ! -name '*.orig' -print0 | sort -z)
 # Generated from abi/ (the one definition of numbers and struct layouts).
 put "$gen/musl/bits/syscall.h.in" arch/wasm32/bits/syscall.h.in
 put "$gen/musl/bits/stat.h" arch/wasm32/bits/stat.h

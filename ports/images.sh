@@ -40,8 +40,11 @@ make_image() {
       sdk/bin/wasm32-unknown-linux-musl-strip --strip-debug "$f"
     fi
   done
-  mkdir -p "$tree/tmp" "$tree/home" "$tree/root"
-  chmod 1777 "$tree/tmp"
+  mkdir -p "$tree/tmp" "$tree/home" "$tree/root" "$tree/run/lock" "$tree/var/tmp"
+  chmod 1777 "$tree/tmp" "$tree/var/tmp" "$tree/run/lock"
+  # Debian's /var/run and /var/lock lead to /run (pid files, nginx's lock file).
+  ln -sfn /run "$tree/var/run"
+  ln -sfn /run/lock "$tree/var/lock"
   chmod 0700 "$tree/root"
   # One directory of programs: the other usual places lead there.
   ln -sfn ../bin "$tree/usr/bin"

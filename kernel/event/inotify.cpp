@@ -44,6 +44,7 @@ public:
   ~Inotify() override { m_all_node.unlink(); }
   const void* kind() const override { return &kind_tag; }
   bool can_poll() const override { return true; }
+  bool supports_async() const override { return true; }
 
   struct Watch {
     i32 wd;

@@ -40,6 +40,9 @@ public:
   // Whether the file has queues to wait on (Linux file_can_poll: a poll method): epoll
   // refuses the others with EPERM, and poll and select find them always ready.
   virtual bool can_poll() const { return false; }
+  // Whether O_ASYNC makes it send SIGIO (Linux: a fasync method; pipes, sockets, inotify,
+  // terminals): async_io.h.
+  virtual bool supports_async() const { return false; }
   // A pipe or FIFO end (F_GETPIPE_SZ, F_SETPIPE_SZ).
   virtual bool is_pipe() const { return false; }
   // A socket (net/socket.h): readv and writev are one message.

@@ -11,6 +11,7 @@ FileDescription::FileDescription(RefPtr<File> file, u32 flags, RefPtr<Custody> c
 }
 
 FileDescription::~FileDescription() {
+  release_async(*this);
   m_watches.for_each([](DescriptionWatch& w) { w.description_released(); });
   if (m_custody && !is_path_only()) fsnotify(*m_custody, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
   m_file->on_last_close(*this);

@@ -3,6 +3,7 @@
 // dup share one description, hence one offset (open(2) "open file description").
 #include "../base/list.h"
 #include "../base/refptr.h"
+#include "async_io.h"
 #include "file.h"
 
 namespace wasmux {
@@ -37,6 +38,8 @@ public:
   bool is_nonblocking() const { return m_flags & abi::o_nonblock; }
   bool is_append() const { return m_flags & abi::o_append; }
   bool is_path_only() const { return m_flags & abi::o_path; }
+  // Signal-driven I/O: the owner, the signal, the O_ASYNC registration (async_io.h).
+  AsyncIo& async_io() { return m_async; }
   void add_watch(DescriptionWatch& w) {
     w.m_description_node.unlink();
     m_watches.push_back(w);
@@ -48,6 +51,7 @@ private:
   RefPtr<Custody> m_custody;
   i64 m_offset{0};
   u32 m_flags;
+  AsyncIo m_async;
 };
 
 } // namespace wasmux

@@ -72,6 +72,7 @@ public:
   u32 poll(u32 mask, PollTable* table) override;
   bool is_pipe() const override { return true; }
   bool can_poll() const override { return true; }
+  bool supports_async() const override { return true; }
   ErrorOr wait_for_partner(FileDescription&) override;
   Inode* inode() override { return m_fifo.ptr(); }
   void on_open(FileDescription&) override;

@@ -435,6 +435,7 @@ public:
     if (level == abi::ipproto_tcp && tcp()) {
       switch (name) {
       case abi::tcp_nodelay: value = m_nodelay; break;
+      case abi::tcp_cork: value = m_cork; break;
       case abi::tcp_keepidle: value = m_keepidle; break;
       case abi::tcp_keepintvl: value = m_keepintvl; break;
       case abi::tcp_keepcnt: value = m_keepcnt; break;
@@ -484,6 +485,10 @@ public:
       if (!tcp()) return Errno::enoprotoopt;
       switch (name) {
       case abi::tcp_nodelay: m_nodelay = value != 0; return {};
+      // tcp(7) TCP_CORK: partial frames wait (200 ms at most) until it is cleared. Each
+      // write here reaches the peer's queue or the host link whole, so there is nothing to
+      // hold back: the setting is kept and reported (nginx's tcp_nopush sets it).
+      case abi::tcp_cork: m_cork = value != 0; return {};
       case abi::tcp_keepidle:
       case abi::tcp_keepintvl:
         if (value < 1 || value > 32767) return Errno::einval;
@@ -721,7 +726,7 @@ private:
   bool m_bound{false}, m_has_peer{false}, m_connected{false}, m_refused{false};
   bool m_connect_pending{false}; // a non-blocking connect not yet confirmed by a second call
   bool m_listening{false}, m_released{false}, m_shut_rd{false}, m_shut_wr{false};
-  bool m_v6only{false}, m_nodelay{false};
+  bool m_v6only{false}, m_nodelay{false}, m_cork{false};
   bool m_host_connecting{false}, m_host_broken{false};
   i32 m_ttl{64}, m_tos{0}, m_multicast_ttl{1}, m_multicast_loop{1};
   RefPtr<HostLink> m_link; // to the host's network (net/host_net.h)

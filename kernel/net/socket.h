@@ -82,6 +82,7 @@ public:
   i32 type() const { return m_type; }
   i32 protocol() const { return m_protocol; }
   bool can_poll() const override { return true; }
+  bool supports_async() const override { return true; }
   bool is_socket() const override { return true; }
   ErrorOr stat(abi::Stat& out) override;
   ErrorOr statfs(abi::Statfs& out) override;

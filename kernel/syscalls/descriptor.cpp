@@ -89,7 +89,13 @@ SyscallResult sys_fcntl(const SyscallArgs& a) {
   case abi::f_getfd: return p.fds().entry(fd)->cloexec ? abi::fd_cloexec : 0;
   case abi::f_setfd: p.fds().entry(fd)->cloexec = a.u32_(2) & abi::fd_cloexec; return 0;
   case abi::f_getfl: return static_cast<i64>(d->status_flags());
-  case abi::f_setfl: d->set_status_flags(a.u32_(2)); return 0;
+  case abi::f_setfl: {
+    u32 flags = a.u32_(2);
+    bool was_async = d->status_flags() & abi::o_async;
+    d->set_status_flags((flags & ~static_cast<u32>(abi::o_async)) | (was_async ? abi::o_async : 0));
+    if (static_cast<bool>(flags & abi::o_async) != was_async) set_async(*d, flags & abi::o_async, fd);
+    return 0;
+  }
   case abi::f_getpipe_sz:
     if (!d->file().is_pipe()) return Errno::ebadf;
     return static_cast<i64>(Pipe::default_capacity);
@@ -99,8 +105,34 @@ SyscallResult sys_fcntl(const SyscallArgs& a) {
   case abi::f_ofd_getlk:
   case abi::f_ofd_setlk:
   case abi::f_ofd_setlkw: return record_lock(*d, a.i32_(1), a.ptr(2));
-  case abi::f_getown: return 0;
-  case abi::f_setown: return 0;
+  case abi::f_getown: return file_owner_for_getown(*d);
+  case abi::f_setown: {
+    // A negative id names a process group (fcntl(2)); -INT_MIN has no positive twin.
+    i32 who = a.i32_(2);
+    if (who == INT32_MIN) return Errno::einval;
+    TRY(set_file_owner(*d, who < 0 ? abi::f_owner_pgrp : abi::f_owner_pid, who < 0 ? -who : who));
+    return 0;
+  }
+  case abi::f_getown_ex: {
+    const FileOwner& o = d->async_io().owner;
+    TRY(copy_out(a.ptr(2), abi::FOwnerEx{o.type, o.id}));
+    return 0;
+  }
+  case abi::f_setown_ex: {
+    auto owner = TRY(copy_in<abi::FOwnerEx>(a.ptr(2)));
+    if (owner.type != abi::f_owner_tid && owner.type != abi::f_owner_pid && owner.type != abi::f_owner_pgrp)
+      return Errno::einval;
+    if (owner.pid < 0) return Errno::einval;
+    TRY(set_file_owner(*d, owner.type, owner.pid));
+    return 0;
+  }
+  case abi::f_getsig: return d->async_io().signal;
+  case abi::f_setsig: {
+    i32 sig = a.i32_(2);
+    if (sig < 0 || sig > abi::nsig) return Errno::einval;
+    d->async_io().signal = sig;
+    return 0;
+  }
   default: return Errno::einval;
   }
 }
@@ -122,10 +154,23 @@ SyscallResult sys_ioctl(const SyscallArgs& a) {
   auto d = TRY(current_process().fds().get(a.fd(0)));
   if (d->is_path_only()) return Errno::ebadf;
   u32 request = a.u32_(1);
+  // The requests every file answers (Linux fs/ioctl.c do_vfs_ioctl).
   if (request == abi::fionbio) {
     i32 on = TRY(copy_in<i32>(a.ptr(2)));
     u32 flags = d->status_flags();
     d->set_status_flags(on ? flags | static_cast<u32>(abi::o_nonblock) : flags & ~static_cast<u32>(abi::o_nonblock));
+    return 0;
+  }
+  if (request == abi::fioclex || request == abi::fionclex) {
+    current_process().fds().entry(a.fd(0))->cloexec = request == abi::fioclex;
+    return 0;
+  }
+  if (request == abi::fioasync) {
+    // ioctl_fioasync: ENOTTY only when the flag would change on a file without SIGIO.
+    bool on = TRY(copy_in<i32>(a.ptr(2))) != 0;
+    if (on == static_cast<bool>(d->status_flags() & abi::o_async)) return 0;
+    if (!d->file().supports_async()) return Errno::enotty;
+    set_async(*d, on, a.fd(0));
     return 0;
   }
   return d->file().ioctl(*d, request, a.ptr(2));

@@ -14,21 +14,58 @@ WaitQueue::~WaitQueue() {
   m_exclusive.for_each([](WaitEntry& e) { e.dequeue(); });
 }
 
+namespace {
+
+// Entries with deferred work, and how deep the notifications in progress are nested (an
+// epoll registration's notify notifies the epoll's own queue).
+IntrusiveList<WaitEntry, &WaitEntry::m_deferred_node>& deferred_entries() {
+  static IntrusiveList<WaitEntry, &WaitEntry::m_deferred_node> list;
+  return list;
+}
+int notify_depth = 0;
+
+// One at a time from the front: each may end processes whose files remove other entries
+// (which leave this list as they go) or the entry itself.
+void run_deferred() {
+  auto& list = deferred_entries();
+  while (WaitEntry* e = list.first()) {
+    e->m_deferred_node.unlink();
+    e->deferred();
+  }
+}
+
+// Walks a queue: deferred work runs when the outermost walk is over.
+template <typename F> void walk(F f) {
+  ++notify_depth;
+  f();
+  if (--notify_depth == 0 && !deferred_entries().empty()) run_deferred();
+}
+
+} // namespace
+
+void WaitEntry::defer() {
+  if (!m_deferred_node.linked()) deferred_entries().push_back(*this);
+}
+
 void WaitQueue::notify(u32 events) {
   VERIFY_LOCKED();
-  m_entries.for_each([events](WaitEntry& e) {
-    if (e.interest() & events) e.notify(events);
-  });
-  bool taken = false;
-  m_exclusive.for_each([&](WaitEntry& e) {
-    if (!taken && (e.interest() & events)) taken = e.notify(events);
+  walk([&] {
+    m_entries.for_each([events](WaitEntry& e) {
+      if (e.interest() & events) e.notify(events);
+    });
+    bool taken = false;
+    m_exclusive.for_each([&](WaitEntry& e) {
+      if (!taken && (e.interest() & events)) taken = e.notify(events);
+    });
   });
 }
 
 void WaitQueue::wake_all() {
   VERIFY_LOCKED();
-  m_entries.for_each([](WaitEntry& e) { e.notify(all_events); });
-  m_exclusive.for_each([](WaitEntry& e) { e.notify(all_events); });
+  walk([&] {
+    m_entries.for_each([](WaitEntry& e) { e.notify(all_events); });
+    m_exclusive.for_each([](WaitEntry& e) { e.notify(all_events); });
+  });
 }
 
 ThreadPollTable::~ThreadPollTable() {

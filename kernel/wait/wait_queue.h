@@ -26,6 +26,7 @@ public:
   explicit WaitEntry(u32 interest) : m_interest(interest) { ++s_live; }
   virtual ~WaitEntry() {
     m_node.unlink();
+    m_deferred_node.unlink();
     --s_live;
   }
   WaitEntry(const WaitEntry&) = delete;
@@ -44,9 +45,17 @@ public:
   void set_exclusive(bool e) { m_exclusive = e; }
   bool queued() const { return m_node.linked(); }
   void dequeue() { m_node.unlink(); }
+  // Work that may end processes (a signal an entry sends may be fatal, and an exit closes
+  // files, taking entries off the very queue being walked) must not run inside notify: the
+  // entry asks for it with defer(), and its deferred() runs when the outermost
+  // notification returns. The entry may be gone by then (its removal cancels the request);
+  // deferred() may delete it.
+  void defer();
+  virtual void deferred() {}
   // Entries alive now (none when no thread sleeps: tests/fuzz/fuzz_checks.cpp).
   static usize live() { return s_live; }
   ListNode m_node;
+  ListNode m_deferred_node;
 
 private:
   u32 m_interest;

@@ -2,11 +2,14 @@
 // a fresh wasmux kernel.
 import fs from 'node:fs';
 import path from 'node:path';
+import { binfmt, BinfmtError } from './binfmt.js';
+import { signal } from '../generated/abi.js';
 import { boot, defaultRootfsPath, fullRootfsPath, ProgramError, type BootOptions, type Mount, type Wasmux } from '../api.js';
 
 const usage = `usage: wasmux run [OPTION]... PROGRAM.wasm [ARG]...
        wasmux sh [OPTION]... [-c COMMAND | SCRIPT] [ARG]...
        wasmux binfmt install|remove|status
+       wasmux binfmt run COMMAND [ARG]...
        wasmux                 (the same as wasmux sh: an interactive shell)
        wasmux --help
 
@@ -17,7 +20,9 @@ bin/wasmux-cc). Either way the standard streams are this process's, and wasmux e
 the program's exit status. wasmux binfmt install registers wasmux with the host kernel's
 binfmt_misc (as root, where the host allows it), so that a wasm program runs as
 ./PROGRAM and "make check" runs wasm tests: through sdk/bin/wasmux-emulator, which shows
-the program the host directories it names.
+the program the host directories it names. wasmux binfmt run COMMAND does the same for
+COMMAND and what it starts only, in a user and mount namespace of its own (Linux 6.7 or
+later): a build that runs the programs it compiles (./configure probes, make check).
 
 Options:
   --mount HOSTDIR:GUESTDIR   show the host directory HOSTDIR at GUESTDIR inside wasmux
@@ -195,7 +200,7 @@ async function bootWith(o: Options): Promise<Wasmux> {
   try {
     for (const p of o.publish) await w.publish(p.hostPort, p.guestPort, p.hostAddress);
   } catch (e) {
-    if (e instanceof ProgramError) fail(e.message, e.exitCode);
+    if (e instanceof ProgramError || e instanceof BinfmtError) fail(e.message, e.exitCode);
     throw e;
   }
   return w;
@@ -258,9 +263,9 @@ function exitCodeOf(exit: { exitCode: number | null; signal: number | null }): n
 function forwardSignals(w: Wasmux, pid: number): void {
   // SIGUSR2 is ours: the kernel's processes and threads on stderr, to see why one waits.
   process.on('SIGUSR2', () => w.dumpState());
-  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
-  for (const [name, sig] of Object.entries(numbers)) {
-    process.on(name as NodeJS.Signals, () => {
+  for (const name of ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM'] as const) {
+    const sig = signal[name];
+    process.on(name, () => {
       try {
         w.kill(-pid, sig);
       } catch {
@@ -268,37 +273,6 @@ function forwardSignals(w: Wasmux, pid: number): void {
       }
     });
   }
-}
-
-// binfmt_misc (Linux Documentation/admin-guide/binfmt-misc.rst): files starting with the
-// wasm magic "\0asm" run through the emulator, which gets the program's full path then its
-// arguments.
-const binfmtDir = '/proc/sys/fs/binfmt_misc';
-const binfmtEntry = path.join(binfmtDir, 'wasmux');
-
-function binfmt(args: string[]): number {
-  const [action, ...extra] = args;
-  if (extra.length > 0 || !['install', 'remove', 'status'].includes(action ?? ''))
-    fail(`binfmt: expected install, remove or status\n${usage}`);
-  if (!fs.existsSync(path.join(binfmtDir, 'register')))
-    fail(`binfmt: ${binfmtDir} is not mounted here (or this container does not offer it); run programs with sdk/bin/wasmux-emulator PROGRAM instead`, 1);
-  const installed = fs.existsSync(binfmtEntry);
-  try {
-    if (action === 'status') {
-      process.stdout.write(installed ? fs.readFileSync(binfmtEntry, 'utf8') : 'wasmux is not registered\n');
-    } else if (action === 'install') {
-      const emulator = path.resolve(import.meta.dirname, '../../../sdk/bin/wasmux-emulator');
-      if (installed) fs.writeFileSync(binfmtEntry, '-1'); // again, with this checkout's path
-      fs.writeFileSync(path.join(binfmtDir, 'register'), `:wasmux:M::\\x00asm::${emulator}:`);
-      process.stdout.write(`wasmux: wasm programs now run through ${emulator}\n`);
-    } else if (installed) {
-      fs.writeFileSync(binfmtEntry, '-1');
-    }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    fail(`binfmt ${action}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (run it as root)' : String(code ?? e)}`, 1);
-  }
-  return 0;
 }
 
 async function main(): Promise<void> {
@@ -310,10 +284,10 @@ async function main(): Promise<void> {
   try {
     if (command === undefined || command === 'sh') process.exit(await shell(rest));
     if (command === 'run') process.exit(await run(rest));
-    if (command === 'binfmt') process.exit(binfmt(rest));
+    if (command === 'binfmt') process.exit(binfmt(rest, usage));
     fail(`unknown command ${command}\n${usage}`);
   } catch (e) {
-    if (e instanceof ProgramError) fail(e.message, e.exitCode);
+    if (e instanceof ProgramError || e instanceof BinfmtError) fail(e.message, e.exitCode);
     if (e instanceof Error) fail(e.message, 1);
     throw e;
   }
