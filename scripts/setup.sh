@@ -16,9 +16,12 @@ cd "$root"
 # texinfo: makeinfo, for the GNU ports' manuals (Debian's build dependency); dejagnu:
 # runtest, which findutils' test suites use; bison: bash's and findutils' grammars;
 # autopoint: the autoreconf of tar and make (gettext's files, as their Debian builds do).
+# perl: OpenSSL's Configure (ports/openssl); curl: the host client that fetches from
+# nginx through --publish (tests/e2e/nginx.test.mjs).
 apt_pkgs=(clang-22 lld-22 llvm-22 libc++-22-dev-wasm32 libc++abi-22-dev-wasm32
   libclang-rt-22-dev-wasm32 libclang-rt-22-dev cmake ninja-build g++ libgtest-dev dpkg-dev xz-utils make
-  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo dejagnu bison autopoint)
+  autoconf automake libtool meson pkgconf gcc libc6-dev linux-libc-dev tcl8.6 texinfo dejagnu bison autopoint
+  perl curl)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

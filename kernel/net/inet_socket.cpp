@@ -73,6 +73,9 @@ public:
     m_all_node.unlink();
   }
   bool tcp() const { return type() == abi::sock_stream; }
+  // udp_sendmsg refuses more than an IP packet's length field holds before anything else
+  // (and past the largest payload later, in send).
+  usize max_datagram() const override { return 0xffff; }
   bool is_listening() const override { return m_listening; }
   ListNode m_all_node;
 

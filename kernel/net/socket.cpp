@@ -194,25 +194,61 @@ ErrorOr Socket::wait_to_send(FileDescription& d, const SockAddr* to, i64 deadlin
 i64 Socket::send_deadline() const { return m_sndtimeo ? host().monotonic_ns() + m_sndtimeo : -1; }
 i64 Socket::receive_deadline() const { return m_rcvtimeo ? host().monotonic_ns() + m_rcvtimeo : -1; }
 
-Result<usize> Socket::write(FileDescription& d, const IoBuffer& buf, i64) {
-  SocketMessage msg;
-  msg.data.resize(buf.size());
-  TRY(buf.read_into(msg.data.data(), 0, buf.size()));
-  auto r = send(msg, nullptr, 0);
-  // A record that does not fit sleeps where the room comes (send_space): the generic
-  // wait for POLLOUT would answer at once.
-  if (r.is_error() && r.error() == Errno::would_block && !d.is_nonblocking() && send_space(nullptr)) {
-    i64 deadline = send_deadline();
-    while (r.is_error() && r.error() == Errno::would_block) {
-      TRY(wait_to_send(d, nullptr, deadline));
-      r = send(msg, nullptr, 0);
+ErrorOr SendBytes::copy(usize offset, u8* out, usize n) const {
+  for (const IoBuffer& part : m_parts) {
+    if (n == 0) break;
+    if (offset >= part.size()) {
+      offset -= part.size();
+      continue;
     }
+    usize take = min(n, part.size() - offset);
+    TRY(part.read_into(out, offset, take));
+    out += take;
+    n -= take;
+    offset = 0;
   }
-  // write(2) on a socket whose peer is gone raises SIGPIPE as send(2) without
-  // MSG_NOSIGNAL does.
-  if (r.is_error() && r.error() == Errno::epipe)
-    if (Thread* t = current_thread()) send_signal_to_thread(*t, make_siginfo(abi::sigpipe, abi::si_user));
-  return r;
+  return {};
+}
+
+Result<usize> Socket::send_all(FileDescription& d, const SendBytes& bytes, SendExtras& extras, const SockAddr* to,
+                               u32 flags) {
+  bool nonblocking = d.is_nonblocking() || (flags & abi::msg_dontwait);
+  bool stream = m_type == abi::sock_stream;
+  usize total = bytes.size(), done = 0;
+  if (!stream && total > max_datagram()) return Errno::emsgsize;
+  i64 deadline = send_deadline();
+  auto partial = [&](Errno e) { return done ? Result<usize>(done) : Result<usize>(e); };
+  for (;;) {
+    SocketMessage msg;
+    usize n = stream ? min<usize>(total - done, 64 * 1024) : total;
+    msg.data.resize(n);
+    if (auto c = bytes.copy(done, msg.data.data(), n); c.is_error()) return partial(c.error());
+    if (done == 0) {
+      msg.fds = std::move(extras.fds);
+      msg.has_creds = extras.has_creds;
+      msg.creds = extras.creds;
+    }
+    auto r = send(msg, to, flags);
+    if (r.is_error() && done == 0 && !msg.fds.empty()) extras.fds = std::move(msg.fds); // kept for a retry
+    if (r.is_error()) {
+      Errno e = r.error();
+      if (e == Errno::epipe && !(flags & abi::msg_nosignal))
+        send_signal_to_thread(current(), make_siginfo(abi::sigpipe, abi::si_user));
+      if (e != Errno::would_block) return partial(e);
+      if (nonblocking) return partial(Errno::eagain);
+      auto w = wait_to_send(d, to, deadline);
+      if (w.is_error()) return partial(w.error());
+      continue;
+    }
+    done += r.value();
+    if (!stream || done >= total || total == 0) return done;
+  }
+}
+
+// write(2) is send(2) without flags (its SIGPIPE included).
+Result<usize> Socket::write(FileDescription& d, const IoBuffer& buf, i64) {
+  SendExtras none;
+  return send_all(d, SendBytes(buf), none, nullptr, 0);
 }
 
 namespace {

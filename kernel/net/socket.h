@@ -75,6 +75,34 @@ struct ReceiveResult {
   SockAddr from;
 };
 
+// The bytes of a send: write's or send's one buffer, or sendmsg's iovecs, copied into the
+// kernel a piece at a time (a stream's 64 KiB, a datagram whole once its size is allowed).
+class SendBytes {
+public:
+  SendBytes() = default;
+  explicit SendBytes(const IoBuffer& b) { add(b); }
+  void add(const IoBuffer& b) {
+    if (b.size() == 0) return;
+    m_parts.append(b);
+    m_size += b.size();
+  }
+  usize size() const { return m_size; }
+  // Copies n bytes from `offset` on into out (EFAULT for a bad user range).
+  ErrorOr copy(usize offset, u8* out, usize n) const;
+
+private:
+  Vector<IoBuffer> m_parts;
+  usize m_size{0};
+};
+
+// What sendmsg's control messages add to a send: descriptors and credentials, which go
+// with its first piece.
+struct SendExtras {
+  Vector<RefPtr<FileDescription>> fds;
+  bool has_creds{false};
+  abi::Ucred creds{};
+};
+
 class Socket : public File {
 public:
   Socket(i32 family, i32 type, i32 protocol);
@@ -100,6 +128,14 @@ public:
   virtual ErrorOr connect_finished() { return {}; }
   // Sends msg (its data moved out when taken); to: sendto's address or null.
   virtual Result<usize> send(SocketMessage& msg, const SockAddr* to, u32 flags) = 0;
+  // The largest datagram a send may carry (EMSGSIZE past it, before anything is copied);
+  // streams have no limit.
+  virtual usize max_datagram() const { return SIZE_MAX; }
+  // send(2), sendmsg(2) and write(2): all of `bytes` (a stream takes them in pieces),
+  // waiting for room unless non-blocking (O_NONBLOCK or MSG_DONTWAIT) or until
+  // SO_SNDTIMEO; an error, a signal or the timeout after some bytes went answers how many
+  // did. EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
+  Result<usize> send_all(FileDescription& d, const SendBytes& bytes, SendExtras& extras, const SockAddr* to, u32 flags);
   // Where a blocked sender of records waits: a datagram needs room for all of it, more
   // than the byte that makes the socket poll writable, so such a sender sleeps on the
   // receiving queue's writers instead (null: wait for POLLOUT).

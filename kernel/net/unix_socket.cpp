@@ -167,6 +167,9 @@ public:
     return deliver(*dest, msg, false);
   }
 
+  // unix_dgram_sendmsg: a record larger than the send buffer leaves room for is EMSGSIZE.
+  usize max_datagram() const override { return send_buffer() - 32; }
+
   WaitQueue* send_space(const SockAddr* to) override {
     if (type() == abi::sock_stream) return nullptr;
     UnixSocket* dest = m_peer;

@@ -66,30 +66,9 @@ ErrorOr address_out(const SockAddr& a, UserAddr addr, UserAddr len_ptr) {
   return {};
 }
 
-// What a send gathers from the caller: its bytes and its ancillary data.
-struct Outgoing {
-  Vector<u8> data;
-  Vector<RefPtr<FileDescription>> fds;
-  bool has_creds{false};
-  abi::Ucred creds{};
-};
-
-ErrorOr gather(const Vector<abi::Iovec>& iovs, Vector<u8>& out) {
-  usize total = 0;
-  for (auto& v : iovs)
-    total += v.iov_len;
-  out.resize(total);
-  usize at = 0;
-  for (auto& v : iovs) {
-    if (v.iov_len) TRY(UserPtr<u8>(v.iov_base).read_array(out.data() + at, v.iov_len));
-    at += v.iov_len;
-  }
-  return {};
-}
-
 // sendmsg's control buffer (scm_send): SCM_RIGHTS descriptors, SCM_CREDENTIALS that must
 // be the caller's own unless it is privileged.
-ErrorOr parse_control(UserAddr control, u32 len, Outgoing& out) {
+ErrorOr parse_control(UserAddr control, u32 len, SendExtras& out) {
   u32 at = 0;
   while (at + cmsg_header <= len) {
     auto h = TRY(copy_in<abi::Cmsghdr>(control + at));
@@ -120,44 +99,6 @@ ErrorOr parse_control(UserAddr control, u32 len, Outgoing& out) {
     at += cmsg_align(h.cmsg_len);
   }
   return {};
-}
-
-// A send of all of `out` (a stream may take it in pieces), waiting unless non-blocking.
-Result<usize> send_all(SocketRef& s, Outgoing& out, const SockAddr* to, u32 flags) {
-  bool nonblocking = s.description->is_nonblocking() || (flags & abi::msg_dontwait);
-  i64 deadline = s.socket->send_deadline();
-  bool stream = s.socket->type() == abi::sock_stream;
-  usize total = out.data.size(), done = 0;
-  for (;;) {
-    SocketMessage msg;
-    usize n = stream ? min<usize>(total - done, 64 * 1024) : total;
-    if (done == 0 && n == total) {
-      msg.data = std::move(out.data);
-    } else {
-      msg.data.resize(n);
-      __builtin_memcpy(msg.data.data(), out.data.data() + done, n);
-    }
-    if (done == 0) {
-      msg.fds = std::move(out.fds);
-      msg.has_creds = out.has_creds;
-      msg.creds = out.creds;
-    }
-    auto r = s.socket->send(msg, to, flags);
-    if (done == 0 && msg.data.size() == total && r.is_error()) out.data = std::move(msg.data); // kept for a retry
-    if (r.is_error() && done == 0 && !msg.fds.empty()) out.fds = std::move(msg.fds);
-    if (r.is_error()) {
-      Errno e = r.error();
-      if (e == Errno::epipe && !(flags & abi::msg_nosignal))
-        send_signal_to_thread(current(), make_siginfo(abi::sigpipe, abi::si_user));
-      if (e != Errno::would_block) return done ? Result<usize>(done) : Result<usize>(e);
-      if (nonblocking) return done ? Result<usize>(done) : Result<usize>(Errno::eagain);
-      auto w = s.socket->wait_to_send(*s.description, to, deadline);
-      if (w.is_error()) return done ? Result<usize>(done) : Result<usize>(w.error());
-      continue;
-    }
-    done += r.value();
-    if (!stream || done >= total || total == 0) return done;
-  }
 }
 
 // A receive into `buf`, waiting unless non-blocking; MSG_WAITALL fills a stream's buffer.
@@ -229,13 +170,16 @@ Result<u32> put_control(Socket& s, ReceiveResult& r, UserAddr control, u32 len, 
 }
 
 Result<i64> do_sendmsg(SocketRef& s, const abi::Msghdr& m, u32 flags) {
-  Outgoing out;
   auto iovs = TRY(copy_iovecs(m.msg_iov, m.msg_iovlen));
-  TRY(gather(iovs, out.data));
-  if (m.msg_control && m.msg_controllen) TRY(parse_control(m.msg_control, m.msg_controllen, out));
+  SendBytes bytes;
+  for (auto& v : iovs)
+    bytes.add(IoBuffer::user(v.iov_base, v.iov_len));
+  SendExtras extras;
+  if (m.msg_control && m.msg_controllen) TRY(parse_control(m.msg_control, m.msg_controllen, extras));
   SockAddr to;
   if (m.msg_name && m.msg_namelen) to = TRY(address_in(m.msg_name, m.msg_namelen));
-  return static_cast<i64>(TRY(send_all(s, out, m.msg_name && m.msg_namelen ? &to : nullptr, flags)));
+  return static_cast<i64>(
+      TRY(s.socket->send_all(*s.description, bytes, extras, m.msg_name && m.msg_namelen ? &to : nullptr, flags)));
 }
 
 Result<i64> do_recvmsg(SocketRef& s, abi::Msghdr& m, u32 flags) {
@@ -403,13 +347,13 @@ SyscallResult sys_getpeername(const SyscallArgs& a) {
 
 SyscallResult sys_sendto(const SyscallArgs& a) {
   auto s = TRY(socket_of(a.i32_(0)));
-  Outgoing out;
-  out.data.resize(min(a.size(2), usize{0x7ffff000}));
-  if (out.data.size()) TRY(a.user<u8>(1).read_array(out.data.data(), out.data.size()));
+  // MAX_RW_COUNT: what one call transfers at most (include/linux/fs.h).
+  SendBytes bytes(IoBuffer::user(a.ptr(1), min(a.size(2), usize{0x7ffff000})));
+  SendExtras none;
   SockAddr to;
   bool has_to = a.ptr(4) && a.u32_(5);
   if (has_to) to = TRY(address_in(a.ptr(4), a.u32_(5)));
-  return static_cast<i64>(TRY(send_all(s, out, has_to ? &to : nullptr, a.u32_(3))));
+  return static_cast<i64>(TRY(s.socket->send_all(*s.description, bytes, none, has_to ? &to : nullptr, a.u32_(3))));
 }
 
 SyscallResult sys_recvfrom(const SyscallArgs& a) {

@@ -299,6 +299,47 @@ static void named(void)
     close(d3);
 }
 
+/* write(2) on a socket is send(2) without flags: it waits for room, all of it goes, and
+ * SO_SNDTIMEO ends the wait with what fit (or EAGAIN). */
+static void sending(void)
+{
+    enum { BIG = 1 << 20 };
+    static char big[BIG];
+    memset(big, 'b', sizeof big);
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    pid_t child = fork();
+    if (child == 0) {
+        close(sv[0]);
+        static char in[BIG];
+        size_t got = 0;
+        ssize_t n;
+        while (got < BIG && (n = read(sv[1], in, sizeof in)) > 0)
+            got += n;
+        _exit(got == BIG ? 0 : 1);
+    }
+    close(sv[1]);
+    CHECK_EQ(write(sv[0], big, BIG), BIG, "a blocking write waits for the reader and writes everything");
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the reader got every byte");
+    close(sv[0]);
+
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    struct timeval tv = {0, 50000};
+    CHECK_OK(setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), "SO_SNDTIMEO");
+    ssize_t part = write(sv[0], big, BIG);
+    CHECK(part > 0 && part < BIG, "a write past SO_SNDTIMEO answers what fit");
+    CHECK_ERRNO(write(sv[0], big, BIG), EAGAIN, "a full socket's write times out: EAGAIN");
+    close(sv[0]);
+    close(sv[1]);
+
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    CHECK_ERRNO(send(sv[0], big, 300000, 0), EMSGSIZE, "a datagram larger than the send buffer: EMSGSIZE");
+    close(sv[0]);
+    close(sv[1]);
+}
+
 static void errors(void)
 {
     CHECK_ERRNO(socket(AF_UNIX, SOCK_RDM, 0), ESOCKTNOSUPPORT, "AF_UNIX SOCK_RDM: ESOCKTNOSUPPORT");
@@ -353,6 +394,7 @@ int main(void)
     pairs();
     passing();
     named();
+    sending();
     errors();
     return check_finish();
 }

@@ -1,9 +1,9 @@
 // nginx from Debian's source package (ports/nginx: its "bin" flavour, unmodified, with
 // Debian's nginx.conf and default site) in the full image: a master process and its
-// workers on epoll, accept4 and sendfile, serving static files to host clients through
-// --publish and to sendHttpRequest, and a graceful stop on SIGQUIT.
+// workers on epoll, accept4 and sendfile, serving static files to host clients (curl,
+// Node's http) through --publish and to sendHttpRequest, and a graceful stop on SIGQUIT.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { test } from 'node:test';
@@ -52,9 +52,13 @@ test('nginx serves static files to host clients through --publish: master and wo
   assert.equal(hello?.status, 200);
   assert.equal(hello.body.toString(), 'hello\n');
   assert.equal(hello.headers.server, 'nginx/1.22.1');
-  const big = await get(port, '/numbers.txt');
-  assert.equal(big.status, 200);
-  assert.equal(big.body.toString(), numbers);
+  const curl = await new Promise((resolve) =>
+    execFile('curl', ['-sS', '--max-time', '20', `http://127.0.0.1:${port}/numbers.txt`], { maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
+      resolve({ error, stdout, stderr }),
+    ),
+  );
+  assert.equal(curl.stderr, '');
+  assert.equal(curl.stdout, numbers);
   const index = await get(port, '/', { 'accept-encoding': 'gzip' });
   assert.equal(index.status, 200);
   assert.equal(index.headers['content-encoding'], 'gzip'); // Debian's "gzip on"
