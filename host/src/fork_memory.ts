@@ -11,16 +11,23 @@
 // on it. Only the forking worker takes a FREE memory; only the main thread gives one back,
 // when the child's run is over or has moved to a new image, after it has dropped the
 // child's interrupt word (which it writes into that memory) and, for a killed child, after
-// its worker is terminated. A memory that reached its maximum may have had threads (clone
-// grows it there first, kernel/syscalls/clone.cpp), whose workers the main thread ends on
-// their own: it is LOST, never reused.
+// its worker is terminated. A child that made threads (clone) has their workers on the
+// memory too, which the main thread ends on their own: its memory is LOST, never reused.
+// The child's worker says so (a second shared word) before its first thread starts, when
+// the child has one thread only.
+//
+// A reused memory holds the earlier child's data anywhere below its size. It is not
+// cleared here: the child's kernel learns how far it is dirty (wasmux_fork_memory_dirty)
+// and zero-fills what brk and mmap hand out of it, as Linux gives a process zeroed pages
+// on first use. Clearing a memory that a threaded parent has at its maximum (gigabytes)
+// at every fork cost more than the fork.
 //
 // The parent's worker may run a shell forking for hours without returning to its event
 // loop, and V8 frees a dead memory's pages only from there: memories are dropped here only
 // when their owner image is gone or more than keepFree wait unused.
 export interface ForkMemory {
   memory: WebAssembly.Memory;
-  owner: Int32Array; // FREE, LOST or the child's pid
+  owner: Int32Array; // [FREE, LOST or the child's pid; 1 once the child made a thread]
   maximumPages: number;
 }
 
@@ -38,7 +45,7 @@ const keepFree = 4;
 // A memory for child pid of a fork from image generation `image` (a new number for each
 // image this worker runs: a kept memory is reused only for the image whose interrupt word
 // may still be written into it): `pages` long, and the bytes of it that may hold old data
-// (0 for a new memory, which reads zero).
+// (0 for a new memory, which reads zero; for a kept one, its size).
 export function takeForkMemory(pages: number, maximumPages: number, image: number, pid: number): { memory: ForkMemory; dirtyBytes: number } {
   dropUnusable(image, maximumPages);
   let best: Kept | undefined;
@@ -49,13 +56,14 @@ export function takeForkMemory(pages: number, maximumPages: number, image: numbe
   }
   if (!best) {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: maximumPages, shared: true });
-    const k: Kept = { memory, owner: new Int32Array(new SharedArrayBuffer(4)), maximumPages, image };
+    const k: Kept = { memory, owner: new Int32Array(new SharedArrayBuffer(8)), maximumPages, image };
     k.owner[0] = pid;
     kept.push(k);
     return { memory: k, dirtyBytes: 0 };
   }
   const dirtyBytes = best.memory.buffer.byteLength;
   if (dirtyBytes < pages * pageBytes) best.memory.grow(pages - dirtyBytes / pageBytes);
+  Atomics.store(best.owner, 1, 0);
   Atomics.store(best.owner, 0, pid);
   return { memory: best, dirtyBytes };
 }
@@ -77,8 +85,12 @@ export function dropFreeForkMemories(): void {
   dropUnusable(-1, -1);
 }
 
+// The child running on m starts its first thread (its own worker, before the thread's).
+export function markForkMemoryThreaded(m: ForkMemory): void {
+  Atomics.store(m.owner, 1, 1);
+}
+
 // The child pid's run no longer touches its fork memory (main thread only, see above).
 export function releaseForkMemory(m: ForkMemory, pid: number): void {
-  const full = m.memory.buffer.byteLength >= m.maximumPages * pageBytes;
-  Atomics.compareExchange(m.owner, 0, pid, full ? LOST : FREE);
+  Atomics.compareExchange(m.owner, 0, pid, Atomics.load(m.owner, 1) ? LOST : FREE);
 }

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errno, signal } from './generated/abi.js';
 import { type CloneStart, KernelThread, THREAD_KILLED, writeAllSync } from './kernel/kernel_instance.js';
 import { maxCloneThreads, type ForkResume, type RunRequest, type ThreadStart, type WorkerInit, type WorkerReply } from './kernel/messages.js';
-import { dropFreeForkMemories, takeForkMemory } from './fork_memory.js';
+import { dropFreeForkMemories, markForkMemoryThreaded, takeForkMemory, type ForkMemory } from './fork_memory.js';
 import { MemoryCollector } from './memory_collector.js';
 
 const memories = new MemoryCollector();
@@ -27,7 +27,8 @@ kernel.onStartProcess = (pid, key, image, limits) => {
 kernel.onTerminateThread = (pid, tid, status, last) => reply({ type: 'terminate', pid, tid, status, last });
 // What this worker runs now, for a thread its guest makes (clone): the same module on the
 // same memory, on another worker.
-let running: { req: RunRequest; image: Image; memory: WebAssembly.Memory } | undefined;
+// forkMemory: the kept memory a fork gave this run, if it runs on one.
+let running: { req: RunRequest; image: Image; memory: WebAssembly.Memory; forkMemory?: ForkMemory } | undefined;
 kernel.onStartThread = (pid, tid) => {
   const count = init.cloneThreads!;
   if (Atomics.add(count, 0, 1) >= maxCloneThreads) {
@@ -35,6 +36,7 @@ kernel.onStartThread = (pid, tid) => {
     return false;
   }
   const r = running!;
+  if (r.forkMemory) markForkMemoryThreaded(r.forkMemory); // before the thread can run on it
   const request: RunRequest = { type: 'run', pid, module: r.image.module, initialPages: r.image.initialPages,
     maximumPages: r.image.maximumPages, label: r.req.label, thread: { tid, memory: r.memory } };
   reply({ type: 'thread', request });
@@ -217,8 +219,8 @@ function postForkedChild(forker: Forker, image: Image, req: RunRequest, child: n
   const to = new Uint8Array(memory.memory.buffer);
   for (let i = 0; i < ranges.length; i += 2) to.set(parent.subarray(ranges[i]!, ranges[i + 1]!), ranges[i]!);
   // A kept memory may hold an earlier child's data anywhere: the kernel clears what it
-  // hands out below top, and nothing above.
-  if (top < dirtyBytes) to.fill(0, top, dirtyBytes);
+  // hands out below top, and learns that the rest is dirty too up to dirtyBytes.
+  if (top < dirtyBytes) kernel.exports.wasmux_fork_memory_dirty(child, dirtyBytes / 65536);
   const resume: ForkResume = {
     memory,
     stackPointer,
@@ -272,7 +274,7 @@ function run(req: RunRequest): void {
     const forked = resume !== undefined; // the memory a fork gave this run (fork_memory.ts)
     if (!thread && !resume) runMemories.push(memory); // a thread's memory is its process's
     imageGeneration++;
-    running = { req, image, memory };
+    running = { req, image, memory, forkMemory: thread ? undefined : resume?.memory };
     kernel.bindUserMemory(memory, undefined, image.maximumPages);
     const forker = new Forker();
     forker.memory = memory;

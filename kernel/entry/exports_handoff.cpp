@@ -32,6 +32,15 @@ EXPORT(wasmux_fork) int wasmux_fork() {
   return result;
 }
 
+// The memory the host gives fork's child pid held an earlier child's data in its first
+// `pages` wasm pages (host/src/fork_memory.ts): the child's kernel zero-fills that part as
+// it hands it out rather than the host clearing all of it at every fork. Called before
+// the child runs.
+EXPORT(wasmux_fork_memory_dirty) void wasmux_fork_memory_dirty(int pid, unsigned pages) {
+  LockGuard lock;
+  if (Process* p = ProcessTable::the().find(pid)) p->memory().mark_dirty_up_to(u64{pages} * MemoryMap::page);
+}
+
 // The child of a successful wasmux_fork is handed on (or failed): the thread leaves the
 // kernel state. 1 when its process ended meanwhile (a fatal signal): the guest must not
 // run on.

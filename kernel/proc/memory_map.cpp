@@ -25,6 +25,16 @@ u64 MemoryMap::top() {
   return m_top;
 }
 
+void MemoryMap::mark_dirty_up_to(u64 end) {
+  // Ranges end at 32-bit addresses: a last page written of a 4 GiB memory stays above the
+  // top, where nothing can be handed out any more (the memory cannot grow).
+  end = min<u64>(end & ~u64{user_page - 1}, 0x100000000ull - page);
+  u64 from = round_up<u64>(max<u64>(top(), m_brk), user_page);
+  if (end <= from) return;
+  add_free({static_cast<u32>(from), static_cast<u32>(end)});
+  m_top = end;
+}
+
 u32 MemoryMap::set_brk(u32 requested) {
   if (requested < m_heap_base) return m_brk;
   for (auto& r : m_mapped)

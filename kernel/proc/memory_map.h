@@ -30,6 +30,10 @@ public:
   // may be larger (grown to its maximum before a second thread: clone.cpp); what lies above
   // was never used and reads as zeros (a forked child's memory is cleared there).
   u64 top();
+  // A forked child runs on a kept memory an earlier child wrote up to `end`: what lies
+  // between the top and there becomes free address space, zero-filled when brk or mmap
+  // hands it out (as everything below the top is), so nothing is cleared ahead of use.
+  void mark_dirty_up_to(u64 end);
   template <typename F>
   void for_each_mapping(F f) const {
     for (const auto& r : m_mapped) f(r.start, r.end);

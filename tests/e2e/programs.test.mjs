@@ -77,3 +77,12 @@ for (const [how, signal, name] of [['trap', 4, 'SIGILL'], ['wild', 11, 'SIGSEGV'
     assert.equal(r.stderr.trimEnd().split('\n').length, 1);
   });
 }
+
+test('forks after a thread reuse the children\'s memories, and no child sees what an earlier one wrote', async () => {
+  // The parent's memory is at its maximum once a thread ran: each child's memory is as
+  // large, and is reused for the next child without being cleared (fork_memory.ts).
+  const r = await run(['run', program('fork_after_threads'), '150']);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout.toString(), '150 forks, 0 bad\n');
+  assert.equal(r.code, 0);
+});

@@ -44,7 +44,7 @@ test('a pipeline of three busybox applets', async () => {
 
 test('the image: /bin/sh is dash, applets are symlinks to busybox, /etc and home', async () => {
   const r = await sh('for f in /bin/sh /bin/ls /usr/bin; do readlink $f; done; cat /etc/passwd | cut -d: -f1,6; id -un; pwd; echo $HOME');
-  assert.equal(r.stdout.toString(), 'dash\nbusybox\n../bin\nroot:/root\nnobody:/nonexistent\nroot\n/root\n/root\n');
+  assert.equal(r.stdout.toString(), 'dash\nbusybox\n../bin\nroot:/root\nwww-data:/var/www\nnobody:/nonexistent\nroot\n/root\n/root\n');
 });
 
 test('text tools: awk, sed, tr, sort -n, xargs, find, expr, sha256sum', async () => {

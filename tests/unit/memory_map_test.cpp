@@ -113,6 +113,43 @@ TEST_F(MemoryMapTest, MmapAfterAnUnalignedBreakIsStillPageAligned) {
   EXPECT_GE(b, a + 4096);
 }
 
+// A forked child on a kept memory an earlier child wrote (host/src/fork_memory.ts): the
+// dirty part above the top becomes free address space, zeroed as it is handed out, and
+// nothing is handed out twice.
+TEST_F(MemoryMapTest, ADirtyMemoryIsZeroedAsItIsHandedOut) {
+  u32 top = static_cast<u32>(map.top()); // the memory's size: nothing handed out above
+  ASSERT_TRUE(host().memory().grow(64)); // 4 MiB more, written by "an earlier child"
+  for (u32 at = top; at < size(); at += 4096)
+    byte(at) = 0xee;
+  map.mark_dirty_up_to(size());
+  u32 a = map.map_anonymous(64 * kib).value();
+  EXPECT_EQ(a, top); // the dirty range is reused first, not left behind
+  EXPECT_EQ(byte(a), 0);
+  EXPECT_EQ(byte(a + 60 * kib), 0);
+  u32 b = map.map_anonymous(3 * 1024 * kib).value();
+  EXPECT_EQ(b, a + 64 * kib);
+  EXPECT_EQ(byte(b + 2 * 1024 * kib), 0);
+  // Past the dirty part: the memory grows, and what it grows by reads zeros anyway.
+  u32 end = size();
+  u32 c = map.map_anonymous(2 * 1024 * kib).value();
+  EXPECT_GE(c, b + 3 * 1024 * kib); // after what the dirty part gave
+  EXPECT_GT(size(), end);
+  EXPECT_EQ(byte(c + 1024 * kib), 0);
+  // brk grows through what is left of it zeroed too.
+  MemoryMap heap;
+  heap.reset(heap_base);
+  heap.mark_dirty_up_to(size());
+  byte(heap_base + 100) = 0xee;
+  EXPECT_EQ(heap.set_brk(heap_base + 200), heap_base + 200);
+  EXPECT_EQ(byte(heap_base + 100), 0);
+  // Clean up to its end already (a new memory): nothing changes.
+  MemoryMap clean;
+  clean.reset(heap_base);
+  clean.mark_dirty_up_to(0);
+  u32 clean_end = size();
+  EXPECT_EQ(clean.map_anonymous(4096).value(), clean_end);
+}
+
 // ---- through the syscalls ----
 
 TEST_F(KernelTest, BrkSyscall) {

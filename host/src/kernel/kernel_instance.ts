@@ -32,6 +32,7 @@ export interface KernelExports {
   wasmux_thread_process_exited(): number;
   wasmux_fork(): number;
   wasmux_fork_posted(): number;
+  wasmux_fork_memory_dirty(pid: number, pages: number): void;
   wasmux_memory_ranges(): number;
   wasmux_thread_exec_image_size(): number;
   wasmux_thread_exec_image_data(): number;
