@@ -88,10 +88,10 @@ void HostLink::input_room() {
   request(want_input);
 }
 
-void HostLink::detach() {
+void HostLink::detach(bool reset) {
   m_owner = nullptr;
   m_output_space.notify(all_events);
-  request(want_close);
+  request(want_close | (reset ? want_reset : 0));
 }
 
 void HostLink::request(u32 bits) {

@@ -61,6 +61,7 @@ public:
   static constexpr u32 want_shutdown = 4; // no more output after what is queued
   static constexpr u32 want_close = 8;    // the socket went: finish, then wasmux_net_release
   static constexpr u32 want_input = 16;   // room again for input the service held back
+  static constexpr u32 want_reset = 32;   // with want_close: reset the connection (RST), output dropped
 
   HostLink(Kind kind, HostLinkOwner* owner, const NetAddress& remote, usize output_capacity);
   ~HostLink();
@@ -82,8 +83,10 @@ public:
   void input_room();
   void note_input_stalled() { m_input_stalled = true; }
   void shutdown_output() { request(want_shutdown); }
-  // The socket goes: the link stays until the service lets go of it.
-  void detach();
+  // The socket goes: the link stays until the service lets go of it. reset: an abortive
+  // close (unread input, or SO_LINGER with no time: tcp_close sends RST and drops what
+  // was not sent).
+  void detach(bool reset);
   // Senders waiting for room in the output (notified with POLLOUT as it drains, and on
   // connection or failure).
   WaitQueue& output_space() { return m_output_space; }

@@ -706,7 +706,7 @@ private:
     if (m_released) return;
     m_released = true;
     if (m_link) {
-      m_link->detach();
+      m_link->detach(tcp() && (!m_queue.empty() || abortive_close()));
       m_link = nullptr;
     }
     if (m_peer_socket) {

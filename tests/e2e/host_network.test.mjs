@@ -159,3 +159,23 @@ test("busybox httpd serves a directory's index.html for / (sendHttpRequest)", as
     await w.shutdown();
   }
 });
+
+test('an abortive close (SO_LINGER 0) resets the host connection instead of ending it', async () => {
+  let seen;
+  const outcome = new Promise((resolve) => (seen = resolve));
+  const server = net.createServer((s) => {
+    let data = '';
+    s.on('data', (d) => (data += d));
+    s.on('end', () => seen({ data, how: 'end' }));
+    s.on('error', (e) => seen({ data, how: e.code }));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const r = await run(['run', program('tcp_abort'), '10.0.2.2', String(server.address().port)]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.deepEqual(await outcome, { data: 'abort me', how: 'ECONNRESET' });
+  } finally {
+    server.close();
+  }
+});

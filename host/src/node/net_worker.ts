@@ -17,7 +17,7 @@ kernel.enterRegion(init.region);
 const k = kernel.exports;
 
 // Work bits and link kinds (kernel/net/host_net.h HostLink).
-const WANT_CONNECT = 1, WANT_OUTPUT = 2, WANT_SHUTDOWN = 4, WANT_CLOSE = 8, WANT_INPUT = 16;
+const WANT_CONNECT = 1, WANT_OUTPUT = 2, WANT_SHUTDOWN = 4, WANT_CLOSE = 8, WANT_INPUT = 16, WANT_RESET = 32;
 const KIND_DATAGRAM = 2;
 const CHUNK = 65536;
 const record = k.wasmux_alloc(32);
@@ -28,6 +28,7 @@ const scratch = k.wasmux_alloc(CHUNK);
 interface StreamPeer {
   write(data: Buffer): boolean; // false: wait for 'drain' before more
   end(): void;
+  reset(): void; // an abortive close: RST, what was not sent is dropped
   pause(): void;
   resume(): void;
   onDrain(f: () => void): void;
@@ -121,6 +122,7 @@ function attachSocket(link: StreamLink, socket: net.Socket): void {
   link.peer = {
     write: (data) => socket.write(data),
     end: () => socket.end(),
+    reset: () => socket.resetAndDestroy(),
     pause: () => socket.pause(),
     resume: () => socket.resume(),
     onDrain: (f) => socket.once('drain', f),
@@ -215,6 +217,11 @@ function serveWork(): void {
       }
       continue;
     }
+    if (work & WANT_RESET) {
+      link.peer?.reset();
+      release(handle);
+      continue;
+    }
     if (work & WANT_SHUTDOWN) link.shutdown = true;
     if (work & WANT_CLOSE) link.closing = true;
     if (work & WANT_INPUT) retryHeld(link);
@@ -305,6 +312,11 @@ function httpExchange(port: number, request: Uint8Array, complete: (data: Buffer
         return true;
       },
       end: finish,
+      reset: () => {
+        if (done) return;
+        done = true;
+        reject(new Error(`the guest server on port ${port} reset the connection (ECONNRESET)`));
+      },
       pause: () => {},
       resume: () => {},
       onDrain: () => {},
