@@ -334,6 +334,15 @@ public:
         return m_link->send_stream(msg.data.data(), msg.data.size());
       }
       if (!m_connected) return Errno::epipe;
+      if (!m_peer_socket && m_peer_closed && !m_reset && !m_shut_wr) {
+        // CLOSE_WAIT: the peer's FIN came, and a send still goes out; the peer, closed,
+        // answers with a reset, which the next call reports: EPIPE in CLOSE_WAIT
+        // (tcp_reset), then EPIPE for good.
+        m_reset = true;
+        m_error = static_cast<i32>(Errno::epipe);
+        m_queue.readers().notify(abi::pollerr | abi::pollhup | abi::pollin);
+        return msg.data.size();
+      }
       if (m_shut_wr || !m_peer_socket || m_peer_socket->m_shut_rd) return Errno::epipe;
       return deliver_message(m_peer_socket->receive_queue(), msg, true, sockaddr_of(m_local));
     }
@@ -421,7 +430,8 @@ public:
       return r & (mask | abi::pollhup | abi::pollerr);
     }
     bool rd_shut = m_shut_rd || m_queue.ended();
-    bool wr_shut = m_shut_wr || m_host_broken || (m_connected && !m_peer_socket && !m_link);
+    // A peer's close leaves this side writable (CLOSE_WAIT) until its reset comes.
+    bool wr_shut = m_shut_wr || m_host_broken || m_reset || (m_connected && !m_peer_socket && !m_link && !m_peer_closed);
     // tcp_poll: a socket neither connected nor connecting (TCP_CLOSE) is hung up and
     // writable (a send fails at once).
     bool closed = !m_connected && !m_listening;
@@ -714,6 +724,7 @@ private:
       // A reset: data left unread here (tcp_close), or SO_LINGER with no time.
       if (!m_queue.empty() || abortive_close()) peer->m_error = static_cast<i32>(Errno::econnreset);
       peer->m_peer_socket = nullptr;
+      peer->m_peer_closed = true;
       peer->m_queue.end();
       peer->m_queue.writers().notify(all_events);
       m_peer_socket = nullptr;
@@ -730,6 +741,8 @@ private:
   bool m_connect_pending{false}; // a non-blocking connect not yet confirmed by a second call
   bool m_listening{false}, m_released{false}, m_shut_rd{false}, m_shut_wr{false};
   bool m_v6only{false}, m_nodelay{false}, m_cork{false};
+  bool m_peer_closed{false}; // the peer went (its FIN is here); a send then draws its reset
+  bool m_reset{false};       // that reset came
   bool m_host_connecting{false}, m_host_broken{false};
   i32 m_ttl{64}, m_tos{0}, m_multicast_ttl{1}, m_multicast_loop{1};
   RefPtr<HostLink> m_link; // to the host's network (net/host_net.h)

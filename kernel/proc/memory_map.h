@@ -34,6 +34,15 @@ public:
   // between the top and there becomes free address space, zero-filled when brk or mmap
   // hands it out (as everything below the top is), so nothing is cleared ahead of use.
   void mark_dirty_up_to(u64 end);
+  // Bytes in use (the stack, data and brk heap, and the mappings): what /proc calls
+  // resident, as nothing here is paged out. For any process (top() is the caller's).
+  u64 in_use_bytes() const {
+    u64 n = m_brk;
+    for (const auto& r : m_mapped) n += r.end - r.start;
+    return n;
+  }
+  // The top as far as it is known (0 before the first brk or mmap), for any process.
+  u64 known_top() const { return m_top; }
   template <typename F>
   void for_each_mapping(F f) const {
     for (const auto& r : m_mapped) f(r.start, r.end);

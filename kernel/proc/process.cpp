@@ -10,6 +10,7 @@
 namespace wasmux {
 
 Process::Process(i32 pid, i32 ppid) : m_pid(pid), m_ppid(ppid), m_pgid(pid), m_sid(pid) {
+  m_start_ns = host().monotonic_ns();
   constexpr u64 infinity = ~0ull;
   for (auto& r : m_rlimits)
     r = {infinity, infinity};

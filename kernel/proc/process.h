@@ -39,6 +39,8 @@ public:
   WaitQueue& child_waiters() { return m_child_waiters; }
   // CPU time of this process (its threads so far) and of its reaped children (getrusage).
   i64 cpu_ns() const { return m_cpu_ns; }
+  // When it was made (monotonic ns, as since boot): /proc/PID/stat's starttime.
+  i64 start_ns() const { return m_start_ns; }
   void add_cpu_ns(i64 ns) { m_cpu_ns += ns; }
   i64 children_cpu_ns() const { return m_children_cpu_ns; }
   // How many children this process has forked (the host API's getForkCount).
@@ -187,6 +189,7 @@ private:
   bool m_host_owned{false};
   WaitQueue m_child_waiters;
   i64 m_cpu_ns{0};
+  i64 m_start_ns{0};
   i64 m_children_cpu_ns{0};
   u32 m_fork_count{0};
   i32 m_wait_status{0};

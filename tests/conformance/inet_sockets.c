@@ -111,6 +111,21 @@ static void tcp(void)
     usleep(10000);
     CHECK_ERRNO(recv(c, buf, sizeof buf, 0), ECONNRESET, "closed with SO_LINGER 0: ECONNRESET");
     close(c);
+    /* The peer closes cleanly: this side reads the end and may still send once (CLOSE_WAIT);
+     * the closed peer answers with a reset, which in CLOSE_WAIT is EPIPE (tcp_reset). */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, (struct sockaddr *)&addr, sizeof addr);
+    s = accept(l, NULL, NULL);
+    close(s);
+    usleep(10000);
+    CHECK_EQ(revents(c, POLLIN | POLLOUT | POLLRDHUP), POLLIN | POLLOUT | POLLRDHUP, "after the peer's close: readable (the end), writable, POLLRDHUP, no POLLHUP");
+    CHECK_EQ(recv(c, buf, sizeof buf, 0), 0, "the peer's close reads as the end");
+    CHECK_EQ(send(c, "late", 4, MSG_NOSIGNAL), 4, "a send after the peer's close still goes");
+    usleep(10000);
+    CHECK_EQ(revents(c, POLLIN | POLLOUT) & (POLLERR | POLLHUP), POLLERR | POLLHUP, "the peer's reset: POLLERR|POLLHUP");
+    CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE, "the next send reports the reset: EPIPE");
+    CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE, "and so does the one after");
+    close(c);
 
     /* Refused: blocking at once, non-blocking through SO_ERROR. */
     close(l);

@@ -148,6 +148,18 @@ test('touch -r on a host mount copies the nanoseconds', async () => {
   assert.equal(f.atimeNs, ref.atimeNs);
 });
 
+// A time before 1970 reaches the host file as it is (Node's own call takes a negative
+// number of seconds for "now").
+test('touch -d with a date before 1970 on a host mount', async () => {
+  const dir = path.join(tmp, 'old-times');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'f'), '');
+  const r = await run(['sh', '--mount', `${dir}:/d`, '-c', "touch -d '1969-07-20 20:17:40' /d/f && date -r /d/f +%s"]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout.toString(), '-14182940\n');
+  assert.equal(fs.statSync(path.join(dir, 'f')).mtimeMs, -14182940000);
+});
+
 // An open host file keeps its host descriptor: replaced on the host by a rename, it still
 // reads what was opened, as a Linux descriptor does. The guest says when it holds the file
 // and waits (bounded) for the host to replace it.

@@ -183,7 +183,9 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
         const m = mtime === omit ? st.mtimeNs : mtime;
         // Whole seconds and the fraction apart: Number(ns) / 1e9 rounds a present-day time
         // to about 256 ns before the division (a double holds 53 bits).
-        const seconds = (ns: bigint) => Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
+        // As strings: Node takes a negative number of seconds (a time before 1970) for "now"
+        // (fs/utils toUnixTimestamp), a numeric string as it is.
+        const seconds = (ns: bigint) => String(Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9);
         fs.lutimesSync(target, seconds(a), seconds(m));
         return 0;
       }),

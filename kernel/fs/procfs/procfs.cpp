@@ -4,6 +4,7 @@
 #include "../../fd/file_description.h"
 #include "../../proc/process.h"
 #include "../../proc/thread.h"
+#include "../../time/clocks.h"
 #include "../../vfs/inode_file.h"
 #include "../../vfs/vfs.h"
 
@@ -18,7 +19,9 @@ u64 proc_ino(i32 pid, u32 kind, u32 index = 0) {
   return (static_cast<u64>(pid) << 32) | (static_cast<u64>(kind) << 24) | index;
 }
 
-enum Kind : u32 { root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status, task_dir, tid_dir, exe_link };
+enum Kind : u32 {
+  root = 1, self, pid_dir, fd_dir, fd_link, cwd_link, cmdline, comm, status, task_dir, tid_dir, exe_link, stat, statm
+};
 
 Process* process_of(i32 pid) { return ProcessTable::the().find(pid); }
 
@@ -156,8 +159,74 @@ private:
       signal_lines(p, t, f);
       break;
     }
+    case stat: stat_line(p, m_tid ? thread_of(m_pid, m_tid) : nullptr, f); break;
+    case statm: {
+      // fs/proc/array.c proc_pid_statm: size resident shared text lib data dt, in pages.
+      u64 used = p.memory().in_use_bytes() / MemoryMap::user_page;
+      u64 size = max<u64>(p.memory().known_top() / MemoryMap::user_page, used);
+      f.append_int(static_cast<i64>(size)).append(" ").append_int(static_cast<i64>(used)).append(" 0 0 0 ");
+      f.append_int(static_cast<i64>(used)).append(" 0\n");
+      break;
+    }
     default: break;
     }
+  }
+  // /proc/PID/stat (fs/proc/array.c do_task_stat): 52 fields. Times are clock ticks (100 a
+  // second; CPU time is all user time here), sizes from the memory map (every page in use
+  // is resident: nothing is paged out), the signal sets as decimal numbers; what wasmux
+  // has no counterpart for (page faults, code and stack addresses, a terminal) is 0.
+  static void stat_line(Process& p, Thread* t, Formatter& f) {
+    constexpr i64 ns_per_tick = 10000000;
+    const char* state = t ? thread_state(p, *t) : process_state(p);
+    usize threads = 0;
+    p.for_each_thread([&](Thread&) { ++threads; });
+    SigSet ignored = 0, caught = 0;
+    for (i32 sig = 1; sig <= max_signal; ++sig) {
+      u32 h = p.action(sig).handler;
+      if (h == abi::sig_ign)
+        ignored |= sig_bit(sig);
+      else if (h != abi::sig_dfl)
+        caught |= sig_bit(sig);
+    }
+    Thread* main = t ? t : p.main_thread();
+    u64 used = p.memory().in_use_bytes();
+    u64 vsize = max<u64>(p.memory().known_top(), used);
+    auto field = [&](i64 v) { f.append(" ").append_int(v); };
+    f.append_int(t ? t->tid() : p.pid()).append(" (").append(p.comm()).append(") ");
+    f.append(std::string_view(state, 1));
+    field(p.ppid());
+    field(p.pgid());
+    field(p.sid());
+    field(0);  // tty_nr
+    field(-1); // tpgid
+    field(0);  // flags
+    for (int i = 0; i < 4; ++i)
+      field(0); // minflt cminflt majflt cmajflt
+    field(process_cpu_ns(p) / ns_per_tick);
+    field(0);
+    field(p.children_cpu_ns() / ns_per_tick);
+    field(0);
+    field(20 + p.nice()); // priority
+    field(p.nice());
+    field(static_cast<i64>(threads));
+    field(0); // itrealvalue
+    field(p.start_ns() / ns_per_tick);
+    field(static_cast<i64>(vsize));
+    field(static_cast<i64>(used / MemoryMap::user_page));
+    f.append(" 18446744073709551615"); // rsslim: RLIM_INFINITY
+    for (int i = 0; i < 5; ++i)
+      field(0); // startcode endcode startstack kstkesp kstkeip
+    field(static_cast<i64>((main ? main->pending().pending() : 0) | p.shared_pending().pending()));
+    field(static_cast<i64>(main ? main->blocked() : 0));
+    field(static_cast<i64>(ignored));
+    field(static_cast<i64>(caught));
+    for (int i = 0; i < 3; ++i)
+      field(0); // wchan nswap cnswap
+    field(abi::sigchld); // exit_signal
+    for (int i = 0; i < 13; ++i)
+      field(0); // processor ... env_end
+    field(p.has_exited() ? p.wait_status() : 0);
+    f.append("\n");
   }
   // The signal lines of /proc/PID/status (fs/proc/array.c task_sig): the thread's (the
   // main thread's for the process) pending set and mask, the process-wide pending set, the
@@ -302,6 +371,7 @@ struct PidEntry {
 constexpr PidEntry pid_entries[] = {{"fd", fd_dir, abi::dt_dir},         {"cwd", cwd_link, abi::dt_lnk},
                                     {"exe", exe_link, abi::dt_lnk},
                                     {"cmdline", cmdline, abi::dt_reg},   {"comm", comm, abi::dt_reg},
+                                    {"stat", stat, abi::dt_reg},         {"statm", statm, abi::dt_reg},
                                     {"status", status, abi::dt_reg},     {"task", task_dir, abi::dt_dir}};
 // /proc/PID/task/TID has the same, less "task" (fs/proc/base.c tid_base_stuff).
 constexpr usize tid_entry_count = sizeof pid_entries / sizeof pid_entries[0] - 1;
