@@ -222,6 +222,22 @@ export const constants = {
     EPOLLRDHUP: 0x2000, EPOLLEXCLUSIVE: 0x10000000, EPOLLWAKEUP: 0x20000000, EPOLLONESHOT: 0x40000000,
     EPOLLET: 0x80000000,
   },
+  // netlink(7) and rtnetlink(7) (include/uapi/linux/netlink.h, rtnetlink.h, if_link.h,
+  // if_addr.h), and the interfaces' ioctls and flags (netdevice(7), include/uapi/linux/if.h,
+  // sockios.h, if_arp.h).
+  netlink: {
+    NETLINK_ROUTE: 0, NLMSG_NOOP: 1, NLMSG_ERROR: 2, NLMSG_DONE: 3,
+    NLM_F_REQUEST: 1, NLM_F_MULTI: 2, NLM_F_ACK: 4, NLM_F_DUMP: 0x300,
+    RTM_NEWLINK: 16, RTM_GETLINK: 18, RTM_NEWADDR: 20, RTM_GETADDR: 22,
+    IFLA_ADDRESS: 1, IFLA_BROADCAST: 2, IFLA_IFNAME: 3, IFLA_MTU: 4, IFLA_TXQLEN: 13, IFLA_OPERSTATE: 16,
+    IFA_ADDRESS: 1, IFA_LOCAL: 2, IFA_LABEL: 3, IFA_BROADCAST: 4, IFA_FLAGS: 8,
+    IFF_UP: 0x1, IFF_BROADCAST: 0x2, IFF_LOOPBACK: 0x8, IFF_RUNNING: 0x40, IFF_MULTICAST: 0x1000,
+    IFF_LOWER_UP: 0x10000, ARPHRD_ETHER: 1, ARPHRD_LOOPBACK: 772, IF_OPER_UP: 6, IF_OPER_UNKNOWN: 0,
+    IFA_F_PERMANENT: 0x80, RT_SCOPE_UNIVERSE: 0, RT_SCOPE_HOST: 254, IFNAMSIZ: 16,
+    SIOCGIFNAME: 0x8910, SIOCGIFCONF: 0x8912, SIOCGIFFLAGS: 0x8913, SIOCGIFADDR: 0x8915,
+    SIOCGIFBRDADDR: 0x8919, SIOCGIFNETMASK: 0x891b, SIOCGIFMTU: 0x8921, SIOCGIFHWADDR: 0x8927,
+    SIOCGIFINDEX: 0x8933,
+  },
   // socket(7), unix(7), ip(7), tcp(7): families, types, levels, options, flags
   // (include/linux/socket.h, include/uapi/asm-generic/socket.h, include/uapi/linux/in.h).
   socket: {
@@ -339,6 +355,16 @@ export const structs = {
   // siginfo_t as ILP32 musl lays it out for SIGIO and SIGPOLL (si_band is a long).
   SiginfoPoll: [['si_signo', 'i32'], ['si_errno', 'i32'], ['si_code', 'i32'], ['si_band', 'i32'],
     ['si_fd', 'i32'], ['__pad', ['u8', 108]]],
+  // netlink(7): the message header, sockaddr_nl, rtnetlink's link and address headers, an
+  // attribute's header; netdevice(7)'s struct ifreq (ILP32: 16 name bytes, a 16-byte union)
+  // and struct ifconf.
+  Nlmsghdr: [['nlmsg_len', 'u32'], ['nlmsg_type', 'u16'], ['nlmsg_flags', 'u16'], ['nlmsg_seq', 'u32'], ['nlmsg_pid', 'u32']],
+  SockaddrNl: [['nl_family', 'u16'], ['nl_pad', 'u16'], ['nl_pid', 'u32'], ['nl_groups', 'u32']],
+  Ifinfomsg: [['ifi_family', 'u8'], ['ifi_pad', 'u8'], ['ifi_type', 'u16'], ['ifi_index', 'i32'], ['ifi_flags', 'u32'], ['ifi_change', 'u32']],
+  Ifaddrmsg: [['ifa_family', 'u8'], ['ifa_prefixlen', 'u8'], ['ifa_flags', 'u8'], ['ifa_scope', 'u8'], ['ifa_index', 'u32']],
+  Rtattr: [['rta_len', 'u16'], ['rta_type', 'u16']],
+  Ifreq: [['ifr_name', ['u8', 16]], ['ifr_data', ['u8', 16]]],
+  Ifconf: [['ifc_len', 'i32'], ['ifc_buf', 'u32']],
   // fcntl F_GETOWN_EX/F_SETOWN_EX's struct f_owner_ex.
   FOwnerEx: [['type', 'i32'], ['pid', 'i32']],
   // struct rusage: two timevals (64-bit time_t), then 14 longs and 16 reserved (ILP32).

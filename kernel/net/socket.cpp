@@ -1,5 +1,7 @@
 #include "socket.h"
 
+#include "interfaces.h"
+
 #include "../fd/file_description.h"
 #include "../fs/tmpfs/tmpfs.h"
 #include "../proc/process.h"
@@ -158,7 +160,7 @@ Result<i64> Socket::ioctl(FileDescription&, u32 request, UserAddr arg) {
     TRY(copy_out<i32>(arg, 0)); // sent bytes reach the peer's queue at once
     return 0;
   }
-  return Errno::enotty;
+  return interface_ioctl(request, arg); // SIOCGIF*: any socket asks about the interfaces
 }
 
 Result<usize> Socket::read(FileDescription&, const IoBuffer& buf, i64) {

@@ -5,6 +5,7 @@
 // SIGPIPE, and ancillary data (SCM_RIGHTS, SCM_CREDENTIALS).
 #include "../fd/file_description.h"
 #include "../net/inet_socket.h"
+#include "../net/netlink_socket.h"
 #include "../net/unix_socket.h"
 #include "../signal/signal.h"
 #include "syscall.h"
@@ -42,6 +43,7 @@ Result<RefPtr<Socket>> make_socket(i32 family, i32 type, i32 protocol) {
   case abi::af_unix: return make_unix_socket(type, protocol);
   case abi::af_inet:
   case abi::af_inet6: return make_inet_socket(family, type, protocol);
+  case abi::af_netlink: return make_netlink_socket(type, protocol);
   default: return Errno::eafnosupport;
   }
 }
