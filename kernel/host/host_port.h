@@ -103,6 +103,38 @@ public:
   virtual void host_close(i32 handle) = 0;
   virtual Result<usize> host_pread(i32 handle, void* dst, usize len, i64 offset) = 0;
   virtual Result<usize> host_pwrite(i32 handle, const void* src, usize len, i64 offset) = 0;
+  // The same straight to or from the calling process's memory: one copy, the host's pages
+  // to the process's (EFAULT for a range outside it). Called without the big lock. This
+  // default goes through a buffer on the stack; the wasm host port reads and writes the
+  // process's memory itself.
+  virtual Result<usize> host_pread_user(i32 handle, UserAddr dst, usize len, i64 offset) {
+    u8 chunk[4096];
+    usize done = 0;
+    while (done < len) {
+      usize n = len - done < sizeof chunk ? len - done : sizeof chunk;
+      auto r = host_pread(handle, chunk, n, offset + static_cast<i64>(done));
+      if (r.is_error()) return done ? Result<usize>(done) : r;
+      if (r.value() && !copy_to_user(dst + static_cast<UserAddr>(done), chunk, r.value()))
+        return done ? Result<usize>(done) : Result<usize>(Errno::efault);
+      done += r.value();
+      if (r.value() < n) break;
+    }
+    return done;
+  }
+  virtual Result<usize> host_pwrite_user(i32 handle, UserAddr src, usize len, i64 offset) {
+    u8 chunk[4096];
+    usize done = 0;
+    while (done < len) {
+      usize n = len - done < sizeof chunk ? len - done : sizeof chunk;
+      if (!copy_from_user(chunk, src + static_cast<UserAddr>(done), n))
+        return done ? Result<usize>(done) : Result<usize>(Errno::efault);
+      auto r = host_pwrite(handle, chunk, n, offset + static_cast<i64>(done));
+      if (r.is_error()) return done ? Result<usize>(done) : r;
+      done += r.value();
+      if (r.value() < n) break;
+    }
+    return done;
+  }
   virtual ErrorOr host_ftruncate(i32 handle, i64 length) = 0;
   virtual ErrorOr host_fsync(i32 handle) = 0;
   // The entries of a directory: for each, its type (a DT_* value, DT_UNKNOWN when the

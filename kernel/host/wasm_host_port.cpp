@@ -32,6 +32,8 @@ HOST_IMPORT(fs_open) int host_fs_open(unsigned mount, const char* path, unsigned
 HOST_IMPORT(fs_close) void host_fs_close(int handle);
 HOST_IMPORT(fs_pread) long long host_fs_pread(int handle, void* dst, unsigned len, long long offset);
 HOST_IMPORT(fs_pwrite) long long host_fs_pwrite(int handle, const void* src, unsigned len, long long offset);
+HOST_IMPORT(fs_pread_user) long long host_fs_pread_user(int handle, unsigned dst, unsigned len, long long offset);
+HOST_IMPORT(fs_pwrite_user) long long host_fs_pwrite_user(int handle, unsigned src, unsigned len, long long offset);
 HOST_IMPORT(fs_ftruncate) int host_fs_ftruncate(int handle, long long length);
 HOST_IMPORT(fs_fsync) int host_fs_fsync(int handle);
 HOST_IMPORT(fs_readdir) int host_fs_readdir(unsigned mount, const char* path, unsigned len, char* out, unsigned cap);
@@ -134,6 +136,14 @@ public:
   }
   Result<usize> host_pwrite(i32 h, const void* src, usize len, i64 off) override {
     return value<usize>(host_fs_pwrite(h, src, static_cast<unsigned>(len), off));
+  }
+  Result<usize> host_pread_user(i32 h, UserAddr dst, usize len, i64 off) override {
+    if (len && dst < user_null_guard) return Errno::efault;
+    return value<usize>(host_fs_pread_user(h, dst, static_cast<unsigned>(len), off));
+  }
+  Result<usize> host_pwrite_user(i32 h, UserAddr src, usize len, i64 off) override {
+    if (len && src < user_null_guard) return Errno::efault;
+    return value<usize>(host_fs_pwrite_user(h, src, static_cast<unsigned>(len), off));
   }
   ErrorOr host_ftruncate(i32 h, i64 length) override { return status(host_fs_ftruncate(h, length)); }
   ErrorOr host_fsync(i32 h) override { return status(host_fs_fsync(h)); }

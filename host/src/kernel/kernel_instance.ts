@@ -128,7 +128,7 @@ export class KernelThread {
     this.clockOffset = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
     const instance = new WebAssembly.Instance(module, {
       env: { memory: kernelMemory },
-      host: { ...this.memoryImports(), ...hostFsImports(mounts, () => this.kernel()) },
+      host: { ...this.memoryImports(), ...hostFsImports(mounts, () => this.kernel(), (end) => this.user(end)) },
     });
     this.exports = instance.exports as unknown as KernelExports;
   }

@@ -36,7 +36,12 @@ function direntType(e: EntryKind): number {
   return dirent.DT_UNKNOWN;
 }
 
-export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Record<string, (...args: never[]) => unknown> {
+// user(end): the calling thread's process memory when it reaches `end` (else undefined).
+export function hostFsImports(
+  mounts: HostMounts,
+  kernel: () => Uint8Array,
+  user: (end: number) => Uint8Array | undefined,
+): Record<string, (...args: never[]) => unknown> {
 
   // Guest names are bytes, not necessarily UTF-8: the host path is built as a Buffer so that
   // a name like "uni\x81code" reaches the host file system unchanged.
@@ -111,6 +116,17 @@ export function hostFsImports(mounts: HostMounts, kernel: () => Uint8Array): Rec
       BigInt(guard('fs_pread', () => fs.readSync(h, kernel(), dst >>> 0, len >>> 0, offset))),
     fs_pwrite: (h: number, src: number, len: number, offset: bigint): bigint =>
       BigInt(guard('fs_pwrite', () => fs.writeSync(h, kernel(), src >>> 0, len >>> 0, Number(offset)))),
+    // Straight into and out of the process's memory (kernel/host/host_port.h host_pread_user).
+    fs_pread_user: (h: number, dst: number, len: number, offset: bigint): bigint =>
+      BigInt(guard('fs_pread', () => {
+        const mem = user((dst >>> 0) + (len >>> 0));
+        return mem ? fs.readSync(h, mem, dst >>> 0, len >>> 0, offset) : -errno.EFAULT;
+      })),
+    fs_pwrite_user: (h: number, src: number, len: number, offset: bigint): bigint =>
+      BigInt(guard('fs_pwrite', () => {
+        const mem = user((src >>> 0) + (len >>> 0));
+        return mem ? fs.writeSync(h, mem, src >>> 0, len >>> 0, Number(offset)) : -errno.EFAULT;
+      })),
     fs_ftruncate: (h: number, length: bigint): number =>
       guard('fs_ftruncate', () => {
         fs.ftruncateSync(h, Number(length));

@@ -89,31 +89,25 @@ public:
   }
 
   // The data moves without the big lock: host I/O may block (DESIGN §1), and nothing here
-  // touches kernel state (this inode is kept alive by the caller's reference). A kernel
-  // buffer takes the host's bytes directly; a user buffer through a bounce buffer of up
-  // to 1 MiB, made under the lock (the kernel heap is the lock's) before it is dropped.
+  // touches kernel state (this inode is kept alive by the caller's reference). The host
+  // reads into and writes from the buffer itself, a process's memory as much as the
+  // kernel's: one copy between the host's pages and the buffer.
   Result<usize> transfer_with(i32 h, i64 offset, const IoBuffer& buf, bool write) {
-    u8* direct = buf.is_user() ? nullptr : const_cast<u8*>(buf.kernel_ptr());
-    Vector<u8> bounce;
-    if (!direct) bounce.resize_for_overwrite(min<usize>(buf.size(), 1 << 20));
-    Unlocked unlocked; // (ends before `bounce` goes: the lock is back when it is freed)
+    Unlocked unlocked;
     usize done = 0;
     // A failure after some bytes moved is the short count (read(2), write(2)).
-    auto stop = [&](Errno e) { return done ? Result<usize>(done) : Result<usize>(e); };
     while (done < buf.size()) {
-      usize n = direct ? buf.size() - done : min(buf.size() - done, bounce.size());
-      u8* at = direct ? direct + done : bounce.data();
+      usize n = buf.size() - done;
+      i64 at = offset + static_cast<i64>(done);
       Result<usize> r = usize{0};
-      if (write) {
-        if (!direct)
-          if (auto c = buf.read_into(at, done, n); c.is_error()) return stop(c.error());
-        r = host().host_pwrite(h, at, n, offset + static_cast<i64>(done));
+      if (buf.is_user()) {
+        UserAddr addr = buf.user_addr() + static_cast<UserAddr>(done);
+        r = write ? host().host_pwrite_user(h, addr, n, at) : host().host_pread_user(h, addr, n, at);
       } else {
-        r = host().host_pread(h, at, n, offset + static_cast<i64>(done));
-        if (!direct && !r.is_error() && r.value() > 0)
-          if (auto c = buf.write_from(done, at, r.value()); c.is_error()) return stop(c.error());
+        u8* k = const_cast<u8*>(buf.kernel_ptr()) + done;
+        r = write ? host().host_pwrite(h, k, n, at) : host().host_pread(h, k, n, at);
       }
-      if (r.is_error()) return stop(r.error());
+      if (r.is_error()) return done ? Result<usize>(done) : r;
       if (r.value() == 0) break;
       done += r.value();
       if (r.value() < n) break;
