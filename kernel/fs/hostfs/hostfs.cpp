@@ -22,6 +22,18 @@ i64 name_hash(std::string_view name) {
   return static_cast<i64>((h ^ (h >> 31)) % 0x7ff00000u) + 3;
 }
 
+// A host call without the big lock (DESIGN §1: host I/O may block, and a slow host file
+// system must not stall the whole kernel). Only where the call touches no kernel state and
+// allocates nothing from the kernel heap (paths are built before, results land on the
+// stack): a syscall's own step on a file it holds a reference to. metadata() stays under
+// the lock (it is asked from everywhere, between steps that need the lock held), and so do
+// readlink and readdir (their answers grow kernel-heap buffers).
+template <typename F>
+auto without_lock(F f) {
+  Unlocked unlocked;
+  return f();
+}
+
 class HostInode final : public Inode {
 public:
   HostInode(u64 device, u32 mount, String path) : Inode(device), m_mount(mount), m_path(std::move(path)) {}
@@ -130,64 +142,75 @@ public:
     if (name == ".") return RefPtr<Inode>(this);
     String child = child_path(name);
     HostStat st{};
-    TRY(host().host_stat(m_mount, child.view(), st));
+    TRY(without_lock([&] { return host().host_stat(m_mount, child.view(), st); }));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
   // What the guest makes belongs to its creator, where the host can give it away.
   Result<RefPtr<Inode>> create(std::string_view name, u32 mode, u32 uid, u32 gid) override {
     String child = child_path(name);
-    i32 h = TRY(host().host_open(m_mount, child.view(), abi::o_creat | abi::o_excl | abi::o_rdwr, mode & 07777));
-    host().host_close(h);
-    TRY(host().host_chown(m_mount, child.view(), uid, gid));
+    TRY(without_lock([&]() -> ErrorOr {
+      i32 h = TRY(host().host_open(m_mount, child.view(), abi::o_creat | abi::o_excl | abi::o_rdwr, mode & 07777));
+      host().host_close(h);
+      return host().host_chown(m_mount, child.view(), uid, gid);
+    }));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
   Result<RefPtr<Inode>> mkdir(std::string_view name, u32 mode, u32 uid, u32 gid) override {
     String child = child_path(name);
-    TRY(host().host_mkdir(m_mount, child.view(), mode & 07777));
-    TRY(host().host_chown(m_mount, child.view(), uid, gid));
+    TRY(without_lock([&]() -> ErrorOr {
+      TRY(host().host_mkdir(m_mount, child.view(), mode & 07777));
+      return host().host_chown(m_mount, child.view(), uid, gid);
+    }));
     return RefPtr<Inode>(make_ref<HostInode>(device(), m_mount, std::move(child)));
   }
 
   ErrorOr symlink(std::string_view name, std::string_view target, u32 uid, u32 gid) override {
-    TRY(host().host_symlink(m_mount, target, child_path(name).view()));
-    TRY(host().host_chown(m_mount, child_path(name).view(), uid, gid));
-    return {};
+    String child = child_path(name);
+    return without_lock([&]() -> ErrorOr {
+      TRY(host().host_symlink(m_mount, target, child.view()));
+      return host().host_chown(m_mount, child.view(), uid, gid);
+    });
   }
 
   ErrorOr link(std::string_view name, Inode& target) override {
     if (target.device() != device()) return Errno::exdev;
-    TRY(host().host_link(m_mount, static_cast<HostInode&>(target).m_path.view(), child_path(name).view()));
-    return {};
+    String child = child_path(name);
+    std::string_view from = static_cast<HostInode&>(target).m_path.view(); // a path never changes
+    return without_lock([&] { return host().host_link(m_mount, from, child.view()); });
   }
 
   ErrorOr unlink(std::string_view name, bool is_dir) override {
     if (name == "." || name == "..") return is_dir ? Errno::einval : Errno::eisdir;
-    TRY(host().host_unlink(m_mount, child_path(name).view(), is_dir));
-    return {};
+    String child = child_path(name);
+    return without_lock([&] { return host().host_unlink(m_mount, child.view(), is_dir); });
   }
 
   ErrorOr rename(std::string_view old_name, Inode& new_dir, std::string_view new_name, RenameFlags flags) override {
     if (new_dir.device() != device()) return Errno::exdev;
     if (flags == RenameFlags::exchange) return Errno::einval;
     String to = static_cast<HostInode&>(new_dir).child_path(new_name);
-    if (flags == RenameFlags::noreplace) {
-      HostStat st{};
-      if (!host().host_stat(m_mount, to.view(), st).is_error()) return Errno::eexist;
-    }
-    TRY(host().host_rename(m_mount, child_path(old_name).view(), to.view()));
-    return {};
+    String from = child_path(old_name);
+    return without_lock([&]() -> ErrorOr {
+      if (flags == RenameFlags::noreplace) {
+        HostStat st{};
+        if (!host().host_stat(m_mount, to.view(), st).is_error()) return Errno::eexist;
+      }
+      return host().host_rename(m_mount, from.view(), to.view());
+    });
   }
 
   Result<usize> read_at(i64 offset, const IoBuffer& buf) override { return transfer(offset, buf, false); }
   Result<usize> write_at(i64 offset, const IoBuffer& buf) override { return transfer(offset, buf, true); }
 
   ErrorOr truncate(i64 length) override {
-    i32 h = TRY(host().host_open(m_mount, m_path.view(), abi::o_wronly, 0));
-    auto r = host().host_ftruncate(h, length);
-    host().host_close(h);
-    return r;
+    return without_lock([&]() -> ErrorOr {
+      i32 h = TRY(host().host_open(m_mount, m_path.view(), abi::o_wronly, 0));
+      auto r = host().host_ftruncate(h, length);
+      host().host_close(h);
+      return r;
+    });
   }
 
   Result<String> readlink() override {
@@ -197,15 +220,16 @@ public:
   }
 
   ErrorOr chmod(u32 mode) override {
-    TRY(host().host_chmod(m_mount, m_path.view(), mode & 07777));
-    return {};
+    return without_lock([&] { return host().host_chmod(m_mount, m_path.view(), mode & 07777); });
   }
   // Host ids are the guest's ids; a host not running as root keeps its own (host_chown).
-  ErrorOr chown(u32 uid, u32 gid) override { return host().host_chown(m_mount, m_path.view(), uid, gid); }
+  ErrorOr chown(u32 uid, u32 gid) override {
+    return without_lock([&] { return host().host_chown(m_mount, m_path.view(), uid, gid); });
+  }
   // The host file system's own figures (its type too: `df -T` names it).
   ErrorOr statfs(abi::Statfs& out) override {
     HostStatfs h{};
-    TRY(host().host_statfs(m_mount, m_path.view(), h));
+    TRY(without_lock([&] { return host().host_statfs(m_mount, m_path.view(), h); }));
     out = {};
     out.f_type = static_cast<u32>(h.type);
     out.f_bsize = out.f_frsize = static_cast<u32>(h.bsize);
@@ -219,8 +243,7 @@ public:
     return {};
   }
   ErrorOr set_times(i64 atime_ns, i64 mtime_ns) override {
-    TRY(host().host_utimens(m_mount, m_path.view(), atime_ns, mtime_ns));
-    return {};
+    return without_lock([&] { return host().host_utimens(m_mount, m_path.view(), atime_ns, mtime_ns); });
   }
 
 protected:
