@@ -1,7 +1,10 @@
 // kernel/fs/devfs and kernel/fs/procfs: the memory devices (null(4), zero(4), full(4),
 // random(4)) and /proc's per-process view (proc(5)), including its magic links.
-#include "kernel_fixture.h"
 #include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include "kernel_fixture.h"
 
 namespace wasmux::test {
 namespace {
@@ -68,6 +71,35 @@ TEST_F(KernelTest, ProcSelfNamesTheCallingProcess) {
   EXPECT_EQ(p().open("/proc/self/nonsense", abi::o_rdonly), err(Errno::enoent));
 }
 
+// fs/proc/array.c do_task_stat's 52 fields and proc_pid_statm's 7.
+TEST_F(KernelTest, ProcStatAndStatm) {
+  sys(nr::setpriority, abi::prio_process, 0, 5);
+  std::string stat = p().read_file("/proc/self/stat");
+  std::vector<std::string> fields;
+  std::istringstream in(stat);
+  for (std::string f; in >> f;)
+    fields.push_back(f);
+  ASSERT_EQ(fields.size(), 52u) << stat;
+  EXPECT_EQ(fields[0], std::to_string(p().pid()));
+  EXPECT_EQ(fields[1], "(test)");
+  EXPECT_EQ(fields[2], "R"); // reading its own stat, it runs
+  EXPECT_EQ(fields[3], "1"); // ppid
+  EXPECT_EQ(fields[17], "25"); // priority: 20 + nice
+  EXPECT_EQ(fields[18], "5");  // nice
+  EXPECT_EQ(fields[19], "1");  // one thread
+  EXPECT_GT(std::stoll(fields[23]), 0); // rss in pages: the stack, data and heap at least
+  EXPECT_EQ(fields[37], "17"); // exit_signal SIGCHLD
+  EXPECT_EQ(stat.back(), '\n');
+  std::string statm = p().read_file("/proc/self/statm");
+  std::istringstream m(statm);
+  std::vector<long long> pages;
+  for (long long v; m >> v;)
+    pages.push_back(v);
+  ASSERT_EQ(pages.size(), 7u) << statm;
+  EXPECT_EQ(pages[1], std::stoll(fields[23])); // resident, as stat says
+  EXPECT_GE(pages[0], pages[1]);
+}
+
 TEST_F(KernelTest, ProcListsLiveProcesses) {
   i64 fd = p().open("/proc", abi::o_rdonly | abi::o_directory);
   auto names = p().list_dir(fd, 256); // small buffer: the listing resumes by cookie
@@ -75,7 +107,7 @@ TEST_F(KernelTest, ProcListsLiveProcesses) {
   EXPECT_NE(std::find(names.begin(), names.end(), std::to_string(p().pid())), names.end());
   i64 pid_dir = p().open("/proc/self", abi::o_rdonly | abi::o_directory);
   auto entries = p().list_dir(pid_dir);
-  for (const char* e : {"fd", "cwd", "cmdline", "comm", "status"})
+  for (const char* e : {"fd", "cwd", "cmdline", "comm", "stat", "statm", "status"})
     EXPECT_NE(std::find(entries.begin(), entries.end(), e), entries.end()) << e;
 }
 

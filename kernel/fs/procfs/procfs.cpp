@@ -1,5 +1,7 @@
 #include "procfs.h"
 
+#include <utility>
+
 #include "../../base/format.h"
 #include "../../fd/file_description.h"
 #include "../../proc/process.h"
@@ -180,14 +182,7 @@ private:
     const char* state = t ? thread_state(p, *t) : process_state(p);
     usize threads = 0;
     p.for_each_thread([&](Thread&) { ++threads; });
-    SigSet ignored = 0, caught = 0;
-    for (i32 sig = 1; sig <= max_signal; ++sig) {
-      u32 h = p.action(sig).handler;
-      if (h == abi::sig_ign)
-        ignored |= sig_bit(sig);
-      else if (h != abi::sig_dfl)
-        caught |= sig_bit(sig);
-    }
+    auto [ignored, caught] = dispositions(p);
     Thread* main = t ? t : p.main_thread();
     u64 used = p.memory().in_use_bytes();
     u64 vsize = max<u64>(p.memory().known_top(), used);
@@ -228,11 +223,8 @@ private:
     field(p.has_exited() ? p.wait_status() : 0);
     f.append("\n");
   }
-  // The signal lines of /proc/PID/status (fs/proc/array.c task_sig): the thread's (the
-  // main thread's for the process) pending set and mask, the process-wide pending set, the
-  // ignored and caught signals, each 16 hex digits. SigQ is queued/limit.
-  static void signal_lines(Process& p, Thread* t, Formatter& f) {
-    if (!t) t = p.main_thread();
+  // The signals p ignores and those it catches (SigIgn, SigCgt; stat's sigignore, sigcatch).
+  static std::pair<SigSet, SigSet> dispositions(Process& p) {
     SigSet ignored = 0, caught = 0;
     for (i32 sig = 1; sig <= max_signal; ++sig) {
       u32 h = p.action(sig).handler;
@@ -241,6 +233,14 @@ private:
       else if (h != abi::sig_dfl)
         caught |= sig_bit(sig);
     }
+    return {ignored, caught};
+  }
+  // The signal lines of /proc/PID/status (fs/proc/array.c task_sig): the thread's (the
+  // main thread's for the process) pending set and mask, the process-wide pending set, the
+  // ignored and caught signals, each 16 hex digits. SigQ is queued/limit.
+  static void signal_lines(Process& p, Thread* t, Formatter& f) {
+    if (!t) t = p.main_thread();
+    auto [ignored, caught] = dispositions(p);
     auto line = [&](std::string_view label, SigSet set) {
       f.append(label).append(":\t");
       for (i32 shift = 60; shift >= 0; shift -= 4)
