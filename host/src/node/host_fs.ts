@@ -200,8 +200,12 @@ export function hostFsImports(
         // Whole seconds and the fraction apart: Number(ns) / 1e9 rounds a present-day time
         // to about 256 ns before the division (a double holds 53 bits).
         // As strings: Node takes a negative number of seconds (a time before 1970) for "now"
-        // (fs/utils toUnixTimestamp), a numeric string as it is.
-        const seconds = (ns: bigint) => String(Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9);
+        // (fs/utils toUnixTimestamp), a numeric string as it is. libuv cuts the fraction to
+        // whole nanoseconds (towards zero): half a nanosecond further from zero makes that
+        // the nearest one, exact wherever a double tells nanoseconds apart (some months
+        // around 1970; a present-day time keeps about 240 ns).
+        const seconds = (ns: bigint) =>
+          String(Number(ns / 1000000000n) + (Number(ns % 1000000000n) + (ns < 0n ? -0.5 : 0.5)) / 1e9);
         fs.lutimesSync(target, seconds(a), seconds(m));
         return 0;
       }),
