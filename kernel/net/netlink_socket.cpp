@@ -106,8 +106,9 @@ public:
 
   ErrorOr bind(const SockAddr& addr) override {
     auto nl = TRY(netlink_address(addr));
-    // netlink_bind: a port id once chosen stays; 0 asks for one (the process's pid).
-    if (m_port && nl.nl_pid && nl.nl_pid != m_port) return Errno::einval;
+    // netlink_bind: a port id once chosen (by bind, or by a send or connect before it)
+    // stays, and binding to another is EINVAL; 0 asks for one (the process's pid).
+    if (m_port && nl.nl_pid != m_port) return Errno::einval;
     if (!m_port) m_port = nl.nl_pid ? nl.nl_pid : static_cast<u32>(current_process().pid());
     m_groups = nl.nl_groups;
     return {};
