@@ -11,8 +11,10 @@
 #   cmake      project() with C and C++, the toolchain file, try_run and ctest through
 #              the emulator
 #   meson      the same project with sdk/meson-cross.ini, a run check and meson test
+#   binfmt     a build that runs what it compiles by its path (./probe, as nginx's
+#              configure does) under `bin/wasmux binfmt run`
 # Each prints PASS or FAIL with the step that failed; the exit status counts the failures.
-# Usage: tests/sdk/run.sh [oldc|autotools|cmake|meson]...
+# Usage: tests/sdk/run.sh [oldc|autotools|cmake|meson|binfmt]...
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/tests/sdk"
@@ -127,20 +129,39 @@ oldc() {
   step oldc "$log" $cc "$here/oldc/fork_helper_a.c" "$here/oldc/fork_helper_b.c" -o "$dir/fork_helper" || return 1
   out="$(wasmux-emulator "$dir/fork_helper" 2>&1)"
   [ "$out" = "$(printf 'child\nparent 1 3')" ] || { echo "FAIL oldc: fork_helper printed '$out'"; return 1; }
+  # Clean with gcc 12 under -Wall -Wextra -Werror, so clean here too (nginx builds so).
+  step oldc "$log" $cc -Wall -Wextra -Werror "$here/oldc/clang_only_warnings.c" -o "$dir/clang_only_warnings" || return 1
+  out="$(wasmux-emulator "$dir/clang_only_warnings" 2>&1)"
+  [ "$out" = "2 231" ] || { echo "FAIL oldc: clang_only_warnings printed '$out'"; return 1; }
   # With -Werror the old-C diagnostics are errors, as with gcc.
   if wasm32-unknown-linux-musl-gcc -Werror -c "$here/oldc/caller.c" -o "$dir/caller.o" >>"$log" 2>&1; then
     echo "FAIL oldc: -Werror did not make the old-C diagnostics errors"; return 1
   fi
 }
 
+# A configure-like script compiles probes and runs them by path; a usage error is one line.
+binfmt() {
+  local dir="$work/binfmt" log="$work/binfmt.log" out
+  rm -rf "$dir" && mkdir -p "$dir" && : >"$log"
+  cd "$dir" || return 1
+  printf '#include <stdio.h>\nint main(void) { printf("%%d\\n", (int)sizeof(long)); return 3; }\n' >probe.c
+  step binfmt "$log" wasm32-unknown-linux-musl-gcc probe.c -o probe || return 1
+  out="$("$root/bin/wasmux" binfmt run sh -c './probe; echo "status $?"' 2>&1)"
+  [ "$out" = "$(printf '4\nstatus 3')" ] || { echo "FAIL binfmt: ./probe under binfmt run printed '$out'"; return 1; }
+  out="$("$root/bin/wasmux" binfmt run 2>&1)"
+  [ $? = 2 ] && [ "$out" = "wasmux: binfmt run: expected a COMMAND to run" ] ||
+    { echo "FAIL binfmt: a missing command gave '$out'"; return 1; }
+}
+
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(oldc autotools cmake meson)
+[ ${#which[@]} -gt 0 ] || which=(oldc autotools cmake meson binfmt)
 for w in "${which[@]}"; do
   case "$w" in
     oldc) (oldc); result oldc $? ;;
     autotools) (autotools); result autotools $? ;;
     cmake) (cmake_project); result cmake $? ;;
     meson) (meson_project); result meson $? ;;
+    binfmt) (binfmt); result binfmt $? ;;
     *) echo "run.sh: unknown part $w" >&2; exit 2 ;;
   esac
 done
