@@ -236,7 +236,7 @@ export const constants = {
     IFA_F_PERMANENT: 0x80, RT_SCOPE_UNIVERSE: 0, RT_SCOPE_HOST: 254, IFNAMSIZ: 16,
     SIOCGIFNAME: 0x8910, SIOCGIFCONF: 0x8912, SIOCGIFFLAGS: 0x8913, SIOCGIFADDR: 0x8915,
     SIOCGIFBRDADDR: 0x8919, SIOCGIFNETMASK: 0x891b, SIOCGIFMTU: 0x8921, SIOCGIFHWADDR: 0x8927,
-    SIOCGIFINDEX: 0x8933,
+    SIOCGIFINDEX: 0x8933, SIOCGIFTXQLEN: 0x8942,
   },
   // socket(7), unix(7), ip(7), tcp(7): families, types, levels, options, flags
   // (include/linux/socket.h, include/uapi/asm-generic/socket.h, include/uapi/linux/in.h).

@@ -87,6 +87,7 @@ Vector<Interface> network_interfaces() {
   lo.flags = static_cast<u32>(abi::iff_up | abi::iff_loopback | abi::iff_running | abi::iff_lower_up);
   lo.type = abi::arphrd_loopback;
   lo.mtu = 65536;
+  lo.txqlen = 1000;
   lo.addresses.append(v4(127, 0, 0, 1, 8, abi::rt_scope_host, false));
   InterfaceAddress v6{};
   v6.family = abi::af_inet6;
@@ -103,6 +104,7 @@ Vector<Interface> network_interfaces() {
                                  abi::iff_lower_up);
     eth.type = abi::arphrd_ether;
     eth.mtu = 1500;
+    eth.txqlen = 1000;
     const u8 mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56}; // QEMU user-mode networking's
     memcpy(eth.hwaddr, mac, 6);
     memset(eth.hw_broadcast, 0xff, 6);
@@ -119,6 +121,7 @@ Result<i64> interface_ioctl(u32 request, UserAddr arg) {
   case abi::siocgifindex:
   case abi::siocgifflags:
   case abi::siocgifmtu:
+  case abi::siocgiftxqlen:
   case abi::siocgifaddr:
   case abi::siocgifnetmask:
   case abi::siocgifbrdaddr:
@@ -151,6 +154,7 @@ Result<i64> interface_ioctl(u32 request, UserAddr arg) {
     break;
   }
   case abi::siocgifmtu: memcpy(data, &i->mtu, sizeof i->mtu); break;
+  case abi::siocgiftxqlen: memcpy(data, &i->txqlen, sizeof i->txqlen); break;
   case abi::siocgifhwaddr:
     memset(data, 0, 16);
     memcpy(data, &i->type, sizeof i->type);

@@ -27,6 +27,7 @@ struct Interface {
   u32 flags; // IFF_*
   u16 type;  // ARPHRD_*
   u32 mtu;
+  u32 txqlen; // the transmit queue's length (what ip shows as qlen)
   u8 hwaddr[6];
   u8 hw_broadcast[6];
   Vector<InterfaceAddress> addresses;

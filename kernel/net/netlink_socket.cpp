@@ -63,7 +63,7 @@ void link_message(MessageWriter& w, const Interface& i, u16 flags, u32 seq, u32 
   w.attribute(abi::ifla_address, i.hwaddr, 6);
   w.attribute(abi::ifla_broadcast, i.hw_broadcast, 6);
   w.attribute_u32(abi::ifla_mtu, i.mtu);
-  w.attribute_u32(abi::ifla_txqlen, 1000);
+  w.attribute_u32(abi::ifla_txqlen, i.txqlen);
   u8 oper = i.type == abi::arphrd_loopback ? abi::if_oper_unknown : abi::if_oper_up; // as Linux shows lo
   w.attribute(abi::ifla_operstate, &oper, 1);
   w.end();

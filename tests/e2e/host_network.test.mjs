@@ -179,3 +179,21 @@ test('an abortive close (SO_LINGER 0) resets the host connection instead of endi
     server.close();
   }
 });
+
+test('ip and ifconfig show lo, and eth0 (10.0.2.15/24) only with host networking', async () => {
+  const r = await sh('ip addr; ifconfig eth0');
+  // No traffic counters yet: ifconfig says so once and goes on (ports/busybox/README.md).
+  const noCounters = 'ifconfig: /proc/net/dev: No such file or directory\n';
+  assert.equal(r.stderr, noCounters);
+  const out = r.stdout.toString();
+  assert.match(out, /^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 /m);
+  assert.match(out, /^ {4}inet 127\.0\.0\.1\/8 scope host lo$/m);
+  assert.match(out, /^ {4}inet6 ::1\/128 scope host/m);
+  assert.match(out, /^2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 /m);
+  assert.match(out, /^ {4}inet 10\.0\.2\.15\/24 brd 10\.0\.2\.255 scope global eth0$/m);
+  assert.match(out, /inet addr:10\.0\.2\.15 {2}Bcast:10\.0\.2\.255 {2}Mask:255\.255\.255\.0/);
+  const none = await sh('ip link; ifconfig eth0', ['--network=none']);
+  assert.doesNotMatch(none.stdout.toString(), /eth0/);
+  assert.equal(none.stderr, `${noCounters}ifconfig: eth0: error fetching interface information: Device not found\n`);
+  assert.equal(none.code, 1);
+});
