@@ -8,21 +8,22 @@ namespace wasmux {
 
 namespace {
 
+// An IPv4 prefix length's netmask, and an address in network byte order.
+u32 netmask(u8 prefix) { return prefix == 0 ? 0 : 0xffffffffu << (32 - (prefix > 32 ? 32 : prefix)); }
+void put_be32(u8* out, u32 v) {
+  const u8 bytes[4] = {static_cast<u8>(v >> 24), static_cast<u8>(v >> 16), static_cast<u8>(v >> 8), static_cast<u8>(v)};
+  memcpy(out, bytes, 4);
+}
+
 InterfaceAddress v4(u8 a, u8 b, u8 c, u8 d, u8 prefix, u8 scope, bool broadcast) {
   InterfaceAddress r{};
   r.family = abi::af_inet;
   r.prefix = prefix;
   r.scope = scope;
-  u8 bytes[4] = {a, b, c, d};
-  memcpy(r.bytes, bytes, 4);
+  u32 addr = u32{a} << 24 | u32{b} << 16 | u32{c} << 8 | d;
+  put_be32(r.bytes, addr);
   if (broadcast) {
-    // The address with every host bit set.
-    u32 host_bits = prefix >= 32 ? 0 : 0xffffffffu >> prefix;
-    u32 addr = u32{a} << 24 | u32{b} << 16 | u32{c} << 8 | d;
-    u32 bcast = addr | host_bits;
-    u8 out[4] = {static_cast<u8>(bcast >> 24), static_cast<u8>(bcast >> 16), static_cast<u8>(bcast >> 8),
-                 static_cast<u8>(bcast)};
-    memcpy(r.broadcast, out, 4);
+    put_be32(r.broadcast, addr | ~netmask(prefix)); // every host bit set
     r.has_broadcast = true;
   }
   return r;
@@ -171,10 +172,7 @@ Result<i64> interface_ioctl(u32 request, UserAddr arg) {
     } else if (request == abi::siocgifbrdaddr) {
       if (a->has_broadcast) memcpy(bytes, a->broadcast, 4);
     } else {
-      u32 mask = a->prefix == 0 ? 0 : 0xffffffffu << (32 - a->prefix);
-      u8 m[4] = {static_cast<u8>(mask >> 24), static_cast<u8>(mask >> 16), static_cast<u8>(mask >> 8),
-                 static_cast<u8>(mask)};
-      memcpy(bytes, m, 4);
+      put_be32(bytes, netmask(a->prefix));
     }
     put_sockaddr_in(data, bytes);
     break;

@@ -155,9 +155,7 @@ private:
       f.append("\nPPid:\t").append_int(p.ppid()).append("\nUid:\t").append_int(c.uid).append("\t").append_int(c.euid);
       f.append("\t").append_int(c.suid).append("\t").append_int(c.euid).append("\nGid:\t").append_int(c.gid);
       f.append("\t").append_int(c.egid).append("\t").append_int(c.sgid).append("\t").append_int(c.egid);
-      usize threads = 0;
-      p.for_each_thread([&](Thread&) { ++threads; });
-      f.append("\nThreads:\t").append_int(static_cast<i64>(threads)).append("\n");
+      f.append("\nThreads:\t").append_int(thread_count(p)).append("\n");
       signal_lines(p, t, f);
       break;
     }
@@ -180,8 +178,6 @@ private:
   static void stat_line(Process& p, Thread* t, Formatter& f) {
     constexpr i64 ns_per_tick = 10000000;
     const char* state = t ? thread_state(p, *t) : process_state(p);
-    usize threads = 0;
-    p.for_each_thread([&](Thread&) { ++threads; });
     auto [ignored, caught] = dispositions(p);
     Thread* main = t ? t : p.main_thread();
     u64 used = p.memory().in_use_bytes();
@@ -203,7 +199,7 @@ private:
     field(0);
     field(20 + p.nice()); // priority
     field(p.nice());
-    field(static_cast<i64>(threads));
+    field(thread_count(p));
     field(0); // itrealvalue
     field(p.start_ns() / ns_per_tick);
     field(static_cast<i64>(vsize));
@@ -222,6 +218,12 @@ private:
       field(0); // processor ... env_end
     field(p.has_exited() ? p.wait_status() : 0);
     f.append("\n");
+  }
+  // Its threads, those on their way out included (status's Threads, stat's num_threads).
+  static i64 thread_count(Process& p) {
+    i64 n = 0;
+    p.for_each_thread([&](Thread&) { ++n; });
+    return n;
   }
   // The signals p ignores and those it catches (SigIgn, SigCgt; stat's sigignore, sigcatch).
   static std::pair<SigSet, SigSet> dispositions(Process& p) {
